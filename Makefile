@@ -1,0 +1,35 @@
+# DriftJobs — every command an operator or developer needs. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+CONFIGURATION ?= Release
+DOTNET        ?= dotnet
+NPM           ?= npm
+AZURITE_DIR   := tools/azurite
+AZURITE       := $(AZURITE_DIR)/node_modules/.bin/azurite-blob
+
+export DOTNET_CLI_TELEMETRY_OPTOUT := 1
+export DOTNET_NOLOGO := 1
+export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
+
+.PHONY: help
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-22s\033[0m %s\n", $$1, $$2}'
+
+$(AZURITE): $(AZURITE_DIR)/package.json $(AZURITE_DIR)/package-lock.json
+	cd $(AZURITE_DIR) && $(NPM) ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+.PHONY: tools
+tools: $(AZURITE) ## Install the pinned test tools (Azurite)
+
+.PHONY: build
+build: ## Build the solution
+	$(DOTNET) build DriftJobs.sln -c $(CONFIGURATION)
+
+.PHONY: test
+test: tools ## Build and run every test (installs Azurite first)
+	@rm -rf artifacts/test-results
+	$(DOTNET) test DriftJobs.sln -c $(CONFIGURATION) --results-directory artifacts/test-results \
+		--logger "trx" --logger "console;verbosity=minimal"; status=$$?; \
+		tools/test-summary.sh artifacts/test-results && exit $$status

@@ -1,0 +1,2 @@
+// Scaffolding: the job is built in its own issue.
+return 2;

@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Azure.Storage.Blobs;
+
+namespace DriftJobs.Testing;
+
+/// <summary>
+/// A real Azurite blob service on a loopback port, started from the pinned npm package in tools/azurite
+/// (installed by <c>make tools</c>). Tests never talk to a fake store.
+/// </summary>
+public sealed partial class AzuriteInstance : IAsyncDisposable
+{
+    // The well-known development account every Azurite serves; not a secret.
+    private const string AccountName = "devstoreaccount1";
+    private const string AccountKey =
+        "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXjkjgn6kFQ0GjjMNzSa4Ht8UH5fLkPQ8H1RgqdV0NOWXQyP9ShxGuvDYw==";
+
+    private readonly string? _location;
+    private Process? _process;
+
+    private AzuriteInstance(string? location) => _location = location;
+
+    /// <summary>The port Azurite listens on; kept across <see cref="RestartAsync"/>.</summary>
+    public int Port { get; private set; }
+
+    public string ConnectionString =>
+        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +
+        $"BlobEndpoint=http://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}/{AccountName};";
+
+    public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>
+    /// Starts Azurite. With <paramref name="persistent"/> the data lives in a temporary folder, so the
+    /// service can be stopped and started again (an outage) without losing blobs.
+    /// </summary>
+    public static async Task<AzuriteInstance> StartAsync(bool persistent = false, CancellationToken cancellationToken = default)
+    {
+        string? location = persistent ? Directory.CreateTempSubdirectory("azurite-").FullName : null;
+        var instance = new AzuriteInstance(location);
+        await instance.LaunchAsync(port: 0, cancellationToken).ConfigureAwait(false);
+        return instance;
+    }
+
+    public BlobServiceClient CreateServiceClient(BlobClientOptions? options = null) => new(ConnectionString, options);
+
+    /// <summary>A new, empty container with a unique name.</summary>
+    public async Task<BlobContainerClient> CreateContainerAsync(BlobClientOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var container = CreateServiceClient(options).GetBlobContainerClient("t" + Guid.NewGuid().ToString("N")[..20]);
+        await container.CreateAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        return container;
+    }
+
+    public async Task StopAsync()
+    {
+        if (_process is null)
+        {
+            return;
+        }
+
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync().ConfigureAwait(false);
+        }
+
+        _process.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Starts the service again on the same port (only meaningful for a persistent instance).</summary>
+    public async Task RestartAsync(CancellationToken cancellationToken = default)
+    {
+        await StopAsync().ConfigureAwait(false);
+        await LaunchAsync(Port, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        if (_location is not null)
+        {
+            try
+            {
+                Directory.Delete(_location, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A temp folder left behind is harmless.
+            }
+        }
+    }
+
+    public static string FindExecutable()
+    {
+        var fromEnv = Environment.GetEnvironmentVariable("AZURITE_BLOB");
+        if (!string.IsNullOrEmpty(fromEnv))
+        {
+            return fromEnv;
+        }
+
+        var path = Path.Combine(RepositoryRoot.Find(), "tools", "azurite", "node_modules", ".bin", "azurite-blob");
+        return File.Exists(path)
+            ? path
+            : throw new InvalidOperationException($"Azurite is not installed at {path}: run `make tools` (npm install in tools/azurite).");
+    }
+
+    private async Task LaunchAsync(int port, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(FindExecutable())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "--blobHost", "127.0.0.1", "--blobPort", port.ToString(CultureInfo.InvariantCulture), "--skipApiVersionCheck", "--loose" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        if (_location is null)
+        {
+            start.ArgumentList.Add("--inMemoryPersistence");
+        }
+        else
+        {
+            start.ArgumentList.Add("--location");
+            start.ArgumentList.Add(_location);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Azurite did not start.");
+        _process = process;
+        var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            output.Enqueue(e.Data);
+            var match = ListeningLine().Match(e.Data);
+            if (match.Success)
+            {
+                listening.TrySetResult(int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture));
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                output.Enqueue(e.Data);
+            }
+        };
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => listening.TrySetException(
+            new InvalidOperationException("Azurite exited before listening:\n" + string.Join('\n', output)));
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        try
+        {
+            Port = await listening.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await StopAsync().ConfigureAwait(false);
+            throw new TimeoutException("Azurite did not report listening within 60 s:\n" + string.Join('\n', output));
+        }
+    }
+
+    [GeneratedRegex(@"listens on https?://[^:]+:(\d+)")]
+    private static partial Regex ListeningLine();
+}
