@@ -1,0 +1,367 @@
+using System.Globalization;
+using DriftJobs.Core.Profiles;
+using DriftJobs.Core.Statistics;
+
+namespace DriftJobs.Core.Reports;
+
+/// <summary>Compares a window profile with its baseline and judges every feature.</summary>
+internal static class DriftAnalyzer
+{
+    private const string OtherLabel = "__other__";
+
+    public static DriftReport Analyze(WindowProfile window, ReportWindow range, DriftSettings settings, ReportFiles? files = null)
+    {
+        settings.Validate();
+        var baseline = window.Baseline;
+        var enoughRows = window.Rows >= settings.MinSamples;
+
+        var monitored = baseline.MonitoredFeatures.Select(f => Measure(window.Features[f.Name], settings)).ToList();
+        var target = baseline.Target;
+        var prediction = target is null ? null : Measure(window.Features[target.Name], settings);
+
+        // One family of tests per report: the features (the prediction is judged on its own).
+        var adjusted = MultipleTesting.Adjust(monitored.Select(m => m.PValue).ToArray(), settings.MultipleTesting);
+        var features = monitored.Select((m, i) => Judge(m, adjusted[i], settings, enoughRows)).ToList();
+        var predictionDrift = prediction is null
+            ? null
+            : Judge(prediction, prediction.PValue, settings, enoughRows) with { Name = "prediction" };
+
+        var drifted = features.Where(f => f.Drifted).Select(f => f.Name).ToArray();
+        double? score = enoughRows && features.Count > 0 ? (double)drifted.Length / features.Count : null;
+        var report = new DriftReport
+        {
+            SchemaVersion = DriftReport.CurrentSchemaVersion,
+            ModelName = baseline.ModelName,
+            ModelVersion = baseline.ModelVersion,
+            Baseline = new BaselineReference { CreatedAt = baseline.CreatedAt, Rows = baseline.Source.Rows },
+            Window = range,
+            Status = enoughRows ? ReportStatus.Ok : ReportStatus.InsufficientData,
+            Samples = window.Rows,
+            DriftDetected = drifted.Length > 0 || predictionDrift?.Drifted == true,
+            DriftScore = score,
+            FeaturesMonitored = features.Count,
+            FeaturesDrifted = drifted.Length,
+            DriftedFeatures = drifted,
+            Settings = ReportSettings.From(settings),
+            Features = features,
+            Prediction = predictionDrift,
+            Alerts = [],
+            Files = files ?? ReportFiles.None,
+        };
+        return report with { Alerts = Alerts(report, settings) };
+    }
+
+    /// <summary>Alerts of a report: CRITICAL on the drift score, WARNING per drifted feature and data-quality finding.</summary>
+    public static IReadOnlyList<DriftAlert> Alerts(DriftReport report, DriftSettings settings)
+    {
+        var alerts = new List<DriftAlert>();
+        if (report.Status == ReportStatus.InsufficientData)
+        {
+            alerts.Add(new DriftAlert(AlertSeverity.Info, AlertCodes.InsufficientData, null,
+                $"Only {report.Samples} rows in the window (DRIFT_MIN_SAMPLES = {settings.MinSamples}): no drift verdict."));
+        }
+
+        if (report.DriftScore is { } score && score >= settings.ScoreCriticalThreshold)
+        {
+            alerts.Add(new DriftAlert(AlertSeverity.Critical, AlertCodes.DriftCritical, null,
+                $"{report.FeaturesDrifted} of {report.FeaturesMonitored} features drifted (drift score {Percent(score)} ≥ {Percent(settings.ScoreCriticalThreshold)})."));
+        }
+
+        foreach (var feature in report.Features.Append(report.Prediction).OfType<FeatureDrift>())
+        {
+            var isPrediction = ReferenceEquals(feature, report.Prediction);
+            if (feature.Drifted)
+            {
+                alerts.Add(new DriftAlert(AlertSeverity.Warning, isPrediction ? AlertCodes.PredictionDrift : AlertCodes.FeatureDrift, feature.Name,
+                    $"{(isPrediction ? "Predictions" : "Feature " + feature.Name)} drifted ({string.Join(", ", feature.Reasons)}): {Describe(feature)}."));
+            }
+
+            alerts.AddRange(DataQuality(feature, settings));
+        }
+
+        foreach (var file in report.Files.Skipped)
+        {
+            alerts.Add(new DriftAlert(AlertSeverity.Warning, AlertCodes.FileSkipped, null, $"Skipped {file.Path}: {file.Reason}"));
+        }
+
+        return alerts;
+    }
+
+    private static IEnumerable<DriftAlert> DataQuality(FeatureDrift f, DriftSettings settings)
+    {
+        if (f.AbsentRows > 0)
+        {
+            yield return new DriftAlert(AlertSeverity.Warning, AlertCodes.FeatureAbsent, f.Name, f.AbsentRows == f.Rows
+                ? $"Column {f.Name} is absent from every file of the window."
+                : $"Column {f.Name} is absent from files holding {f.AbsentRows} of {f.Rows} rows.");
+        }
+
+        var present = f.Rows - f.AbsentRows;
+        if (present > 0)
+        {
+            var missingRate = (double)(f.Missing - f.AbsentRows) / present;
+            if (missingRate - f.BaselineMissingRate >= settings.MissingRateIncrease)
+            {
+                yield return new DriftAlert(AlertSeverity.Warning, AlertCodes.MissingRateIncrease, f.Name,
+                    $"Missing rate of {f.Name} rose to {Percent(missingRate)} (training {Percent(f.BaselineMissingRate)}).");
+            }
+        }
+
+        if (f.Invalid > 0)
+        {
+            yield return new DriftAlert(AlertSeverity.Warning, AlertCodes.InvalidValues, f.Name, $"{f.Invalid} infinite values in {f.Name}.");
+        }
+
+        if (f.OutOfRangeShare is { } outside && outside >= settings.OutOfRangeShare)
+        {
+            yield return new DriftAlert(AlertSeverity.Warning, AlertCodes.OutOfRange, f.Name,
+                $"{Percent(outside)} of {f.Name} lies outside the training range.");
+        }
+
+        if (f.Unseen is { } unseen && unseen.Share >= settings.UnseenCategoryShare)
+        {
+            yield return new DriftAlert(AlertSeverity.Warning, AlertCodes.UnseenCategories, f.Name,
+                $"{Percent(unseen.Share)} of {f.Name} are categories never seen in training ({string.Join(", ", unseen.Top.Take(3).Select(c => c.Value))}).");
+        }
+    }
+
+    private static string Describe(FeatureDrift f)
+    {
+        var parts = new List<string>();
+        if (f.Psi is { } psi)
+        {
+            parts.Add("PSI " + psi.ToString("0.###", CultureInfo.InvariantCulture));
+        }
+
+        if (f.Ks is { } ks)
+        {
+            parts.Add($"KS D {ks.Statistic.ToString("0.###", CultureInfo.InvariantCulture)}, adjusted p {ks.PValueAdjusted.ToString("0.###E+0", CultureInfo.InvariantCulture)}");
+        }
+
+        if (f.ChiSquare is { } chi)
+        {
+            parts.Add($"L∞ {chi.Linf.ToString("0.###", CultureInfo.InvariantCulture)}, adjusted p {chi.PValueAdjusted.ToString("0.###E+0", CultureInfo.InvariantCulture)}");
+        }
+
+        return string.Join("; ", parts);
+    }
+
+    internal static string Percent(double share) => (share * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
+
+    private static Measurement Measure(FeatureWindow window, DriftSettings settings) => window switch
+    {
+        NumericWindow n => MeasureNumeric(n, settings),
+        CategoricalWindow c => MeasureCategorical(c, settings),
+        _ => throw new InvalidOperationException("Unknown feature window."),
+    };
+
+    private static Measurement MeasureNumeric(NumericWindow w, DriftSettings settings)
+    {
+        var profile = w.Baseline.Numeric!;
+        var n = w.Valid;
+        var expected = profile.PsiBins.Expected.ToArray();
+        var actual = Shares(w.BinCounts, n);
+        var comparable = n > 0 && profile.KsReference.Count > 0;
+        var drift = Base(w) with
+        {
+            OutOfRangeShare = n > 0 ? (double)w.OutOfRange / n : null,
+            Distribution = new Distribution { Edges = profile.PsiBins.Edges, Expected = expected, Actual = actual },
+        };
+        if (!comparable)
+        {
+            return new Measurement(drift, double.NaN, double.NaN, false);
+        }
+
+        var d = KsStatistic(profile.KsReference, w);
+        var p = KolmogorovSmirnov.TwoSamplePValue(d, n, profile.KsReference.Count);
+        drift = drift with
+        {
+            Psi = Psi.Compute(expected, actual),
+            JsDistance = JensenShannon.Distance(expected, actual),
+            Ks = new KsResult { Statistic = d, PValue = p, PValueAdjusted = p, ExactReference = profile.KsReference.Exact },
+            WassersteinNormed = WassersteinNormed(profile, w),
+        };
+        return new Measurement(drift, p, d, n >= settings.MinSamples);
+    }
+
+    private static Measurement MeasureCategorical(CategoricalWindow w, DriftSettings settings)
+    {
+        var profile = w.Baseline.Categorical!;
+        var n = w.Valid;
+        var labels = profile.Categories.Select(c => c.Value).ToList();
+        var expected = profile.Categories.Select(c => c.Share).ToList();
+        var counts = w.CategoryCounts.ToList();
+        // The other bucket takes part only when it can hold something; an always-empty cell would only add a
+        // degree of freedom to the chi-square test.
+        if (profile.OtherShare > 0 || w.OtherCount > 0)
+        {
+            labels.Add(OtherLabel);
+            expected.Add(profile.OtherShare);
+            counts.Add(w.OtherCount);
+        }
+
+        var actual = Shares([.. counts], n);
+        var unseen = n > 0
+            ? new UnseenCategories
+            {
+                Share = (double)w.UnseenCount / n,
+                Count = w.UnseenCount,
+                Top = w.Unseen.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal)
+                    .Take(10).Select(kv => new CategoryCount(kv.Key, kv.Value)).ToArray(),
+            }
+            : null;
+        var drift = Base(w) with
+        {
+            Unseen = unseen,
+            Distribution = new Distribution { Labels = labels, Expected = expected, Actual = actual },
+        };
+        var trainingValid = w.Baseline.Valid;
+        if (n == 0 || trainingValid == 0 || labels.Count == 0)
+        {
+            return new Measurement(drift, double.NaN, double.NaN, false);
+        }
+
+        var linf = 0.0;
+        for (var i = 0; i < expected.Count; i++)
+        {
+            linf = Math.Max(linf, Math.Abs(actual[i] - expected[i]));
+        }
+
+        // A share of 0 in training (a category seen only now) would make the statistic infinite: smooth with PSI's ε.
+        var smoothed = expected.Select(e => e > 0 ? e : Psi.Epsilon).ToArray();
+        var chi = Statistics.ChiSquare.GoodnessOfFit(counts.ToArray(), smoothed);
+        drift = drift with
+        {
+            Psi = Psi.Compute(expected.ToArray(), actual),
+            JsDistance = JensenShannon.Distance(expected.ToArray(), actual),
+            ChiSquare = double.IsNaN(chi.PValue)
+                ? null
+                : new ChiSquareTestResult { Statistic = chi.Statistic, DegreesOfFreedom = chi.DegreesOfFreedom, PValue = chi.PValue, PValueAdjusted = chi.PValue, Linf = linf },
+        };
+        return new Measurement(drift, chi.PValue, linf, n >= settings.MinSamples);
+    }
+
+    private static FeatureDrift Base(FeatureWindow w) => new()
+    {
+        Name = w.Baseline.Name,
+        Kind = w.Baseline.Kind,
+        Judged = false,
+        Severity = DriftSeverity.None,
+        Drifted = false,
+        Reasons = [],
+        Rows = w.Rows,
+        Valid = w.Valid,
+        Missing = w.Missing,
+        MissingRate = w.Rows == 0 ? 0 : (double)w.Missing / w.Rows,
+        BaselineMissingRate = w.Baseline.MissingRate,
+        Invalid = w.Invalid,
+        AbsentRows = w.AbsentRows,
+        Distribution = new Distribution { Expected = [], Actual = [] },
+    };
+
+    private static FeatureDrift Judge(Measurement m, double adjustedP, DriftSettings settings, bool enoughRows)
+    {
+        var f = m.Drift with
+        {
+            Ks = m.Drift.Ks is { } ks ? ks with { PValueAdjusted = adjustedP } : null,
+            ChiSquare = m.Drift.ChiSquare is { } chi ? chi with { PValueAdjusted = adjustedP } : null,
+        };
+        if (!enoughRows || !m.Judgeable || f.Psi is not { } psi)
+        {
+            return f;
+        }
+
+        var reasons = new List<string>();
+        if (psi >= settings.PsiThreshold)
+        {
+            reasons.Add("psi");
+        }
+
+        if (!double.IsNaN(adjustedP) && adjustedP < settings.KsPValueThreshold && m.Effect >= settings.KsMinStatistic)
+        {
+            reasons.Add(f.Kind == FeatureKind.Numeric ? "ks" : "chi_square");
+        }
+
+        var severity = psi >= settings.PsiThreshold ? DriftSeverity.Significant
+            : psi >= Math.Min(settings.PsiMinorThreshold, settings.PsiThreshold) ? DriftSeverity.Minor
+            : DriftSeverity.None;
+        return f with { Judged = true, Severity = severity, Drifted = reasons.Count > 0, Reasons = reasons };
+    }
+
+    /// <summary>
+    /// The exact two-sample D between the window and the reference ECDF. Between two reference points the
+    /// reference ECDF is flat and the window's rises, so the supremum is reached at a reference point or just
+    /// before the next one; the counts give both without keeping window values.
+    /// </summary>
+    internal static double KsStatistic(KsReference reference, NumericWindow w)
+    {
+        double n = w.Valid;
+        long cumulative = 0;
+        double d = 0, previousShare = 0;
+        for (var j = 0; j < reference.Values.Count; j++)
+        {
+            cumulative += w.GapCounts[j];
+            d = Math.Max(d, Math.Abs(previousShare - (cumulative / n)));
+            cumulative += w.EqualCounts[j];
+            previousShare = reference.Cumulative[j];
+            d = Math.Max(d, Math.Abs(previousShare - (cumulative / n)));
+        }
+
+        return d;
+    }
+
+    /// <summary>
+    /// W1 on the reference grid: training mass at the reference points; window values equal to a point sit on it,
+    /// those between two points at the gap's midpoint (the window's own min and max close the outer gaps).
+    /// </summary>
+    private static double? WassersteinNormed(NumericProfile profile, NumericWindow w)
+    {
+        if (profile.Std is not { } std || std <= 0)
+        {
+            return null;
+        }
+
+        var points = profile.KsReference.Values;
+        var k = points.Count;
+        var referenceWeights = new double[k];
+        for (var j = 0; j < k; j++)
+        {
+            referenceWeights[j] = profile.KsReference.Cumulative[j] - (j == 0 ? 0 : profile.KsReference.Cumulative[j - 1]);
+        }
+
+        var windowValues = new double[(2 * k) + 1];
+        var windowWeights = new double[(2 * k) + 1];
+        for (var j = 0; j <= k; j++)
+        {
+            var low = j == 0 ? Math.Min(w.Min, points[0]) : points[j - 1];
+            var high = j == k ? Math.Max(w.Max, points[k - 1]) : points[j];
+            windowValues[2 * j] = low + ((high - low) / 2);
+            windowWeights[2 * j] = w.GapCounts[j];
+            if (j < k)
+            {
+                windowValues[(2 * j) + 1] = points[j];
+                windowWeights[(2 * j) + 1] = w.EqualCounts[j];
+            }
+        }
+
+        var distance = Wasserstein.Distance([.. points], referenceWeights, windowValues, windowWeights);
+        var normed = distance / std;
+        return double.IsFinite(normed) ? normed : null;
+    }
+
+    private static double[] Shares(long[] counts, long total)
+    {
+        var shares = new double[counts.Length];
+        if (total > 0)
+        {
+            for (var i = 0; i < counts.Length; i++)
+            {
+                shares[i] = (double)counts[i] / total;
+            }
+        }
+
+        return shares;
+    }
+
+    private sealed record Measurement(FeatureDrift Drift, double PValue, double Effect, bool Judgeable);
+}

@@ -1,0 +1,101 @@
+using System.Text;
+using DriftJobs.Core.Profiles;
+using DriftJobs.Core.Reports;
+using DriftJobs.Core.Serialization;
+
+namespace DriftJobs.Core.Tests;
+
+public class DriftJsonTests
+{
+    private static BaselineProfile SampleBaseline()
+    {
+        var random = new Random(1);
+        return TestData.Baseline(new() { ["x"] = TestData.Normal(random, 300) }, new() { ["c"] = Enumerable.Range(0, 300).Select(i => "k" + (i % 4)).ToArray<string?>() });
+    }
+
+    [Fact]
+    public void Baseline_round_trips_with_snake_case_fields()
+    {
+        var baseline = SampleBaseline();
+        var bytes = DriftJson.Serialize(baseline);
+        var json = Encoding.UTF8.GetString(bytes);
+        Assert.Contains("\"schema_version\": 1", json, StringComparison.Ordinal);
+        Assert.Contains("\"ks_reference\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"kind\": \"numeric\"", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"valid\"", json, StringComparison.Ordinal);
+
+        var read = DriftJson.ReadBaseline(bytes, "baseline.json");
+        Assert.Equal(bytes, DriftJson.Serialize(read));
+    }
+
+    [Fact]
+    public void Unknown_schema_version_names_the_file_and_the_field()
+    {
+        var json = Encoding.UTF8.GetString(DriftJson.Serialize(SampleBaseline())).Replace("\"schema_version\": 1", "\"schema_version\": 2", StringComparison.Ordinal);
+        var error = Assert.Throws<InvalidDataException>(() => DriftJson.ReadBaseline(Encoding.UTF8.GetBytes(json), "baselines/m/1/baseline.json"));
+        Assert.Contains("baselines/m/1/baseline.json", error.Message, StringComparison.Ordinal);
+        Assert.Contains("schema_version 2 is not supported", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Missing_schema_version_is_named()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => DriftJson.ReadReport("{\"model_name\": \"m\"}"u8, "latest.json"));
+        Assert.Contains("latest.json: field 'schema_version' is missing", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{\"schema_version\": 1, ", "latest.json: malformed JSON")]
+    [InlineData("[1, 2]", "expected a JSON object")]
+    [InlineData("", "malformed JSON")]
+    public void Malformed_json_names_the_file(string text, string expected)
+    {
+        var error = Assert.Throws<InvalidDataException>(() => DriftJson.ReadReport(Encoding.UTF8.GetBytes(text), "latest.json"));
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("latest.json", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_wrongly_typed_field_is_named_by_its_path()
+    {
+        var json = Encoding.UTF8.GetString(DriftJson.Serialize(SampleBaseline()));
+        json = json.Replace("\"rows\": 300,\n      \"missing\"", "\"rows\": \"many\",\n      \"missing\"", StringComparison.Ordinal);
+        var error = Assert.Throws<InvalidDataException>(() => DriftJson.ReadBaseline(Encoding.UTF8.GetBytes(json), "b.json"));
+        Assert.Contains("$.features[0].rows", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_required_field_is_named()
+    {
+        var json = Encoding.UTF8.GetString(DriftJson.Serialize(SampleBaseline())).Replace("\"model_version\": \"1\",", "", StringComparison.Ordinal);
+        var error = Assert.Throws<InvalidDataException>(() => DriftJson.ReadBaseline(Encoding.UTF8.GetBytes(json), "b.json"));
+        Assert.Contains("model_version", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_baseline_with_inconsistent_bins_is_rejected_naming_the_field()
+    {
+        var baseline = SampleBaseline();
+        var x = baseline.Features[0];
+        var broken = baseline with
+        {
+            Features = [x with { Numeric = x.Numeric! with { PsiBins = x.Numeric.PsiBins with { Expected = [1.0] } } }, baseline.Features[1]],
+        };
+        var error = Assert.Throws<InvalidDataException>(() => DriftJson.ReadBaseline(DriftJson.Serialize(broken), "b.json"));
+        Assert.Contains("features[0] ('x').numeric.psi_bins", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Report_serialization_is_byte_stable()
+    {
+        var baseline = SampleBaseline();
+        var random = new Random(2);
+        var window = TestData.Window(baseline, new() { ["x"] = TestData.Normal(random, 300) }, new() { ["c"] = Enumerable.Range(0, 300).Select(i => "k" + (i % 5)).ToArray<string?>() });
+        var range = new ReportWindow { Start = TestData.Created, End = TestData.Created.AddHours(24), Hours = 24 };
+        var first = DriftJson.Serialize(DriftAnalyzer.Analyze(window, range, new DriftSettings()));
+        var second = DriftJson.Serialize(DriftAnalyzer.Analyze(window, range, new DriftSettings()));
+        Assert.Equal(first, second);
+        var read = DriftJson.ReadReport(first, "r.json");
+        Assert.Equal(first, DriftJson.Serialize(read));
+    }
+}
