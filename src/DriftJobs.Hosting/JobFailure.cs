@@ -1,0 +1,31 @@
+using Azure;
+using Azure.Identity;
+using DriftJobs.Core.Reports;
+using Microsoft.Extensions.Options;
+
+namespace DriftJobs.Hosting;
+
+/// <summary>An input the job cannot work with (no baseline, nothing to profile): exit 2, no retry.</summary>
+internal sealed class JobInputException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>Maps a job's failure to its exit code and a message for people.</summary>
+internal static class JobFailure
+{
+    public static (int ExitCode, string Message) Classify(Exception exception) => exception switch
+    {
+        SettingException e => (JobExitCode.ConfigurationError, e.Message),
+        OptionsValidationException e => (JobExitCode.ConfigurationError, string.Join(" ", e.Failures)),
+        // The configuration binder's message names the key: "Failed to convert configuration value at 'DRIFT_MIN_SAMPLES' …".
+        InvalidOperationException e when e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal)
+            => (JobExitCode.ConfigurationError, e.Message),
+        JobInputException e => (JobExitCode.ConfigurationError, e.Message),
+        InvalidDataException e => (JobExitCode.ConfigurationError, e.Message),
+        CredentialUnavailableException e => (JobExitCode.ConfigurationError, "No Azure credential is available: " + e.Message),
+        // Wrong account key, or the workload identity lacks a role: a configuration problem, not an outage.
+        RequestFailedException { Status: 401 or 403 } e => (JobExitCode.ConfigurationError, $"Storage refused access ({e.Status} {e.ErrorCode}): check the credential and its role on the container."),
+        RequestFailedException e => (JobExitCode.Failure, $"Storage request failed ({e.Status} {e.ErrorCode}) after the SDK's retries."),
+        AggregateException { InnerExceptions.Count: 1 } e => Classify(e.InnerExceptions[0]),
+        OperationCanceledException => (JobExitCode.Failure, "The job was cancelled before it finished."),
+        _ => (JobExitCode.Failure, $"{exception.GetType().Name}: {exception.Message}"),
+    };
+}
