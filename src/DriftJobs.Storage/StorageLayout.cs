@@ -1,0 +1,135 @@
+using System.Globalization;
+
+namespace DriftJobs.Storage;
+
+/// <summary>
+/// Every blob name the jobs read or write:
+/// <code>
+/// baselines/{model}/{version}/baseline.json
+/// {logs prefix}/year=YYYY/month=MM/day=DD/hour=HH/*.parquet
+/// drift-reports/{model}/{version}/{yyyy-MM-ddTHH}Z.json   (named after the window end)
+/// drift-reports/{model}/latest.json
+/// </code>
+/// Partition values may be written zero-padded (our logger: month=01/day=05/hour=08) or not (Spark, DuckDB:
+/// month=1/day=5/hour=8); month, day and hour are matched padded or unpadded independently, so mixed spellings
+/// such as month=01/day=5 are found too. Year is always four digits. Other spellings (hour=008, dt=2026-01-05) are
+/// not found.
+/// </summary>
+internal sealed class StorageLayout
+{
+    public const string BaselinesRoot = "baselines";
+    public const string ReportsRoot = "drift-reports";
+    public const string BaselineFileName = "baseline.json";
+    public const string LatestReportFileName = "latest.json";
+
+    /// <summary>The most hours one window may span (31 days), so a typo cannot start thousands of listings.</summary>
+    public const int MaxWindowHours = 31 * 24;
+
+    public StorageLayout(string? logsPrefix = StorageOptions.DefaultLogsPrefix) => LogsPrefix = NormalizeLogsPrefix(logsPrefix);
+
+    /// <summary>The logs root with a trailing slash, or empty when the logs are at the container root.</summary>
+    public string LogsPrefix { get; }
+
+    public static string BaselineBlobName(string model, string version) =>
+        $"{BaselinesRoot}/{ModelIdentity.Validate(model, nameof(model))}/{ModelIdentity.Validate(version, nameof(version))}/{BaselineFileName}";
+
+    public static string ReportBlobName(string model, string version, DateTimeOffset windowEnd) =>
+        $"{ReportsRoot}/{ModelIdentity.Validate(model, nameof(model))}/{ModelIdentity.Validate(version, nameof(version))}/" +
+        $"{ValidateWindowEnd(windowEnd).ToString("yyyy-MM-dd'T'HH", CultureInfo.InvariantCulture)}Z.json";
+
+    public static string LatestReportBlobName(string model) =>
+        $"{ReportsRoot}/{ModelIdentity.Validate(model, nameof(model))}/{LatestReportFileName}";
+
+    /// <summary>The hours of the window [end − hours, end), oldest first.</summary>
+    public static IReadOnlyList<DateTimeOffset> WindowHours(DateTimeOffset windowEnd, int hours)
+    {
+        var end = ValidateWindowEnd(windowEnd);
+        if (hours is < 1 or > MaxWindowHours)
+        {
+            throw new ArgumentOutOfRangeException(nameof(hours), hours, $"A window spans 1 to {MaxWindowHours} hours.");
+        }
+
+        var result = new DateTimeOffset[hours];
+        for (var i = 0; i < hours; i++)
+        {
+            result[i] = end.AddHours(i - hours);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The distinct prefixes (each ending in '/') under which the given hour's logs may be: every combination of
+    /// padded and unpadded month, day and hour — one for 10–12/10–31/10–23, up to eight for 1/1 hour 0–9.
+    /// </summary>
+    public IReadOnlyList<string> HourPrefixes(DateTimeOffset hour)
+    {
+        var utc = hour.ToUniversalTime();
+        if (utc.Ticks % TimeSpan.TicksPerHour != 0)
+        {
+            throw new ArgumentException($"{hour:O} is not on an hour boundary.", nameof(hour));
+        }
+
+        var year = utc.Year.ToString("D4", CultureInfo.InvariantCulture);
+        var prefixes = new List<string>(8);
+        foreach (var month in Spellings(utc.Month))
+        {
+            foreach (var day in Spellings(utc.Day))
+            {
+                foreach (var h in Spellings(utc.Hour))
+                {
+                    prefixes.Add($"{LogsPrefix}year={year}/month={month}/day={day}/hour={h}/");
+                }
+            }
+        }
+
+        return prefixes;
+    }
+
+    /// <summary>The window end, in UTC; it must fall on an hour boundary.</summary>
+    public static DateTimeOffset ValidateWindowEnd(DateTimeOffset windowEnd)
+    {
+        var utc = windowEnd.ToUniversalTime();
+        if (utc.Ticks % TimeSpan.TicksPerHour != 0)
+        {
+            throw new ArgumentException($"The window end {windowEnd:O} is not on an hour boundary (UTC).", nameof(windowEnd));
+        }
+
+        return utc;
+    }
+
+    /// <summary>
+    /// "inference-logs", "/inference-logs/" → "inference-logs/"; "/" → "" (the container root); empty → the default.
+    /// Segments are checked so the prefix stays a plain path.
+    /// </summary>
+    public static string NormalizeLogsPrefix(string? logsPrefix)
+    {
+        if (string.IsNullOrWhiteSpace(logsPrefix))
+        {
+            logsPrefix = StorageOptions.DefaultLogsPrefix;
+        }
+
+        var trimmed = logsPrefix.Trim().Trim('/');
+        if (trimmed.Length == 0)
+        {
+            return string.Empty;
+        }
+
+        foreach (var segment in trimmed.Split('/'))
+        {
+            if (segment.Length == 0 || segment is "." or ".." || segment.Any(c => char.IsControl(c) || c == '\\'))
+            {
+                throw new StorageConfigurationException(
+                    $"{StorageOptions.LogsPrefixSetting} must be a blob path such as 'inference-logs' or 'logs/prod' " +
+                    $"(no empty, '.' or '..' segments, no backslashes), or '/' for the container root (got '{logsPrefix}').");
+            }
+        }
+
+        return trimmed + "/";
+    }
+
+    private static string[] Spellings(int value) =>
+        value < 10
+            ? [value.ToString("D2", CultureInfo.InvariantCulture), value.ToString(CultureInfo.InvariantCulture)]
+            : [value.ToString(CultureInfo.InvariantCulture)];
+}
