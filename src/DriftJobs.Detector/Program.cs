@@ -1,2 +1,4 @@
-// Scaffolding: the job is built in its own issue.
-return 2;
+using DriftJobs.Detector;
+using DriftJobs.Hosting;
+
+return await JobHost.RunAsync(args, DetectorJob.Definition, builder => builder.AddDetector());

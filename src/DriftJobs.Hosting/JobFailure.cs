@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Identity;
 using DriftJobs.Core.Reports;
+using DriftJobs.Storage;
 using Microsoft.Extensions.Options;
 
 namespace DriftJobs.Hosting;
@@ -19,6 +20,8 @@ internal static class JobFailure
         InvalidOperationException e when e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal)
             => (JobExitCode.ConfigurationError, e.Message),
         JobInputException e => (JobExitCode.ConfigurationError, e.Message),
+        StorageConfigurationException e => (JobExitCode.ConfigurationError, e.Message),
+        BlobAlreadyExistsException e => (JobExitCode.ConfigurationError, e.Message),
         InvalidDataException e => (JobExitCode.ConfigurationError, e.Message),
         CredentialUnavailableException e => (JobExitCode.ConfigurationError, "No Azure credential is available: " + e.Message),
         // Wrong account key, or the workload identity lacks a role: a configuration problem, not an outage.

@@ -1,0 +1,158 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Azure;
+using Azure.Storage.Blobs;
+using DriftJobs.Core.Profiles;
+using DriftJobs.Core.Reports;
+using DriftJobs.Core.Serialization;
+using DriftJobs.Hosting;
+using DriftJobs.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace DriftJobs.Detector;
+
+/// <summary>
+/// One hourly run: the window's Parquet logs against the model's baseline, a report written for the window's end,
+/// latest.json moved forward, alerts raised, the summary printed.
+/// </summary>
+internal sealed partial class DetectorJob(
+    BlobContainerClient container,
+    StorageLayout layout,
+    IOptions<DetectorOptions> options,
+    IEnumerable<IAlertSink> alertSinks,
+    TimeProvider time,
+    JobOutput output,
+    ILogger<DetectorJob> logger) : IJob
+{
+    public static JobDefinition Definition { get; } = new("drift-detector", "compares the last hours of inference logs with the model's baseline", DetectorSettings.All);
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken = default)
+    {
+        var o = options.Value;
+        var model = o.ModelName!;
+        var version = o.ModelVersion!;
+        var end = o.ResolveWindowEnd(time);
+        var range = new ReportWindow { Start = end.AddHours(-o.WindowHours), End = end, Hours = o.WindowHours };
+        LogStarting(logger, model, version, range.Start, range.End);
+
+        var baseline = await LoadBaselineAsync(model, version, cancellationToken).ConfigureAwait(false);
+        var blobs = await InferenceLogWindow.ListAsync(container, layout, end, o.WindowHours, cancellationToken).ConfigureAwait(false);
+        var (window, files) = await ProfileAsync(baseline, blobs, o, cancellationToken).ConfigureAwait(false);
+        var report = DriftAnalyzer.Analyze(window, range, o.ToSettings(), files);
+
+        var json = new BinaryData(DriftJson.Serialize(report));
+        var reportName = StorageLayout.ReportBlobName(model, version, end);
+        await BlobJsonWrites.UploadAsync(container, reportName, json, overwrite: true, cancellationToken).ConfigureAwait(false);
+        var latest = await BlobJsonWrites.UpdateLatestAsync(container, StorageLayout.LatestReportBlobName(model), json, WindowEndOf, cancellationToken).ConfigureAwait(false);
+        LogWritten(logger, reportName, latest.Outcome, latest.ExistingWindowEnd);
+
+        foreach (var sink in alertSinks)
+        {
+            await sink.SendAsync(report, cancellationToken).ConfigureAwait(false);
+        }
+
+        await output.Writer.WriteAsync(ReportSummary.Format(report)).ConfigureAwait(false);
+        return JobExitCode.Ran;
+    }
+
+    private async Task<BaselineProfile> LoadBaselineAsync(string model, string version, CancellationToken cancellationToken)
+    {
+        var name = StorageLayout.BaselineBlobName(model, version);
+        try
+        {
+            var content = await container.GetBlobClient(name).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+            return DriftJson.ReadBaseline(content.Value.Content.ToMemory().Span, name);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            throw new JobInputException($"No baseline at {container.Name}/{name}: run the baseline job for {model} {version} first.", e);
+        }
+    }
+
+    private async Task<(WindowProfile Window, ReportFiles Files)> ProfileAsync(BaselineProfile baseline, IReadOnlyList<LogBlob> blobs, DetectorOptions o, CancellationToken cancellationToken)
+    {
+        var target = baseline.Target;
+        var columns = baseline.MonitoredFeatures
+            .Select(f => new RequestedColumn(f.Name, Kind(f.Kind)))
+            .Concat(target is null ? [] : [new RequestedColumn(WindowProfileSink.PredictionColumn, Kind(target.Kind))])
+            .ToList();
+        var reader = new ParquetFeatureReader(columns, new ModelFilter(baseline.ModelName, baseline.ModelVersion));
+
+        var total = new WindowProfile(baseline);
+        var skipped = new ConcurrentBag<SkippedFile>();
+        var read = 0;
+        long otherModels = 0;
+        var gate = new Lock();
+        var parallel = new ParallelOptions
+        {
+            MaxDegreeOfParallelism = o.ReadConcurrency > 0 ? o.ReadConcurrency : Environment.ProcessorCount,
+            CancellationToken = cancellationToken,
+        };
+        await Parallel.ForEachAsync(blobs, parallel, async (blob, token) =>
+        {
+            // Each file gets its own profile, merged only when the whole file was read: a file that fails half-way
+            // adds nothing, and merging is exact in any order.
+            var partial = new WindowProfile(baseline);
+            var sink = new WindowProfileSink(partial, target?.Name);
+            try
+            {
+                var stream = await BlobReads.OpenSeekableAsync(container.GetBlobClient(blob.Name), blob.Size, blob.ETag, token).ConfigureAwait(false);
+                await using (stream.ConfigureAwait(false))
+                {
+                    var result = await reader.ReadAsync(stream, blob.Name, sink, token).ConfigureAwait(false);
+                    partial.AddRows(result.RowsKept);
+                    foreach (var absent in result.AbsentColumns)
+                    {
+                        partial.AddAbsent(sink.Feature(absent), result.RowsKept);
+                    }
+
+                    lock (gate)
+                    {
+                        total.Merge(partial);
+                        read++;
+                        otherModels += result.RowsSkipped;
+                    }
+                }
+            }
+            catch (InvalidDataException e)
+            {
+                LogSkipped(logger, blob.Name, e.Message);
+                skipped.Add(new SkippedFile(blob.Name, e.Message));
+            }
+        }).ConfigureAwait(false);
+
+        var files = new ReportFiles
+        {
+            Read = read,
+            RowsOfOtherModels = otherModels,
+            Skipped = skipped.OrderBy(s => s.Path, StringComparer.Ordinal).ToArray(),
+        };
+        return (total, files);
+    }
+
+    private static ColumnKind Kind(FeatureKind kind) => kind == FeatureKind.Numeric ? ColumnKind.Numeric : ColumnKind.Categorical;
+
+    /// <summary>The window end of a stored report; null when it cannot be read (such a latest.json gets replaced).</summary>
+    private static DateTimeOffset? WindowEndOf(BinaryData json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.GetProperty("window").GetProperty("end").GetDateTimeOffset();
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Detecting drift for {Model} {ModelVersion} over [{WindowStart:o}, {WindowEnd:o})")]
+    private static partial void LogStarting(ILogger logger, string model, string modelVersion, DateTimeOffset windowStart, DateTimeOffset windowEnd);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Skipped {File}: {Reason}")]
+    private static partial void LogSkipped(ILogger logger, string file, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Wrote {Report}; latest.json {LatestOutcome} (it held the window ending {ExistingWindowEnd})")]
+    private static partial void LogWritten(ILogger logger, string report, LatestUpdateOutcome latestOutcome, DateTimeOffset? existingWindowEnd);
+}

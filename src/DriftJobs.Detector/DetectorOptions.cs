@@ -1,0 +1,135 @@
+using System.Globalization;
+using DriftJobs.Core.Reports;
+using DriftJobs.Core.Statistics;
+using DriftJobs.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace DriftJobs.Detector;
+
+/// <summary>The detector's settings, bound from environment variables (or the matching options).</summary>
+internal sealed class DetectorOptions
+{
+    [ConfigurationKeyName("MODEL_NAME")]
+    public string? ModelName { get; set; }
+
+    [ConfigurationKeyName("MODEL_VERSION")]
+    public string? ModelVersion { get; set; }
+
+    [ConfigurationKeyName("DRIFT_ANALYSIS_WINDOW_HOURS")]
+    public int WindowHours { get; set; } = 24;
+
+    /// <summary>ISO-8601 end of the window; unset: now truncated to the hour (UTC).</summary>
+    [ConfigurationKeyName("DRIFT_WINDOW_END")]
+    public string? WindowEnd { get; set; }
+
+    [ConfigurationKeyName("DRIFT_PSI_THRESHOLD")]
+    public double PsiThreshold { get; set; } = 0.2;
+
+    [ConfigurationKeyName("DRIFT_KS_PVALUE_THRESHOLD")]
+    public double KsPValueThreshold { get; set; } = 0.05;
+
+    [ConfigurationKeyName("DRIFT_KS_MIN_STATISTIC")]
+    public double KsMinStatistic { get; set; } = 0.05;
+
+    [ConfigurationKeyName("DRIFT_MULTIPLE_TESTING")]
+    public string MultipleTesting { get; set; } = "bh";
+
+    [ConfigurationKeyName("DRIFT_MIN_SAMPLES")]
+    public long MinSamples { get; set; } = 100;
+
+    [ConfigurationKeyName("DRIFT_SCORE_CRITICAL_THRESHOLD")]
+    public double ScoreCriticalThreshold { get; set; } = 0.5;
+
+    [ConfigurationKeyName("DRIFT_MISSING_RATE_INCREASE")]
+    public double MissingRateIncrease { get; set; } = 0.1;
+
+    [ConfigurationKeyName("DRIFT_OUT_OF_RANGE_SHARE")]
+    public double OutOfRangeShare { get; set; } = 0.05;
+
+    [ConfigurationKeyName("DRIFT_UNSEEN_CATEGORY_SHARE")]
+    public double UnseenCategoryShare { get; set; } = 0.05;
+
+    /// <summary>Files read at once; 0 means one per core.</summary>
+    [ConfigurationKeyName("DRIFT_READ_CONCURRENCY")]
+    public int ReadConcurrency { get; set; }
+
+    public DriftSettings ToSettings() => new()
+    {
+        PsiThreshold = PsiThreshold,
+        KsPValueThreshold = KsPValueThreshold,
+        KsMinStatistic = KsMinStatistic,
+        MultipleTesting = ParseMultipleTesting(MultipleTesting),
+        MinSamples = MinSamples,
+        ScoreCriticalThreshold = ScoreCriticalThreshold,
+        MissingRateIncrease = MissingRateIncrease,
+        OutOfRangeShare = OutOfRangeShare,
+        UnseenCategoryShare = UnseenCategoryShare,
+    };
+
+    /// <summary>The window's end: the setting, or now truncated to the hour so a retry in the same hour computes the same window.</summary>
+    public DateTimeOffset ResolveWindowEnd(TimeProvider time)
+    {
+        if (string.IsNullOrWhiteSpace(WindowEnd))
+        {
+            var now = time.GetUtcNow();
+            return new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero);
+        }
+
+        if (!DateTimeOffset.TryParse(WindowEnd, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var end))
+        {
+            throw new SettingException("DRIFT_WINDOW_END", $"DRIFT_WINDOW_END = '{WindowEnd}' is not an ISO-8601 date and time (e.g. 2026-11-23T14:00:00Z).");
+        }
+
+        if (end.Minute != 0 || end.Second != 0 || end.Millisecond != 0 || end.Microsecond != 0)
+        {
+            throw new SettingException("DRIFT_WINDOW_END", $"DRIFT_WINDOW_END = '{WindowEnd}' must be on an hour boundary: windows are whole hour partitions.");
+        }
+
+        return end.ToUniversalTime();
+    }
+
+    private static MultipleTestingMethod ParseMultipleTesting(string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "bh" => MultipleTestingMethod.BenjaminiHochberg,
+        "bonferroni" => MultipleTestingMethod.Bonferroni,
+        "none" => MultipleTestingMethod.None,
+        _ => throw new SettingException("DRIFT_MULTIPLE_TESTING", $"DRIFT_MULTIPLE_TESTING = '{value}' is not one of bh, bonferroni, none."),
+    };
+}
+
+/// <summary>Validates every setting at start, naming the one that is wrong; the job then exits 2.</summary>
+internal sealed class DetectorOptionsValidator : IValidateOptions<DetectorOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DetectorOptions options)
+    {
+        var failures = new List<string>();
+        void Check(Action check)
+        {
+            try
+            {
+                check();
+            }
+            catch (Exception e) when (e is SettingException or StorageConfigurationException or ArgumentException)
+            {
+                failures.Add(e.Message);
+            }
+        }
+
+        Check(() => ModelIdentity.Validate(options.ModelName, "MODEL_NAME"));
+        Check(() => ModelIdentity.Validate(options.ModelVersion, "MODEL_VERSION"));
+        Check(() => options.ToSettings().Validate());
+        Check(() => options.ResolveWindowEnd(TimeProvider.System));
+        if (options.WindowHours is < 1 or > StorageLayout.MaxWindowHours)
+        {
+            failures.Add($"DRIFT_ANALYSIS_WINDOW_HOURS = {options.WindowHours} is out of range: it must be between 1 and {StorageLayout.MaxWindowHours}.");
+        }
+
+        if (options.ReadConcurrency is < 0 or > 64)
+        {
+            failures.Add($"DRIFT_READ_CONCURRENCY = {options.ReadConcurrency} is out of range: it must be between 0 (one per core) and 64.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

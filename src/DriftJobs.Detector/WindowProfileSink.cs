@@ -1,0 +1,16 @@
+using DriftJobs.Core.Profiles;
+using DriftJobs.Storage;
+
+namespace DriftJobs.Detector;
+
+/// <summary>Feeds one file's column batches into a window profile; the logs' <c>prediction</c> column stands for the training label.</summary>
+internal sealed class WindowProfileSink(WindowProfile profile, string? targetFeature) : IColumnBatchSink
+{
+    public const string PredictionColumn = "prediction";
+
+    public void AddNumeric(string column, ReadOnlySpan<double> values) => profile.AddNumeric(Feature(column), values);
+
+    public void AddCategorical(string column, ReadOnlySpan<string?> values) => profile.AddCategorical(Feature(column), values);
+
+    public string Feature(string column) => column == PredictionColumn && targetFeature is not null ? targetFeature : column;
+}
