@@ -14,7 +14,7 @@ public sealed partial class AzuriteInstance : IAsyncDisposable
     // The well-known development account every Azurite serves; not a secret.
     private const string AccountName = "devstoreaccount1";
     private const string AccountKey =
-        "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXjkjgn6kFQ0GjjMNzSa4Ht8UH5fLkPQ8H1RgqdV0NOWXQyP9ShxGuvDYw==";
+        "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private readonly string? _location;
     private Process? _process;
