@@ -1,0 +1,229 @@
+using System.Text;
+using Azure.Storage.Blobs;
+using DriftJobs.Core.Profiles;
+using DriftJobs.Core.Reports;
+using DriftJobs.Core.Serialization;
+using DriftJobs.Testing;
+
+namespace DriftJobs.Jobs.Tests;
+
+[Collection(AzuriteCollection.Name)]
+public sealed class DetectorJobTests(AzuriteFixture azurite)
+{
+    private static readonly DateTimeOffset End = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
+
+    /// <summary>A container with a baseline for model "m" v1 (features x numeric, c categorical) and one hour of logs.</summary>
+    private async Task<BlobContainerClient> SetUpAsync(int rows = 600, double shift = 0)
+    {
+        var container = await azurite.CreateContainerAsync();
+        var random = new Random(17);
+        var builder = new BaselineBuilder(new BaselineBuildOptions());
+        builder.AddNumeric("x", LogFiles.Normal(random, 2000).Select(v => v!.Value).ToArray());
+        builder.AddCategorical("c", Enumerable.Range(0, 2000).Select(i => "k" + (i % 3)).ToArray());
+        builder.AddRows(2000);
+        var baseline = builder.Build("m", "1", "test", End.AddDays(-30));
+        await container.GetBlobClient("baselines/m/1/baseline.json").UploadAsync(new BinaryData(DriftJson.Serialize(baseline)));
+        if (rows > 0)
+        {
+            await LogFiles.UploadAsync(container, LogFiles.HourPath(End.AddHours(-1), "a.parquet"), await LogFiles.WriteAsync("m", "1",
+                new Dictionary<string, double?[]> { ["x"] = LogFiles.Normal(random, rows, shift) },
+                new Dictionary<string, string?[]> { ["c"] = Enumerable.Range(0, rows).Select(i => "k" + (i % 3)).ToArray() }));
+        }
+
+        return container;
+    }
+
+    private Task<JobRun> DetectAsync(BlobContainerClient container, params string[] args) =>
+        Jobs.DetectorAsync(azurite.ConnectionString, container, ["--model-name", "m", "--model-version", "1", "--drift-window-end", End.ToString("o"), .. args]);
+
+    [Fact]
+    public async Task Writes_the_window_report_and_latest_and_prints_the_summary()
+    {
+        var container = await SetUpAsync(shift: 1.5);
+
+        var run = await DetectAsync(container);
+
+        Assert.Equal(0, run.ExitCode);
+        var names = await Jobs.BlobNamesAsync(container, "drift-reports/");
+        Assert.Equal(["drift-reports/m/1/2026-11-20T12Z.json", "drift-reports/m/latest.json"], names);
+        var report = await Jobs.LatestReportAsync(container, "m");
+        Assert.Equal(600, report.Samples);
+        Assert.Equal(["x"], report.DriftedFeatures);
+        Assert.Equal(End.AddHours(-24), report.Window.Start);
+        Assert.Contains("DRIFT DETECTION SUMMARY", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Drifted features: x", run.Output, StringComparison.Ordinal);
+        // Every alert is one structured event with severity, code, model and feature.
+        var alertEvent = run.Output.Split('\n').Single(l => l.Contains("\"Code\":\"feature_drift\"", StringComparison.Ordinal));
+        Assert.Contains("\"Severity\":\"WARNING\"", alertEvent, StringComparison.Ordinal);
+        Assert.Contains("\"Model\":\"m\"", alertEvent, StringComparison.Ordinal);
+        Assert.Contains("\"Feature\":\"x\"", alertEvent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rerunning_a_window_gives_byte_identical_reports()
+    {
+        var container = await SetUpAsync();
+        Assert.Equal(0, (await DetectAsync(container)).ExitCode);
+        var first = (await container.GetBlobClient("drift-reports/m/1/2026-11-20T12Z.json").DownloadContentAsync()).Value.Content.ToArray();
+        Assert.Equal(0, (await DetectAsync(container)).ExitCode);
+        var second = (await container.GetBlobClient("drift-reports/m/1/2026-11-20T12Z.json").DownloadContentAsync()).Value.Content.ToArray();
+        Assert.Equal(first, second);
+    }
+
+    [Fact]
+    public async Task Two_detectors_racing_on_different_windows_leave_latest_at_the_newer()
+    {
+        var container = await SetUpAsync();
+        for (var trial = 0; trial < 3; trial++)
+        {
+            var older = Jobs.DetectorAsync(azurite.ConnectionString, container, "--model-name", "m", "--model-version", "1", "--drift-window-end", End.AddHours(-1).ToString("o"));
+            var newer = Jobs.DetectorAsync(azurite.ConnectionString, container, "--model-name", "m", "--model-version", "1", "--drift-window-end", End.ToString("o"));
+            Assert.All(await Task.WhenAll(older, newer), r => Assert.Equal(0, r.ExitCode));
+            Assert.Equal(End, (await Jobs.LatestReportAsync(container, "m")).Window.End);
+        }
+
+        // A late backfill of an old window writes its own report but leaves latest alone.
+        var backfill = await Jobs.DetectorAsync(azurite.ConnectionString, container, "--model-name", "m", "--model-version", "1", "--drift-window-end", End.AddDays(-3).ToString("o"));
+        Assert.Equal(0, backfill.ExitCode);
+        Assert.Equal(End, (await Jobs.LatestReportAsync(container, "m")).Window.End);
+        Assert.Contains("drift-reports/m/1/2026-11-17T12Z.json", await Jobs.BlobNamesAsync(container, "drift-reports/"));
+    }
+
+    [Fact]
+    public async Task An_empty_window_runs_with_insufficient_data()
+    {
+        var container = await SetUpAsync(rows: 0);
+        var run = await DetectAsync(container);
+        Assert.Equal(0, run.ExitCode);
+        var report = await Jobs.LatestReportAsync(container, "m");
+        Assert.Equal(ReportStatus.InsufficientData, report.Status);
+        Assert.Equal(0, report.Samples);
+        Assert.Contains(report.Alerts, a => a.Code == AlertCodes.InsufficientData);
+        Assert.Contains("NO VERDICT", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Corrupt_truncated_and_wrongly_typed_files_are_skipped_and_listed()
+    {
+        var container = await SetUpAsync();
+        var hour = End.AddHours(-2);
+        var good = await LogFiles.WriteAsync("m", "1", new Dictionary<string, double?[]> { ["x"] = LogFiles.Normal(new Random(3), 100) });
+        await LogFiles.UploadAsync(container, LogFiles.HourPath(hour, "corrupt.parquet"), Encoding.UTF8.GetBytes("this is not parquet at all, just text"));
+        await LogFiles.UploadAsync(container, LogFiles.HourPath(hour, "truncated.parquet"), good[..(good.Length / 2)]);
+        await LogFiles.UploadAsync(container, LogFiles.HourPath(hour, "wrongtype.parquet"), await LogFiles.WriteAsync("m", "1",
+            new Dictionary<string, double?[]>(), new Dictionary<string, string?[]> { ["x"] = Enumerable.Repeat<string?>("high", 50).ToArray() }));
+
+        var run = await DetectAsync(container);
+
+        Assert.Equal(0, run.ExitCode);
+        var report = await Jobs.LatestReportAsync(container, "m");
+        Assert.Equal(1, report.Files.Read);
+        Assert.Equal(600, report.Samples);
+        Assert.Equal(3, report.Files.Skipped.Count);
+        Assert.Contains(report.Files.Skipped, s => s.Path.EndsWith("corrupt.parquet", StringComparison.Ordinal));
+        Assert.Contains(report.Files.Skipped, s => s.Path.EndsWith("truncated.parquet", StringComparison.Ordinal));
+        var wrongType = Assert.Single(report.Files.Skipped, s => s.Path.EndsWith("wrongtype.parquet", StringComparison.Ordinal));
+        Assert.Contains("'x'", wrongType.Reason, StringComparison.Ordinal);
+        Assert.Equal(3, report.Alerts.Count(a => a is { Code: AlertCodes.FileSkipped, Severity: AlertSeverity.Warning }));
+    }
+
+    [Fact]
+    public async Task A_missing_column_counts_as_missing_and_is_named()
+    {
+        var container = await SetUpAsync(rows: 0);
+        await LogFiles.UploadAsync(container, LogFiles.HourPath(End.AddHours(-3), "no-c.parquet"), await LogFiles.WriteAsync("m", "1",
+            new Dictionary<string, double?[]> { ["x"] = LogFiles.Normal(new Random(5), 300) }));
+
+        Assert.Equal(0, (await DetectAsync(container)).ExitCode);
+
+        var c = (await Jobs.LatestReportAsync(container, "m")).Features.Single(f => f.Name == "c");
+        Assert.Equal(300, c.AbsentRows);
+        Assert.Equal(1.0, c.MissingRate);
+        Assert.Contains((await Jobs.LatestReportAsync(container, "m")).Alerts, a => a is { Code: AlertCodes.FeatureAbsent, Feature: "c" });
+    }
+
+    [Fact]
+    public async Task Rows_of_other_models_and_hours_outside_the_window_are_not_counted()
+    {
+        var container = await SetUpAsync();
+        var random = new Random(9);
+        await LogFiles.UploadAsync(container, LogFiles.HourPath(End.AddHours(-5), "other.parquet"), await LogFiles.WriteAsync("other-model", "1",
+            new Dictionary<string, double?[]> { ["x"] = LogFiles.Normal(random, 250, 5) }));
+        await LogFiles.UploadAsync(container, LogFiles.HourPath(End, "future.parquet"), await LogFiles.WriteAsync("m", "1",
+            new Dictionary<string, double?[]> { ["x"] = LogFiles.Normal(random, 250, 5) }));
+        await LogFiles.UploadAsync(container, LogFiles.HourPath(End.AddHours(-25), "old.parquet"), await LogFiles.WriteAsync("m", "1",
+            new Dictionary<string, double?[]> { ["x"] = LogFiles.Normal(random, 250, 5) }));
+
+        Assert.Equal(0, (await DetectAsync(container)).ExitCode);
+
+        var report = await Jobs.LatestReportAsync(container, "m");
+        Assert.Equal(600, report.Samples);
+        Assert.Equal(250, report.Files.RowsOfOtherModels);
+        Assert.False(report.DriftDetected);
+    }
+
+    [Fact]
+    public async Task No_baseline_is_an_input_error()
+    {
+        var container = await azurite.CreateContainerAsync();
+        var run = await DetectAsync(container);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("No baseline at", run.Output, StringComparison.Ordinal);
+        Assert.Contains("baselines/m/1/baseline.json", run.Output, StringComparison.Ordinal);
+        Assert.Empty(await Jobs.BlobNamesAsync(container));
+    }
+
+    [Theory]
+    [InlineData("\"schema_version\": 1", "\"schema_version\": 7", "schema_version 7 is not supported")]
+    [InlineData("\"model_name\": \"m\"", "\"model_name\": 5", "malformed JSON at field '$.model_name'")]
+    public async Task A_baseline_it_cannot_read_is_an_input_error_naming_the_file_and_field(string find, string replace, string expected)
+    {
+        var container = await SetUpAsync();
+        var blob = container.GetBlobClient("baselines/m/1/baseline.json");
+        var json = (await blob.DownloadContentAsync()).Value.Content.ToString().Replace(find, replace, StringComparison.Ordinal);
+        await blob.UploadAsync(BinaryData.FromString(json), overwrite: true);
+
+        var run = await DetectAsync(container);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("baselines/m/1/baseline.json", run.Output, StringComparison.Ordinal);
+        Assert.Contains(expected, run.Output, StringComparison.Ordinal);
+        Assert.Empty(await Jobs.BlobNamesAsync(container, "drift-reports/"));
+    }
+
+    [Theory]
+    [InlineData("--drift-psi-threshold", "-1", "DRIFT_PSI_THRESHOLD")]
+    [InlineData("--drift-psi-threshold", "abc", "DRIFT_PSI_THRESHOLD")]
+    [InlineData("--drift-analysis-window-hours", "0", "DRIFT_ANALYSIS_WINDOW_HOURS")]
+    [InlineData("--drift-min-samples", "0", "DRIFT_MIN_SAMPLES")]
+    [InlineData("--drift-score-critical-threshold", "2", "DRIFT_SCORE_CRITICAL_THRESHOLD")]
+    [InlineData("--drift-multiple-testing", "holm", "DRIFT_MULTIPLE_TESTING")]
+    [InlineData("--drift-window-end", "2026-11-20T12:30:00Z", "DRIFT_WINDOW_END")]
+    [InlineData("--drift-window-end", "yesterday", "DRIFT_WINDOW_END")]
+    [InlineData("--model-version", "../1", "MODEL_VERSION")]
+    public async Task Out_of_range_settings_exit_2_naming_the_setting(string option, string value, string setting)
+    {
+        var container = await SetUpAsync();
+        var run = await DetectAsync(container, option, value);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(setting, run.Output, StringComparison.Ordinal);
+        Assert.Empty(await Jobs.BlobNamesAsync(container, "drift-reports/"));
+    }
+
+    [Fact]
+    public async Task Unreachable_storage_is_a_failure_worth_retrying()
+    {
+        // A loopback port nobody listens on: connection refused, the SDK retries, then the job gives up with 1.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var connection = azurite.ConnectionString.Replace($":{azurite.Azurite.Port}/", $":{port}/", StringComparison.Ordinal);
+        using var output = new StringWriter();
+        var code = await Hosting.JobHost.RunAsync(
+            ["--azure-storage-connection-string", connection, "--model-name", "m", "--model-version", "1"],
+            Detector.DetectorJob.Definition, b => Detector.DetectorHostingExtensions.AddDetector(b), output);
+        Assert.Equal(1, code);
+        Assert.DoesNotContain("AccountKey", output.ToString(), StringComparison.Ordinal);
+    }
+}
