@@ -221,8 +221,11 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
                 }
 
                 var closing = reader.Completion.IsCompleted;
-                if (batch.Count >= _batchSize || closing || _time.GetUtcNow() >= nextFlush)
+                var now = _time.GetUtcNow();
+                if (batch.Count >= _batchSize || closing || now >= nextFlush)
                 {
+                    // The interval runs from this flush's start, not its end: a slow upload does not stretch it.
+                    nextFlush = now + _flushInterval;
                     if (batch.Count > 0)
                     {
                         await FlushAsync(batch).ConfigureAwait(false);
@@ -234,7 +237,6 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
                         break;
                     }
 
-                    nextFlush = _time.GetUtcNow() + _flushInterval;
                     continue;
                 }
 
