@@ -22,7 +22,7 @@ public sealed class InferenceLoggerOptions
     /// <summary>
     /// This process's name in file names, so replicas never write the same file. Defaults to the machine name
     /// (the pod name on Kubernetes) with characters outside <c>[A-Za-z0-9._-]</c> replaced by <c>-</c>;
-    /// when set, it must be 1–63 characters from <c>[A-Za-z0-9._-]</c>.
+    /// when set, it must be 1–63 characters from <c>[A-Za-z0-9._-]</c>, not <c>.</c> or <c>..</c>.
     /// </summary>
     public string? InstanceId { get; set; }
 

@@ -28,7 +28,7 @@ internal static partial class Log
     [LoggerMessage(7, LogLevel.Warning, "Inference log buffer full: {Dropped} records dropped in the last minute ({TotalDropped} since start)")]
     public static partial void RecordsDropped(ILogger logger, long dropped, long totalDropped);
 
-    [LoggerMessage(8, LogLevel.Warning, "{Rejected} records rejected in the last minute: null, or a model name or version outside [A-Za-z0-9._-] (1-63 characters)")]
+    [LoggerMessage(8, LogLevel.Warning, "{Rejected} records rejected in the last minute: null, or a model name or version that is not 1-63 characters of [A-Za-z0-9._-] (or is . or ..)")]
     public static partial void RecordsRejected(ILogger logger, long rejected);
 
     [LoggerMessage(9, LogLevel.Error, "{Records} accepted records could not be written and are lost ({Reason})")]

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -14,24 +15,15 @@ internal static class LogFileNames
     public const int MaxRootLength = 512;
     public const string Extension = ".parquet";
 
-    /// <summary>1–63 characters from [A-Za-z0-9._-]: a model name, version or instance id.</summary>
-    public static bool IsValidSegment(string? value)
-    {
-        if (value is null || value.Length is 0 or > MaxSegmentLength)
-        {
-            return false;
-        }
+    private static readonly SearchValues<char> SegmentChars =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
 
-        foreach (var c in value)
-        {
-            if (!IsSegmentChar(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    /// <summary>
+    /// 1–63 characters from [A-Za-z0-9._-], and not "." or "..": a model name, version or instance id (the same
+    /// rule as the detector's model identities).
+    /// </summary>
+    public static bool IsValidSegment(string? value) =>
+        value is { Length: > 0 and <= MaxSegmentLength } && !value.AsSpan().ContainsAnyExcept(SegmentChars) && value is not ("." or "..");
 
     /// <summary>One or more '/'-separated segments of [A-Za-z0-9._=-], none of them '.' or '..'.</summary>
     public static bool IsValidRoot(string? root)
@@ -82,5 +74,5 @@ internal static class LogFileNames
             CultureInfo.InvariantCulture,
             $"{HourPrefix(root, hourTicks)}/{model}-{version}-{instance}-{writtenAt.UtcDateTime:yyyyMMdd'T'HHmmss}-{sequence:D6}{Extension}");
 
-    private static bool IsSegmentChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-';
+    private static bool IsSegmentChar(char c) => SegmentChars.Contains(c);
 }

@@ -16,10 +16,10 @@ public sealed class PredictionRecord
     /// <summary>The gateway's request id, to join the log with other telemetry.</summary>
     public required string RequestId { get; init; }
 
-    /// <summary>The model's name: 1–63 characters from <c>[A-Za-z0-9._-]</c> (it is part of the file name).</summary>
+    /// <summary>The model's name: 1–63 characters from <c>[A-Za-z0-9._-]</c>, not <c>.</c> or <c>..</c> (it is part of the file name).</summary>
     public required string ModelName { get; init; }
 
-    /// <summary>The model's version: 1–63 characters from <c>[A-Za-z0-9._-]</c> (it is part of the file name).</summary>
+    /// <summary>The model's version: 1–63 characters from <c>[A-Za-z0-9._-]</c>, not <c>.</c> or <c>..</c> (it is part of the file name).</summary>
     public required string ModelVersion { get; init; }
 
     /// <summary>
