@@ -1,0 +1,621 @@
+using System.Diagnostics.Metrics;
+using System.Threading.Channels;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Parquet;
+
+namespace DriftJobs.InferenceLogger;
+
+/// <summary>
+/// The inference logger: buffers records in memory and writes them as hour-partitioned Parquet files to an Azure
+/// Blob container, from one background loop. Create it with <see cref="InferenceLoggerBuilder"/> or
+/// <see cref="InferenceLoggerServiceCollectionExtensions.AddInferenceLogger"/>; stop it with
+/// <see cref="StopAsync"/> or <see cref="DisposeAsync"/>, which write what is buffered within
+/// <see cref="InferenceLoggerOptions.ShutdownTimeout"/>.
+/// </summary>
+public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, IDisposable
+{
+    /// <summary>The name of the <see cref="Meter"/> the logger reports on: <c>DriftJobs.InferenceLogger</c>.</summary>
+    public const string MeterName = "DriftJobs.InferenceLogger";
+
+    private const int MaxNameAttempts = 8;
+    private static readonly TimeSpan RefusalReportPeriod = TimeSpan.FromMinutes(1);
+
+    private readonly Channel<BufferedRecord> _channel =
+        Channel.CreateUnbounded<BufferedRecord>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
+
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly LoggerCounters _counters;
+    private readonly InferenceLoggerMetrics _metrics;
+    private readonly ParquetBatchEncoder _encoder;
+    private readonly LogFileUploader _uploader;
+    private readonly string _logsRoot;
+    private readonly string _instanceId;
+    private readonly int _capacity;
+    private readonly int _batchSize;
+    private readonly TimeSpan _flushInterval;
+    private readonly TimeSpan _shutdownTimeout;
+    private readonly TimeSpan _minRetryDelay;
+    private readonly TimeSpan _maxRetryDelay;
+    private readonly string? _spillDirectory;
+    private readonly long _spillMaxBytes;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _hardStop = new();
+    private readonly ITimer _refusalReportTimer;
+    private readonly Lock _refusalReportLock = new();
+    private readonly Task _loop;
+
+    // Records accepted and not yet written (queued, or in the batch being written): the buffer TryLog bounds.
+    private long _pending;
+    private int _stopRequested;
+    private int _disposed;
+    private ITimer? _shutdownTimer;
+    private long _reportedDropped;
+    private long _reportedRejected;
+
+    // Owned by the writer loop.
+    private SpillStore? _spill;
+    private long _sequence;
+    private TimeSpan _retryDelay;
+    private DateTimeOffset _storageRetryAt = DateTimeOffset.MinValue;
+
+    internal BlobInferenceLogger(
+        BlobContainerClient container,
+        InferenceLoggerOptions options,
+        TimeProvider? timeProvider = null,
+        ILoggerFactory? loggerFactory = null,
+        IMeterFactory? meterFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        ArgumentNullException.ThrowIfNull(options);
+        InferenceLoggerOptionsValidator.ThrowIfInvalid(options);
+
+        _time = timeProvider ?? TimeProvider.System;
+        _log = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(Log.Category);
+        _logsRoot = options.LogsRoot;
+        _instanceId = options.InstanceId ?? LogFileNames.DefaultInstanceId();
+        _capacity = options.BufferCapacity;
+        _batchSize = options.BatchSize;
+        _flushInterval = options.FlushInterval;
+        _shutdownTimeout = options.ShutdownTimeout;
+        _minRetryDelay = options.MinRetryDelay;
+        _maxRetryDelay = options.MaxRetryDelay;
+        _retryDelay = _minRetryDelay;
+        _spillDirectory = options.SpillDirectory;
+        _spillMaxBytes = options.SpillDirectoryMaxBytes;
+
+        Schema = new LogSchema(options.Features, options.PredictionKind);
+        _counters = new LoggerCounters(ParquetBatchEncoder.CountedColumns(Schema));
+        _encoder = new ParquetBatchEncoder(Schema, _counters, feature => Log.UnknownFeature(_log, feature));
+        _uploader = new LogFileUploader(container);
+        _metrics = new InferenceLoggerMetrics(_counters, () => Volatile.Read(ref _pending), meterFactory);
+        _refusalReportTimer = _time.CreateTimer(static state => ((BlobInferenceLogger)state!).ReportRefusals(), this, RefusalReportPeriod, RefusalReportPeriod);
+        _loop = Task.Run(RunAsync);
+    }
+
+    internal LogSchema Schema { get; }
+
+    internal CounterSnapshot Counters => _counters.Snapshot();
+
+    internal long BufferDepth => Volatile.Read(ref _pending);
+
+    /// <inheritdoc/>
+    public bool TryLog(PredictionRecord record)
+    {
+        try
+        {
+            if (record is null || !LogFileNames.IsValidSegment(record.ModelName) || !LogFileNames.IsValidSegment(record.ModelVersion))
+            {
+                Interlocked.Increment(ref _counters.RejectedInvalid);
+                return false;
+            }
+
+            if (Volatile.Read(ref _stopRequested) != 0)
+            {
+                Interlocked.Increment(ref _counters.DroppedStopped);
+                return false;
+            }
+
+            // Reserve a place first, so the bound covers records the writer has taken but not yet written.
+            if (Interlocked.Increment(ref _pending) > _capacity)
+            {
+                Interlocked.Decrement(ref _pending);
+                Interlocked.Increment(ref _counters.DroppedBufferFull);
+                return false;
+            }
+
+            var ticks = (record.Timestamp ?? _time.GetUtcNow()).UtcTicks;
+            if (!_channel.Writer.TryWrite(new BufferedRecord(record, ticks)))
+            {
+                // Stopped between the check above and now.
+                Interlocked.Decrement(ref _pending);
+                Interlocked.Increment(ref _counters.DroppedStopped);
+                return false;
+            }
+
+            Interlocked.Increment(ref _counters.Accepted);
+            return true;
+        }
+#pragma warning disable CA1031 // TryLog's contract: nothing is ever thrown at the request path.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            Interlocked.Increment(ref _counters.RejectedInvalid);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Stops accepting records and writes what is buffered, for at most
+    /// <see cref="InferenceLoggerOptions.ShutdownTimeout"/> (or until <paramref name="cancellationToken"/> is
+    /// cancelled); what cannot be uploaded by then is spilled or counted as lost. Safe to call more than once and
+    /// while other threads are still logging (their records are refused).
+    /// </summary>
+    /// <param name="cancellationToken">Cuts the drain short, like the timeout.</param>
+    /// <returns>A task that completes when the writer loop has finished.</returns>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _stopRequested, 1) == 0)
+        {
+            _channel.Writer.TryComplete();
+            TryCancel(_stopping);
+            _shutdownTimer = _time.CreateTimer(static state => TryCancel((CancellationTokenSource)state!), _hardStop, _shutdownTimeout, Timeout.InfiniteTimeSpan);
+        }
+
+        using (cancellationToken.Register(static state => TryCancel((CancellationTokenSource)state!), _hardStop))
+        {
+            await _loop.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stops the logger as <see cref="StopAsync"/> does and releases its timers and meter. Safe to call twice.</summary>
+    /// <returns>A task that completes when the logger has stopped.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _refusalReportTimer.Dispose();
+        _shutdownTimer?.Dispose();
+        ReportRefusals();
+        var c = _counters.Snapshot();
+        Log.Stopped(_log, c.Accepted, c.RecordsWritten, c.RecordsSpilled, c.RecordsLost, c.DroppedBufferFull + c.DroppedStopped, c.RejectedInvalid, _spill?.Count ?? 0);
+        _metrics.Dispose();
+        _stopping.Dispose();
+        _hardStop.Dispose();
+    }
+
+    /// <summary>Stops the logger synchronously (blocking until <see cref="DisposeAsync"/> completes). Prefer <see cref="DisposeAsync"/>.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private static void TryCancel(CancellationTokenSource source)
+    {
+        try
+        {
+            source.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already stopped and disposed: nothing left to cut short.
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        try
+        {
+            OpenSpill();
+            var reader = _channel.Reader;
+            var batch = new List<BufferedRecord>(Math.Min(_batchSize, 16_384));
+            var nextFlush = _time.GetUtcNow() + _flushInterval;
+            while (true)
+            {
+                while (batch.Count < _batchSize && reader.TryRead(out var record))
+                {
+                    batch.Add(record);
+                }
+
+                var closing = reader.Completion.IsCompleted;
+                var now = _time.GetUtcNow();
+                if (batch.Count >= _batchSize || closing || now >= nextFlush)
+                {
+                    // The interval runs from this flush's start, not its end: a slow upload does not stretch it.
+                    nextFlush = now + _flushInterval;
+                    if (batch.Count > 0)
+                    {
+                        await FlushAsync(batch).ConfigureAwait(false);
+                        batch.Clear();
+                    }
+
+                    if (closing)
+                    {
+                        break;
+                    }
+
+                    continue;
+                }
+
+                if (await TryReplaySpilledFileAsync().ConfigureAwait(false))
+                {
+                    continue;
+                }
+
+                var wakeAt = _spill is { Count: > 0 } && _storageRetryAt < nextFlush ? _storageRetryAt : nextFlush;
+                await WaitForRecordsAsync(wakeAt).ConfigureAwait(false);
+            }
+
+            // Storage may have come back just before the stop: use the time left for what waits on disk.
+            while (await TryReplaySpilledFileAsync().ConfigureAwait(false))
+            {
+            }
+        }
+#pragma warning disable CA1031 // The loop reports its own failure; an exception would only be unobserved.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Log.LoopFailed(_log, e);
+        }
+    }
+
+    private void OpenSpill()
+    {
+        if (_spillDirectory is null)
+        {
+            return;
+        }
+
+        try
+        {
+            _spill = SpillStore.Open(_spillDirectory, _spillMaxBytes);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Log.SpillUnavailable(_log, e, _spillDirectory);
+        }
+    }
+
+    private async Task WaitForRecordsAsync(DateTimeOffset wakeAt)
+    {
+        var delay = wakeAt - _time.GetUtcNow();
+        if (delay <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(delay, _time);
+        try
+        {
+            await _channel.Reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            // Time to flush or to retry the spill directory.
+        }
+    }
+
+    private async Task FlushAsync(List<BufferedRecord> batch)
+    {
+        var started = _time.GetTimestamp();
+        var writtenAt = _time.GetUtcNow();
+        foreach (var part in Partition(batch))
+        {
+            try
+            {
+                await WritePartAsync(part, writtenAt).ConfigureAwait(false);
+            }
+            finally
+            {
+                // Written, spilled or lost: either way no longer held in memory.
+                Interlocked.Add(ref _pending, -part.Count);
+            }
+        }
+
+        _metrics.RecordFlush(_time.GetElapsedTime(started));
+    }
+
+    private async Task WritePartAsync(IReadOnlyList<BufferedRecord> part, DateTimeOffset writtenAt)
+    {
+        var records = part.Count;
+        if (_hardStop.IsCancellationRequested && _spill is null)
+        {
+            // Out of time with nowhere to put them: encoding would only delay the stop.
+            LoseRecords(records, "shutdown timeout");
+            return;
+        }
+
+        byte[] content;
+        try
+        {
+            content = await _encoder.EncodeAsync(part).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A record that breaks the encoder must not stop the loop; the loss is counted.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Log.EncodeFailed(_log, e, records);
+            LoseRecords(records, "encoding failed");
+            return;
+        }
+
+        var first = part[0];
+        var blobName = LogFileNames.BlobName(_logsRoot, first.HourTicks, first.Record.ModelName, first.Record.ModelVersion, _instanceId, writtenAt, NextSequence());
+        await DeliverAsync(new LogFile(blobName, content, records)).ConfigureAwait(false);
+    }
+
+    /// <summary>One file per model, version and hour, in order of first appearance (usually just one).</summary>
+    private static IEnumerable<IReadOnlyList<BufferedRecord>> Partition(List<BufferedRecord> batch)
+    {
+        var first = batch[0];
+        var uniform = true;
+        foreach (var record in batch)
+        {
+            if (record.HourTicks != first.HourTicks || !SamePartition(record.Record, first.Record))
+            {
+                uniform = false;
+                break;
+            }
+        }
+
+        if (uniform)
+        {
+            return [batch];
+        }
+
+        var parts = new Dictionary<(string Model, string Version, long Hour), List<BufferedRecord>>();
+        var order = new List<List<BufferedRecord>>();
+        foreach (var record in batch)
+        {
+            var key = (record.Record.ModelName, record.Record.ModelVersion, record.HourTicks);
+            if (!parts.TryGetValue(key, out var part))
+            {
+                part = [];
+                parts.Add(key, part);
+                order.Add(part);
+            }
+
+            part.Add(record);
+        }
+
+        return order;
+    }
+
+    private static bool SamePartition(PredictionRecord a, PredictionRecord b) =>
+        string.Equals(a.ModelName, b.ModelName, StringComparison.Ordinal) && string.Equals(a.ModelVersion, b.ModelVersion, StringComparison.Ordinal);
+
+    /// <summary>Uploads the file, or spills it, or holds it (with backoff) until one works or time runs out.</summary>
+    private async Task DeliverAsync(LogFile file)
+    {
+        while (true)
+        {
+            // While spilled files wait for storage, new ones join them rather than each waiting out the SDK's retries.
+            var storageKnownDown = _spill is { Count: > 0 } && _time.GetUtcNow() < _storageRetryAt;
+            if (!storageKnownDown && !_hardStop.IsCancellationRequested && await TryUploadAsync(file).ConfigureAwait(false))
+            {
+                Interlocked.Add(ref _counters.RecordsWritten, file.Records);
+                return;
+            }
+
+            if (await TrySpillAsync(file).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            if (_hardStop.IsCancellationRequested)
+            {
+                LoseRecords(file.Records, "shutdown timeout");
+                return;
+            }
+
+            await BackoffAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task<bool> TryUploadAsync(LogFile file)
+    {
+        for (var attempt = 0; attempt < MaxNameAttempts; attempt++)
+        {
+            UploadOutcome outcome;
+            try
+            {
+                outcome = await _uploader.UploadAsync(file.BlobName, file.Content, file.ContentHash, _hardStop.Token).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // Whatever the SDK throws after its retries, the file is kept and retried.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                Interlocked.Increment(ref _counters.UploadFailures);
+                MarkStorageDown();
+                Log.UploadFailed(_log, e, file.BlobName, file.Records, _storageRetryAt - _time.GetUtcNow());
+                return false;
+            }
+
+            if (outcome != UploadOutcome.NameTaken)
+            {
+                MarkStorageUp();
+                Interlocked.Increment(ref _counters.FilesWritten);
+                return true;
+            }
+
+            Log.NameTaken(_log, file.BlobName);
+            file.BlobName = WithSequence(file.BlobName, NextSequence());
+        }
+
+        return false;
+    }
+
+    private async Task<bool> TrySpillAsync(LogFile file)
+    {
+        if (_spill is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            if (_spill.Contains(file.BlobName))
+            {
+                file.BlobName = WithSequence(file.BlobName, NextSequence());
+            }
+
+            // Not cancellable: a spill is what saves the records when the shutdown timeout has passed.
+            if (!await _spill.TryWriteAsync(file.BlobName, file.Content, CancellationToken.None).ConfigureAwait(false))
+            {
+                return false;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Log.SpillFailed(_log, e, file.Records, _spill.Root);
+            return false;
+        }
+
+        Interlocked.Add(ref _counters.RecordsSpilled, file.Records);
+        Log.Spilled(_log, file.Records, _spill.PathOf(file.BlobName));
+        return true;
+    }
+
+    /// <summary>Uploads the oldest spilled file when storage is due for another try; true when one was uploaded.</summary>
+    private async Task<bool> TryReplaySpilledFileAsync()
+    {
+        if (_spill?.Oldest is not { } blobName || _hardStop.IsCancellationRequested || _time.GetUtcNow() < _storageRetryAt)
+        {
+            return false;
+        }
+
+        LogFile file;
+        try
+        {
+            var content = await _spill.ReadAsync(blobName).ConfigureAwait(false);
+            file = new LogFile(blobName, content, await CountRowsAsync(content).ConfigureAwait(false));
+        }
+#pragma warning disable CA1031 // An unreadable leftover must not block the ones behind it.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Log.SpillUnreadable(_log, e, _spill.PathOf(blobName));
+            _spill.Forget(blobName);
+            return true;
+        }
+
+        if (!await TryUploadAsync(file).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        Interlocked.Add(ref _counters.RecordsWritten, file.Records);
+        Log.SpillUploaded(_log, file.BlobName, file.Records);
+        try
+        {
+            _spill.Delete(blobName);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Uploaded: a later replay finds the same content in blob storage and only deletes the file.
+            Log.SpillUnreadable(_log, e, _spill.PathOf(blobName));
+            _spill.Forget(blobName);
+        }
+
+        return true;
+    }
+
+    private static async Task<int> CountRowsAsync(byte[] content)
+    {
+        using var stream = new MemoryStream(content, writable: false);
+        var reader = await ParquetReader.CreateAsync(stream).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            return (int)reader.RowGroups.Sum(g => g.RowCount);
+        }
+    }
+
+    private async Task BackoffAsync()
+    {
+        var stopping = _stopping.IsCancellationRequested;
+        var delay = _storageRetryAt - _time.GetUtcNow();
+        if (stopping && delay > _minRetryDelay)
+        {
+            // The drain has ShutdownTimeout, not the long outage backoff: keep trying at the shortest delay.
+            delay = _minRetryDelay;
+        }
+
+        if (delay <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        try
+        {
+            await Task.Delay(delay, _time, stopping ? _hardStop.Token : _stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping (try again at once) or out of time (the caller spills or gives up).
+        }
+    }
+
+    private void MarkStorageDown()
+    {
+        // Jitter keeps replicas that lost storage together from retrying in lockstep.
+        var delay = _retryDelay * (0.8 + (0.4 * Random.Shared.NextDouble()));
+        _storageRetryAt = _time.GetUtcNow() + delay;
+        _retryDelay = TimeSpan.FromTicks(Math.Min(_retryDelay.Ticks * 2, _maxRetryDelay.Ticks));
+    }
+
+    private void MarkStorageUp()
+    {
+        _retryDelay = _minRetryDelay;
+        _storageRetryAt = DateTimeOffset.MinValue;
+    }
+
+    private void LoseRecords(int records, string reason)
+    {
+        Interlocked.Add(ref _counters.RecordsLost, records);
+        Log.RecordsLost(_log, records, reason);
+    }
+
+    private long NextSequence() => ++_sequence;
+
+    private static string WithSequence(string blobName, long sequence)
+    {
+        // Names end in "-{seq}.parquet"; only the sequence changes.
+        var dash = blobName.LastIndexOf('-');
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{blobName[..dash]}-{sequence:D6}{LogFileNames.Extension}");
+    }
+
+    private void ReportRefusals()
+    {
+        lock (_refusalReportLock)
+        {
+            var dropped = Interlocked.Read(ref _counters.DroppedBufferFull);
+            if (dropped > _reportedDropped)
+            {
+                Log.RecordsDropped(_log, dropped - _reportedDropped, dropped);
+                _reportedDropped = dropped;
+            }
+
+            var rejected = Interlocked.Read(ref _counters.RejectedInvalid);
+            if (rejected > _reportedRejected)
+            {
+                Log.RecordsRejected(_log, rejected - _reportedRejected);
+                _reportedRejected = rejected;
+            }
+        }
+    }
+
+    /// <summary>A finished Parquet file on its way to blob storage.</summary>
+    private sealed class LogFile(string blobName, byte[] content, int records)
+    {
+        public string BlobName { get; set; } = blobName;
+
+        public byte[] Content { get; } = content;
+
+        public byte[] ContentHash { get; } = LogFileUploader.ContentHash(content);
+
+        public int Records { get; } = records;
+    }
+}

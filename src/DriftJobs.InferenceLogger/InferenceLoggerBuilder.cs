@@ -1,0 +1,75 @@
+using System.Diagnostics.Metrics;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Logging;
+
+namespace DriftJobs.InferenceLogger;
+
+/// <summary>
+/// Creates a <see cref="BlobInferenceLogger"/> without dependency injection:
+/// <code>
+/// await using var logger = new InferenceLoggerBuilder(container)
+///     .Configure(o =&gt; o.Features["age"] = ValueKind.Number)
+///     .Build();
+/// </code>
+/// </summary>
+public sealed class InferenceLoggerBuilder
+{
+    private readonly BlobContainerClient _container;
+    private readonly InferenceLoggerOptions _options = new();
+    private TimeProvider _timeProvider = TimeProvider.System;
+    private ILoggerFactory? _loggerFactory;
+    private IMeterFactory? _meterFactory;
+
+    /// <summary>Starts a builder for a logger writing to <paramref name="container"/>.</summary>
+    /// <param name="container">The container the logs are written to; its retry policy is the first line of defence against storage failures.</param>
+    public InferenceLoggerBuilder(BlobContainerClient container)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        _container = container;
+    }
+
+    /// <summary>Changes the options (they start at their defaults).</summary>
+    /// <param name="configure">Changes to apply.</param>
+    /// <returns>This builder.</returns>
+    public InferenceLoggerBuilder Configure(Action<InferenceLoggerOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        configure(_options);
+        return this;
+    }
+
+    /// <summary>Sets the clock for default timestamps, flush intervals, backoff and the shutdown timeout (default <see cref="TimeProvider.System"/>).</summary>
+    /// <param name="timeProvider">The clock.</param>
+    /// <returns>This builder.</returns>
+    public InferenceLoggerBuilder WithTimeProvider(TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _timeProvider = timeProvider;
+        return this;
+    }
+
+    /// <summary>Sets where the logger's own warnings and errors go (default: nowhere).</summary>
+    /// <param name="loggerFactory">The logger factory.</param>
+    /// <returns>This builder.</returns>
+    public InferenceLoggerBuilder WithLoggerFactory(ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        _loggerFactory = loggerFactory;
+        return this;
+    }
+
+    /// <summary>Sets the factory of the <c>DriftJobs.InferenceLogger</c> meter (default: a meter the logger owns).</summary>
+    /// <param name="meterFactory">The meter factory.</param>
+    /// <returns>This builder.</returns>
+    public InferenceLoggerBuilder WithMeterFactory(IMeterFactory meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        _meterFactory = meterFactory;
+        return this;
+    }
+
+    /// <summary>Validates the options and starts the logger.</summary>
+    /// <returns>A running logger; dispose it (or call <see cref="BlobInferenceLogger.StopAsync"/>) at shutdown to write what is buffered.</returns>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is invalid; the message names it.</exception>
+    public BlobInferenceLogger Build() => new(_container, _options, _timeProvider, _loggerFactory, _meterFactory);
+}

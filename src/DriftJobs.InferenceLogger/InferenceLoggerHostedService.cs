@@ -1,0 +1,12 @@
+using Microsoft.Extensions.Hosting;
+
+namespace DriftJobs.InferenceLogger;
+
+/// <summary>Ties the logger to the host's lifetime: it starts with the host and drains when the host stops.</summary>
+internal sealed class InferenceLoggerHostedService(BlobInferenceLogger logger) : IHostedService
+{
+    // Resolving the logger (this service's dependency) already started its writer loop.
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => logger.StopAsync(cancellationToken);
+}

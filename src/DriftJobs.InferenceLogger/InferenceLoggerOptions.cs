@@ -1,0 +1,89 @@
+namespace DriftJobs.InferenceLogger;
+
+/// <summary>
+/// Settings of the inference logger, bound from the configuration section <see cref="SectionName"/> and validated
+/// when the host (or <see cref="InferenceLoggerBuilder.Build"/>) starts.
+/// </summary>
+public sealed class InferenceLoggerOptions
+{
+    /// <summary>The configuration section the options are bound from: <c>InferenceLogger</c>.</summary>
+    public const string SectionName = "InferenceLogger";
+
+    /// <summary>The default <see cref="LogsRoot"/>: <c>inference-logs</c>.</summary>
+    public const string DefaultLogsRoot = "inference-logs";
+
+    /// <summary>
+    /// The blob prefix every file goes under, e.g. <c>inference-logs</c>: files are named
+    /// <c>{LogsRoot}/year=YYYY/month=MM/day=DD/hour=HH/{model}-{version}-{instance}-{yyyyMMddTHHmmss}-{seq}.parquet</c>.
+    /// One or more <c>/</c>-separated segments of <c>[A-Za-z0-9._=-]</c>.
+    /// </summary>
+    public string LogsRoot { get; set; } = DefaultLogsRoot;
+
+    /// <summary>
+    /// This process's name in file names, so replicas never write the same file. Defaults to the machine name
+    /// (the pod name on Kubernetes) with characters outside <c>[A-Za-z0-9._-]</c> replaced by <c>-</c>;
+    /// when set, it must be 1–63 characters from <c>[A-Za-z0-9._-]</c>, not <c>.</c> or <c>..</c>.
+    /// </summary>
+    public string? InstanceId { get; set; }
+
+    /// <summary>
+    /// The feature schema, feature name to kind, declared once: one Parquet column per feature, in ordinal order
+    /// of the names. Records are conformed to it when written, and nothing is thrown at the caller:
+    /// <list type="bullet">
+    /// <item><description>a feature the schema does not declare is ignored (counted in <c>features.unknown</c>, and
+    /// logged once per name);</description></item>
+    /// <item><description>a declared feature the record lacks is written as null (counted in
+    /// <c>values.missing</c>);</description></item>
+    /// <item><description>a number for a string feature is written as its invariant round-trip text; a string for a
+    /// number feature is parsed as an invariant number (both counted in <c>values.coerced</c>);</description></item>
+    /// <item><description>a string that does not parse as a number, NaN and infinities are written as null (counted
+    /// in <c>values.nulled</c>).</description></item>
+    /// </list>
+    /// The same rules apply to the prediction and its <see cref="PredictionKind"/>. Names must not repeat ignoring
+    /// case, nor be one of the fixed columns (<c>timestamp</c>, <c>request_id</c>, <c>model_name</c>,
+    /// <c>model_version</c>, <c>prediction</c>, <c>prediction_score</c>).
+    /// </summary>
+    public IDictionary<string, ValueKind> Features { get; } = new Dictionary<string, ValueKind>(StringComparer.Ordinal);
+
+    /// <summary>The kind of the <c>prediction</c> column (default <see cref="ValueKind.Number"/>).</summary>
+    public ValueKind PredictionKind { get; set; } = ValueKind.Number;
+
+    /// <summary>
+    /// The most records held in memory, queued or being written (default 100,000). When it is reached,
+    /// <see cref="IInferenceLogger.TryLog"/> drops new records and returns <see langword="false"/>: the
+    /// gateway's latency is worth more than one record.
+    /// </summary>
+    public int BufferCapacity { get; set; } = 100_000;
+
+    /// <summary>Records per write: a batch is written as soon as it has this many (default 10,000; at most <see cref="BufferCapacity"/>).</summary>
+    public int BatchSize { get; set; } = 10_000;
+
+    /// <summary>The longest time between writes while records are waiting (default 30 seconds).</summary>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long stopping may take to write what is buffered (default 20 seconds, inside Kubernetes' 30-second
+    /// termination grace period). Records still unwritten then are spilled (with <see cref="SpillDirectory"/>) or
+    /// lost, and counted in <c>records.lost</c>.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// Optional local folder for files that cannot be uploaded: they are written there and uploaded when storage
+    /// returns, also by the next process that uses the same folder (mount a volume that outlives the pod). Use
+    /// one folder per logger.
+    /// </summary>
+    public string? SpillDirectory { get; set; }
+
+    /// <summary>
+    /// The most bytes kept in <see cref="SpillDirectory"/> (default 1 GiB). Beyond it, files wait in memory
+    /// (within <see cref="BufferCapacity"/>) instead.
+    /// </summary>
+    public long SpillDirectoryMaxBytes { get; set; } = 1L << 30;
+
+    // The logger's own backoff between upload attempts, on top of the Azure SDK's retries. Internal: gateway
+    // teams tune the SDK's retry policy on their BlobContainerClient; tests shorten these.
+    internal TimeSpan MinRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    internal TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
+}

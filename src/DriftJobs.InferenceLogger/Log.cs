@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Logging;
+
+namespace DriftJobs.InferenceLogger;
+
+/// <summary>The logger's own diagnostics. Nothing here is ever thrown at the gateway's request path.</summary>
+internal static partial class Log
+{
+    public const string Category = "DriftJobs.InferenceLogger";
+
+    [LoggerMessage(1, LogLevel.Warning, "Uploading {BlobName} ({Records} records) failed; next attempt in {RetryDelay}")]
+    public static partial void UploadFailed(ILogger logger, Exception exception, string blobName, int records, TimeSpan retryDelay);
+
+    [LoggerMessage(2, LogLevel.Warning, "Storage unavailable: {Records} records kept in {SpillPath} until it returns")]
+    public static partial void Spilled(ILogger logger, int records, string spillPath);
+
+    [LoggerMessage(3, LogLevel.Information, "Uploaded spilled file {BlobName} ({Records} records)")]
+    public static partial void SpillUploaded(ILogger logger, string blobName, long records);
+
+    [LoggerMessage(4, LogLevel.Error, "Could not write {Records} records to the spill directory {SpillDirectory}; keeping them in memory")]
+    public static partial void SpillFailed(ILogger logger, Exception exception, int records, string spillDirectory);
+
+    [LoggerMessage(5, LogLevel.Error, "Cannot use the spill directory {SpillDirectory}; continuing without it")]
+    public static partial void SpillUnavailable(ILogger logger, Exception exception, string spillDirectory);
+
+    [LoggerMessage(6, LogLevel.Error, "Cannot read spilled file {Path}; it is left in place and no longer retried")]
+    public static partial void SpillUnreadable(ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(7, LogLevel.Warning, "Inference log buffer full: {Dropped} records dropped in the last minute ({TotalDropped} since start)")]
+    public static partial void RecordsDropped(ILogger logger, long dropped, long totalDropped);
+
+    [LoggerMessage(8, LogLevel.Warning, "{Rejected} records rejected in the last minute: null, or a model name or version that is not 1-63 characters of [A-Za-z0-9._-] (or is . or ..)")]
+    public static partial void RecordsRejected(ILogger logger, long rejected);
+
+    [LoggerMessage(9, LogLevel.Error, "{Records} accepted records could not be written and are lost ({Reason})")]
+    public static partial void RecordsLost(ILogger logger, long records, string reason);
+
+    [LoggerMessage(10, LogLevel.Error, "Encoding {Records} records as Parquet failed; they are lost")]
+    public static partial void EncodeFailed(ILogger logger, Exception exception, int records);
+
+    [LoggerMessage(11, LogLevel.Warning, "Record feature '{Feature}' is not declared in InferenceLogger:Features and is not logged")]
+    public static partial void UnknownFeature(ILogger logger, string feature);
+
+    [LoggerMessage(12, LogLevel.Warning, "Blob {BlobName} already exists with other content; writing under another name")]
+    public static partial void NameTaken(ILogger logger, string blobName);
+
+    [LoggerMessage(13, LogLevel.Critical, "The inference logger's writer loop failed; records are no longer written")]
+    public static partial void LoopFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(14, LogLevel.Information, "Inference logger stopped: {Accepted} accepted, {Written} written, {Spilled} spilled, {Lost} lost, {Dropped} dropped, {Rejected} rejected; {SpillFiles} files wait in the spill directory")]
+    public static partial void Stopped(ILogger logger, long accepted, long written, long spilled, long lost, long dropped, long rejected, int spillFiles);
+}

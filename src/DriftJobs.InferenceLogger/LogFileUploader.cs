@@ -1,0 +1,57 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Security.Cryptography;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+
+namespace DriftJobs.InferenceLogger;
+
+/// <summary>What happened to a create-only upload.</summary>
+internal enum UploadOutcome
+{
+    /// <summary>The blob was created with our content.</summary>
+    Created,
+
+    /// <summary>
+    /// A blob with this name and exactly our content already exists: an earlier attempt succeeded although its
+    /// response was lost, or a spilled file was uploaded before the process stopped. Nothing to do.
+    /// </summary>
+    AlreadyPresent,
+
+    /// <summary>Another file holds the name; it was left untouched and the content needs another name.</summary>
+    NameTaken,
+}
+
+/// <summary>
+/// Uploads finished log files create-only (<c>If-None-Match: *</c>), so no file is ever overwritten. The MD5 sent
+/// with the content is stored by the service and tells a retried upload of the same file from a name clash.
+/// </summary>
+internal sealed class LogFileUploader(BlobContainerClient container)
+{
+    public const string ContentType = "application/vnd.apache.parquet";
+
+    [SuppressMessage("Security", "CA5351:Do Not Use Broken Cryptographic Algorithms", Justification = "Content-MD5 is the checksum Azure Storage stores and compares; it identifies content, it protects nothing.")]
+    public static byte[] ContentHash(ReadOnlySpan<byte> content) => MD5.HashData(content);
+
+    public async Task<UploadOutcome> UploadAsync(string blobName, byte[] content, byte[] contentHash, CancellationToken cancellationToken = default)
+    {
+        var blob = container.GetBlobClient(blobName);
+        var options = new BlobUploadOptions
+        {
+            Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+            HttpHeaders = new BlobHttpHeaders { ContentType = ContentType, ContentHash = contentHash },
+        };
+        try
+        {
+            await blob.UploadAsync(BinaryData.FromBytes(content), options, cancellationToken).ConfigureAwait(false);
+            return UploadOutcome.Created;
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            var existing = await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return existing.Value.ContentHash is { } hash && hash.AsSpan().SequenceEqual(contentHash)
+                ? UploadOutcome.AlreadyPresent
+                : UploadOutcome.NameTaken;
+        }
+    }
+}
