@@ -25,6 +25,7 @@ internal sealed class CsvRecordReader : IDisposable
     private int _available;
     private bool _endOfStream;
     private bool _skipLineFeed;
+    private bool _atStart = true;
     private State _state;
     private long _line = 1;
     private long _quoteLine;
@@ -102,6 +103,17 @@ internal sealed class CsvRecordReader : IDisposable
         while (_position < _available)
         {
             var c = _buffer[_position++];
+            if (_atStart)
+            {
+                // StreamReader only drops a byte-order mark it sees whole in its first read; a stream that hands
+                // out fewer bytes leaves it here as U+FEFF.
+                _atStart = false;
+                if (c == '\uFEFF')
+                {
+                    continue;
+                }
+            }
+
             if (_skipLineFeed)
             {
                 _skipLineFeed = false;

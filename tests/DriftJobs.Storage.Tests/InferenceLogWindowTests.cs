@@ -1,0 +1,90 @@
+using Azure.Storage.Blobs;
+using DriftJobs.Testing;
+
+namespace DriftJobs.Storage.Tests;
+
+[Collection(AzuriteCollection.Name)]
+public sealed class InferenceLogWindowTests(AzuriteFixture azurite)
+{
+    // Window [2026-01-05T07:00Z, 2026-01-05T10:00Z): hours 07, 08 and 09.
+    private static readonly DateTimeOffset End = new(2026, 1, 5, 10, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task Lists_exactly_the_window_hours_in_every_partition_spelling_sorted_by_name()
+    {
+        var container = await azurite.CreateContainerAsync();
+        var inside = new[]
+        {
+            "inference-logs/year=2026/month=01/day=05/hour=07/part-b.parquet", // our logger: all padded
+            "inference-logs/year=2026/month=01/day=05/hour=07/part-a.parquet",
+            "inference-logs/year=2026/month=1/day=5/hour=8/data_0.parquet",      // DuckDB / Spark: none padded
+            "inference-logs/year=2026/month=01/day=5/hour=9/mixed.parquet",      // mixed
+            "inference-logs/year=2026/month=1/day=05/hour=09/mixed2.PARQUET",
+            "inference-logs/year=2026/month=1/day=5/hour=8/model_name=m/nested.parquet",
+        };
+        var outside = new[]
+        {
+            "inference-logs/year=2026/month=01/day=05/hour=10/at-the-end.parquet",   // the end is exclusive
+            "inference-logs/year=2026/month=1/day=5/hour=6/before.parquet",
+            "inference-logs/year=2026/month=01/day=06/hour=08/next-day.parquet",
+            "inference-logs/year=2025/month=01/day=05/hour=08/last-year.parquet",
+            "inference-logs/year=2026/month=01/day=05/hour=08/_SUCCESS",
+            "inference-logs/year=2026/month=01/day=05/hour=08/notes.json",
+            "other-logs/year=2026/month=01/day=05/hour=08/other-root.parquet",
+            "inference-logs/year=2026/month=01/day=05/hour=008/odd-padding.parquet",
+            "inference-logs-old/year=2026/month=01/day=05/hour=08/sibling-root.parquet",
+        };
+        var uploaded = new Dictionary<string, (long Size, Azure.ETag ETag)>();
+        var size = 10;
+        foreach (var name in inside.Concat(outside))
+        {
+            var response = await container.UploadBlobAsync(name, new BinaryData(new byte[size]));
+            uploaded[name] = (size++, response.Value.ETag);
+        }
+
+        var blobs = await InferenceLogWindow.ListAsync(container, new StorageLayout(), End, hours: 3);
+
+        Assert.Equal(inside.Order(StringComparer.Ordinal), blobs.Select(b => b.Name));
+        // Listings spell ETags unquoted, upload responses quoted; the value is the same.
+        Assert.All(blobs, b => Assert.Equal((uploaded[b.Name].Size, uploaded[b.Name].ETag.ToString().Trim('"')), (b.Size, b.ETag.ToString().Trim('"'))));
+        Assert.Equal(End.AddHours(-3), blobs.Single(b => b.Name.EndsWith("part-a.parquet", StringComparison.Ordinal)).Hour);
+        Assert.Equal(End.AddHours(-2), blobs.Single(b => b.Name.EndsWith("data_0.parquet", StringComparison.Ordinal)).Hour);
+        Assert.Equal(End.AddHours(-1), blobs.Single(b => b.Name.EndsWith("mixed2.PARQUET", StringComparison.Ordinal)).Hour);
+    }
+
+    [Fact]
+    public async Task Hour_1_does_not_pick_up_hours_10_to_19()
+    {
+        var container = await azurite.CreateContainerAsync();
+        await Upload(container, "logs/year=2026/month=10/day=10/hour=1/a.parquet");
+        await Upload(container, "logs/year=2026/month=10/day=10/hour=10/b.parquet");
+        await Upload(container, "logs/year=2026/month=10/day=10/hour=11/c.parquet");
+
+        var blobs = await InferenceLogWindow.ListAsync(container, new StorageLayout("logs"), new DateTimeOffset(2026, 10, 10, 2, 0, 0, TimeSpan.Zero), 1);
+
+        Assert.Equal(["logs/year=2026/month=10/day=10/hour=1/a.parquet"], blobs.Select(b => b.Name));
+    }
+
+    [Fact]
+    public async Task A_window_crossing_midnight_and_a_month_reads_both_days()
+    {
+        var container = await azurite.CreateContainerAsync();
+        await Upload(container, "year=2026/month=1/day=31/hour=23/late.parquet");
+        await Upload(container, "year=2026/month=02/day=01/hour=00/early.parquet");
+        await Upload(container, "year=2026/month=2/day=1/hour=1/outside.parquet");
+
+        var blobs = await InferenceLogWindow.ListAsync(container, new StorageLayout("/"), new DateTimeOffset(2026, 2, 1, 1, 0, 0, TimeSpan.Zero), 2);
+
+        Assert.Equal(["year=2026/month=02/day=01/hour=00/early.parquet", "year=2026/month=1/day=31/hour=23/late.parquet"], blobs.Select(b => b.Name));
+    }
+
+    [Fact]
+    public async Task An_empty_window_is_an_empty_list()
+    {
+        var container = await azurite.CreateContainerAsync();
+        await Upload(container, "inference-logs/year=2026/month=01/day=05/hour=01/a.parquet");
+        Assert.Empty(await InferenceLogWindow.ListAsync(container, new StorageLayout(), End, 2));
+    }
+
+    private static Task Upload(BlobContainerClient container, string name) => container.UploadBlobAsync(name, new BinaryData(new byte[1]));
+}
