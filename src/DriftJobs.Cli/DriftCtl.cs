@@ -13,6 +13,7 @@ internal static class DriftCtl
         root.Add(TriggerJobCommand.Create(runtime));
         root.Add(StatusCommand.Create(runtime));
         root.Add(LogsCommand.Create(runtime));
+        root.Add(SimulateCommand.Create(runtime));
         return root;
     }
 

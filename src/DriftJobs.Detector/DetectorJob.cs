@@ -77,7 +77,7 @@ internal sealed partial class DetectorJob(
             .Select(f => new RequestedColumn(f.Name, Kind(f.Kind)))
             .Concat(target is null ? [] : [new RequestedColumn(WindowProfileSink.PredictionColumn, Kind(target.Kind))])
             .ToList();
-        var reader = new ParquetFeatureReader(columns, new ModelFilter(baseline.ModelName, baseline.ModelVersion));
+        var filter = new ModelFilter(baseline.ModelName, baseline.ModelVersion);
 
         var total = new WindowProfile(baseline);
         var skipped = new ConcurrentBag<SkippedFile>();
@@ -95,6 +95,8 @@ internal sealed partial class DetectorJob(
             // adds nothing, and merging is exact in any order.
             var partial = new WindowProfile(baseline);
             var sink = new WindowProfileSink(partial, target?.Name);
+            // A reader reuses its buffers between row groups, so each file being read at the same time needs its own.
+            var reader = new ParquetFeatureReader(columns, filter);
             try
             {
                 var stream = await BlobReads.OpenSeekableAsync(container.GetBlobClient(blob.Name), blob.Size, blob.ETag, token).ConfigureAwait(false);

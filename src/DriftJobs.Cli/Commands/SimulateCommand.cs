@@ -1,0 +1,88 @@
+using System.CommandLine;
+using System.Globalization;
+using DriftJobs.Cli.Simulation;
+using DriftJobs.Storage;
+
+namespace DriftJobs.Cli.Commands;
+
+/// <summary><c>driftctl simulate</c>: a synthetic training set and hours of inference logs, for demos and tests.</summary>
+internal static class SimulateCommand
+{
+    public static Command Create(CliRuntime runtime)
+    {
+        var storage = new StorageTarget();
+        var model = new Option<string>("--model-name") { Description = "Model name", DefaultValueFactory = _ => SyntheticModel.DefaultName };
+        var version = new Option<string>("--model-version") { Description = "Model version", DefaultValueFactory = _ => SyntheticModel.DefaultVersion };
+        var scenario = new Option<string>("--scenario")
+        {
+            Description = "What happens in production: " + string.Join(", ", Scenarios.Names),
+            DefaultValueFactory = _ => "covariate-shift",
+        };
+        scenario.AcceptOnlyFromAmong([.. Scenarios.Names]);
+        var hours = new Option<int>("--hours") { Description = "Hours of logs, ending at --end", DefaultValueFactory = _ => 24 };
+        var rows = new Option<int>("--rows-per-hour") { Description = "Predictions logged per hour", DefaultValueFactory = _ => 500 };
+        var training = new Option<int>("--training-rows") { Description = "Rows of the training set", DefaultValueFactory = _ => 20_000 };
+        var seed = new Option<int>("--seed") { Description = "Random seed: the same seed writes the same data", DefaultValueFactory = _ => 42 };
+        var end = new Option<DateTimeOffset?>("--end") { Description = "End of the simulated hours (on the hour, UTC) [default: now, truncated to the hour]", HelpName = "iso-8601" };
+        foreach (var option in new[] { hours, rows, training })
+        {
+            option.Validators.Add(result =>
+            {
+                if (result.GetValueOrDefault<int>() is < 1 or > 10_000_000)
+                {
+                    result.AddError($"{option.Name} must be between 1 and 10,000,000");
+                }
+            });
+        }
+
+        var command = new Command("simulate", "Write a synthetic training set and hours of inference logs (through the inference logger) for a fictional model")
+        {
+            model, version, scenario, hours, rows, training, seed, end,
+        };
+        storage.AddTo(command);
+        command.SetAction((parseResult, cancellationToken) =>
+        {
+            var options = storage.Read(parseResult);
+            var now = runtime.Time.GetUtcNow();
+            var settings = new SimulationSettings(
+                parseResult.GetRequiredValue(model),
+                parseResult.GetRequiredValue(version),
+                Scenarios.Parse(parseResult.GetRequiredValue(scenario)),
+                parseResult.GetValue(hours),
+                parseResult.GetValue(rows),
+                parseResult.GetValue(training),
+                parseResult.GetValue(seed),
+                parseResult.GetValue(end)?.ToUniversalTime() ?? new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero),
+                options.LogsPrefix);
+            return HandleAsync(options, settings, runtime, cancellationToken);
+        });
+        return command;
+    }
+
+    public static Task<int> HandleAsync(StorageOptions storage, SimulationSettings settings, CliRuntime runtime, CancellationToken cancellationToken = default) =>
+        DriftCtl.RunAsync(runtime, async () =>
+        {
+            try
+            {
+                ModelIdentity.Validate(settings.ModelName, "--model-name");
+                ModelIdentity.Validate(settings.ModelVersion, "--model-version");
+            }
+            catch (StorageConfigurationException e)
+            {
+                throw new CliException(ExitCodes.Usage, e.Message, e);
+            }
+
+            if (settings.End.Minute != 0 || settings.End.Second != 0 || settings.End.Millisecond != 0)
+            {
+                throw new CliException(ExitCodes.Usage, "--end must be on an hour boundary");
+            }
+
+            var container = StorageTarget.Connect(storage);
+            var result = await StorageTarget.CallAsync(container, () => Simulator.RunAsync(container, settings, cancellationToken)).ConfigureAwait(false);
+            await runtime.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"Simulated {settings.ModelName} v{settings.ModelVersion}, scenario {Scenarios.Names[(int)settings.Scenario]}: " +
+                $"{result.TrainingRows} training rows → {container.Name}/{result.TrainingBlob}; " +
+                $"{result.LogRecords} predictions over {settings.Hours} h ending {settings.End:yyyy-MM-ddTHH}Z → {result.LogFiles} Parquet files under {settings.LogsPrefix}/")).ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+}

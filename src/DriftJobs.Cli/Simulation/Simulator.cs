@@ -1,0 +1,98 @@
+using Azure.Storage.Blobs;
+using DriftJobs.InferenceLogger;
+
+namespace DriftJobs.Cli.Simulation;
+
+internal sealed record SimulationSettings(
+    string ModelName,
+    string ModelVersion,
+    Scenario Scenario,
+    int Hours,
+    int RowsPerHour,
+    int TrainingRows,
+    int Seed,
+    DateTimeOffset End,
+    string LogsPrefix)
+{
+    /// <summary>The blob the training set is written to; TRAINING_DATA for the baseline job.</summary>
+    public string TrainingBlob => $"training-data/{ModelName}/{ModelVersion}/train.parquet";
+}
+
+internal sealed record SimulationResult(string TrainingBlob, long TrainingRows, long LogRecords, long LogFiles);
+
+/// <summary>
+/// Writes a synthetic training set and hours of inference logs for the fictional model. The logs go through the
+/// inference logger library itself, so the demo and the end-to-end tests read exactly what a gateway would write.
+/// </summary>
+internal static class Simulator
+{
+    public static async Task<SimulationResult> RunAsync(BlobContainerClient container, SimulationSettings settings, CancellationToken cancellationToken = default)
+    {
+        await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        var model = new SyntheticModel(settings.Scenario, settings.Seed);
+        var logged = model.ProductionFeatures.ToHashSet(StringComparer.Ordinal);
+
+        using (var training = new MemoryStream())
+        {
+            await TrainingSetWriter.WriteAsync(training, model, settings.TrainingRows, cancellationToken).ConfigureAwait(false);
+            training.Position = 0;
+            await container.GetBlobClient(settings.TrainingBlob).UploadAsync(training, overwrite: true, cancellationToken).ConfigureAwait(false);
+        }
+
+        var logger = new InferenceLoggerBuilder(container).Configure(o =>
+        {
+            o.LogsRoot = settings.LogsPrefix;
+            o.InstanceId = "simulator";
+            o.PredictionKind = ValueKind.String;
+            o.BufferCapacity = Math.Max(o.BatchSize, settings.RowsPerHour * 2);
+            // The production schema: in the schema-change scenario a column is gone from the files, not just null.
+            foreach (var feature in logged)
+            {
+                o.Features[feature] = SyntheticModel.CategoricalFeatures.Contains(feature) ? ValueKind.String : ValueKind.Number;
+            }
+        }).Build();
+
+        long records = 0;
+        await using (logger.ConfigureAwait(false))
+        {
+            var start = settings.End.AddHours(-settings.Hours);
+            var spacing = TimeSpan.FromHours(1) / settings.RowsPerHour;
+            for (var hour = 0; hour < settings.Hours; hour++)
+            {
+                for (var i = 0; i < settings.RowsPerHour; i++)
+                {
+                    var row = model.Production();
+                    var record = new PredictionRecord
+                    {
+                        Timestamp = start.AddHours(hour) + (spacing * i),
+                        RequestId = $"sim-{hour:D3}-{i:D6}",
+                        ModelName = settings.ModelName,
+                        ModelVersion = settings.ModelVersion,
+                        Features = row.Features
+                            .Where(kv => logged.Contains(kv.Key))
+                            .ToDictionary(kv => kv.Key, kv => kv.Value is string s ? ModelValue.FromString(s) : ModelValue.FromNullableDouble((double?)kv.Value)),
+                        Prediction = row.Label,
+                        PredictionScore = row.Score,
+                    };
+                    // The buffer holds two hours of records and the logger drains it as it goes; wait rather than drop.
+                    while (!logger.TryLog(record))
+                    {
+                        await Task.Delay(5, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    records++;
+                }
+            }
+
+            await logger.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var files = 0L;
+        await foreach (var _ in container.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = settings.LogsPrefix + "/" }, cancellationToken).ConfigureAwait(false))
+        {
+            files++;
+        }
+
+        return new SimulationResult(settings.TrainingBlob, settings.TrainingRows, records, files);
+    }
+}

@@ -1,0 +1,88 @@
+using DriftJobs.Cli;
+using DriftJobs.Core.Reports;
+using DriftJobs.Testing;
+
+namespace DriftJobs.Jobs.Tests;
+
+/// <summary>The whole pipeline on Azurite: driftctl simulate → baseline job → detector → latest.json.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class PipelineScenarioTests(AzuriteFixture azurite)
+{
+    private static readonly DateTimeOffset End = new(2026, 11, 22, 0, 0, 0, TimeSpan.Zero);
+
+    private async Task<(DriftReport Report, string DetectorOutput)> RunPipelineAsync(string scenario)
+    {
+        var container = await azurite.CreateContainerAsync();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var simulated = await DriftCtl.InvokeAsync(
+            ["simulate", "--connection-string", azurite.ConnectionString, "--container", container.Name, "--scenario", scenario,
+             "--hours", "24", "--rows-per-hour", "300", "--training-rows", "10000", "--seed", "7", "--end", End.ToString("o")],
+            new CliRuntime(output, error, TimeProvider.System));
+        Assert.True(simulated == 0, error.ToString());
+        Assert.Contains("7200 predictions over 24 h", output.ToString(), StringComparison.Ordinal);
+
+        var baseline = await Jobs.BaselineAsync(azurite.ConnectionString, container,
+            "--training-data", "training-data/fraud-detector/1/train.parquet", "--model-name", "fraud-detector", "--model-version", "1", "--target-column", "is_fraud");
+        Assert.True(baseline.ExitCode == 0, baseline.Output);
+
+        var detector = await Jobs.DetectorAsync(azurite.ConnectionString, container,
+            "--model-name", "fraud-detector", "--model-version", "1", "--drift-window-end", End.ToString("o"));
+        Assert.True(detector.ExitCode == 0, detector.Output);
+        File.WriteAllText($"/tmp/report-{scenario}.json", (await container.GetBlobClient("drift-reports/fraud-detector/latest.json").DownloadContentAsync()).Value.Content.ToString());
+        return (await Jobs.LatestReportAsync(container, "fraud-detector"), detector.Output);
+    }
+
+    [Fact]
+    public async Task None_finds_no_drift()
+    {
+        var (report, output) = await RunPipelineAsync("none");
+        Assert.Equal(7200, report.Samples);
+        Assert.Equal(10, report.FeaturesMonitored);
+        Assert.Empty(report.DriftedFeatures);
+        Assert.False(report.DriftDetected);
+        Assert.False(report.Prediction!.Drifted);
+        Assert.DoesNotContain(report.Alerts, a => a.Severity != AlertSeverity.Info);
+        Assert.Contains("Overall drift detected: NO", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Covariate_shift_finds_the_moved_numeric_features()
+    {
+        var (report, _) = await RunPipelineAsync("covariate-shift");
+        Assert.Equal(["amount", "distance_km", "session_seconds"], report.DriftedFeatures);
+        Assert.All(report.Features.Where(f => f.Drifted), f => Assert.Equal(DriftSeverity.Significant, f.Severity));
+    }
+
+    [Fact]
+    public async Task Categorical_shift_finds_the_new_mix_and_the_unseen_category()
+    {
+        var (report, _) = await RunPipelineAsync("categorical-shift");
+        Assert.Equal(["merchant_category", "device_type"], report.DriftedFeatures);
+        var merchant = report.Features.Single(f => f.Name == "merchant_category");
+        Assert.Contains("chi_square", merchant.Reasons);
+        Assert.Equal("crypto", merchant.Unseen!.Top[0].Value);
+        Assert.Contains(report.Alerts, a => a is { Code: AlertCodes.UnseenCategories, Feature: "merchant_category" });
+    }
+
+    [Fact]
+    public async Task Missing_values_raise_a_data_quality_warning()
+    {
+        var (report, _) = await RunPipelineAsync("missing-values");
+        var age = report.Features.Single(f => f.Name == "account_age_days");
+        Assert.InRange(age.MissingRate, 0.35, 0.45);
+        Assert.Contains(report.Alerts, a => a is { Code: AlertCodes.MissingRateIncrease, Feature: "account_age_days", Severity: AlertSeverity.Warning });
+        Assert.Empty(report.DriftedFeatures);
+    }
+
+    [Fact]
+    public async Task Schema_change_names_the_missing_column()
+    {
+        var (report, _) = await RunPipelineAsync("schema-change");
+        var distance = report.Features.Single(f => f.Name == "distance_km");
+        Assert.Equal(7200, distance.AbsentRows);
+        Assert.False(distance.Judged);
+        Assert.Contains(report.Alerts, a => a is { Code: AlertCodes.FeatureAbsent, Feature: "distance_km" });
+        Assert.Empty(report.DriftedFeatures);
+    }
+}
