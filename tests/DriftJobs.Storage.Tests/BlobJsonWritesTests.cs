@@ -75,8 +75,10 @@ public sealed class BlobJsonWritesTests(AzuriteFixture azurite)
         Assert.Equal(new LatestUpdate(LatestUpdateOutcome.Created, null), created);
         Assert.Equal(new LatestUpdate(LatestUpdateOutcome.Replaced, T0), forward);
         Assert.Equal(new LatestUpdate(LatestUpdateOutcome.KeptExisting, T0.AddHours(2)), backfill);
-        Assert.Equal(LatestUpdateOutcome.KeptExisting, rerun.Outcome);
-        Assert.Equal(Report(T0.AddHours(2)).ToString(), await Content(container, Latest));
+        Assert.Equal(LatestUpdateOutcome.Replaced, rerun.Outcome);
+        Assert.Equal(Report(T0.AddHours(2), "rerun").ToString(), await Content(container, Latest));
+        var identical = await BlobJsonWrites.UpdateLatestAsync(container, Latest, Report(T0.AddHours(2), "rerun"), WindowEnd);
+        Assert.Equal(LatestUpdateOutcome.KeptExisting, identical.Outcome);
     }
 
     [Fact]

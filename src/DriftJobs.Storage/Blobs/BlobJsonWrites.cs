@@ -12,7 +12,7 @@ internal enum LatestUpdateOutcome
     /// <summary>The pointer held an older window (or an unreadable document) and now holds the new one.</summary>
     Replaced,
 
-    /// <summary>The pointer already holds the same or a newer window; it was left alone.</summary>
+    /// <summary>The pointer already holds a newer window, or this very document; it was left alone.</summary>
     KeptExisting,
 }
 
@@ -50,7 +50,7 @@ internal static class BlobJsonWrites
 
     /// <summary>
     /// Points <paramref name="blobName"/> (latest.json) at <paramref name="json"/> only if its window end, as
-    /// <paramref name="windowEndOf"/> reads it, is later than the one stored, so a late backfill never replaces a
+    /// <paramref name="windowEndOf"/> reads it, is later than the one stored (or the same window with other content: a rerun), so a late backfill never replaces a
     /// newer window's report. The read-compare-write is guarded by the ETag read (If-Match, or If-None-Match: *
     /// when there is none) and retried when another writer got in between. A stored document whose window end
     /// cannot be read (<paramref name="windowEndOf"/> returns null) is replaced.
@@ -79,7 +79,8 @@ internal static class BlobJsonWrites
             {
                 var existing = await blob.DownloadContentAsync(cancellationToken).ConfigureAwait(false);
                 existingWindowEnd = windowEndOf(existing.Value.Content);
-                if (existingWindowEnd >= windowEnd)
+                // A rerun of the same window (late files arrived, a fix) replaces it; only an older window never does.
+                if (existingWindowEnd > windowEnd || (existingWindowEnd == windowEnd && existing.Value.Content.ToMemory().Span.SequenceEqual(json.ToMemory().Span)))
                 {
                     return new LatestUpdate(LatestUpdateOutcome.KeptExisting, existingWindowEnd);
                 }
