@@ -16,12 +16,18 @@ export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-22s\033[0m %s\n", $$1, $$2}'
 
+-include make/*.mk
+
 $(AZURITE): $(AZURITE_DIR)/package.json $(AZURITE_DIR)/package-lock.json
 	cd $(AZURITE_DIR) && $(NPM) ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 .PHONY: tools
 tools: $(AZURITE) ## Install the pinned test tools (Azurite)
+
+.PHONY: demo
+demo: tools ## Run the pipeline on a local Azurite with synthetic data (SCENARIO=covariate-shift|none|…)
+	tools/demo.sh
 
 .PHONY: build
 build: ## Build the solution
