@@ -14,6 +14,9 @@ internal static class DriftCtl
         root.Add(StatusCommand.Create(runtime));
         root.Add(LogsCommand.Create(runtime));
         root.Add(SimulateCommand.Create(runtime));
+        root.Add(ViewMetricsCommand.Create(runtime));
+        root.Add(ListBlobsCommand.CreateBaselines(runtime));
+        root.Add(ListBlobsCommand.CreateReports(runtime));
         return root;
     }
 

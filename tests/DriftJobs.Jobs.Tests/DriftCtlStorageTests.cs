@@ -1,0 +1,119 @@
+using Azure.Storage.Blobs;
+using DriftJobs.Cli;
+using DriftJobs.Core.Profiles;
+using DriftJobs.Core.Serialization;
+using DriftJobs.Testing;
+
+namespace DriftJobs.Jobs.Tests;
+
+/// <summary>driftctl's storage commands against Azurite.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class DriftCtlStorageTests(AzuriteFixture azurite)
+{
+    private static readonly DateTimeOffset End = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
+
+    private async Task<(int Code, string Output, string Error)> DriftCtlAsync(BlobContainerClient container, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await DriftCtl.InvokeAsync([.. args, "--connection-string", azurite.ConnectionString, "--container", container.Name], new CliRuntime(output, error, TimeProvider.System));
+        return (code, output.ToString(), error.ToString());
+    }
+
+    private async Task<BlobContainerClient> ContainerWithReportAsync()
+    {
+        var container = await azurite.CreateContainerAsync();
+        var random = new Random(3);
+        var builder = new BaselineBuilder(new BaselineBuildOptions());
+        var steady = LogFiles.Normal(random, 2000);
+        builder.AddNumeric("steady", steady.Select(v => v!.Value).ToArray());
+        builder.AddNumeric("moved", LogFiles.Normal(random, 2000).Select(v => v!.Value).ToArray());
+        builder.AddRows(2000);
+        await container.GetBlobClient("baselines/m/1/baseline.json").UploadAsync(new BinaryData(DriftJson.Serialize(builder.Build("m", "1", "test", End.AddDays(-1)))));
+        await LogFiles.UploadAsync(container, LogFiles.HourPath(End.AddHours(-1), "a.parquet"), await LogFiles.WriteAsync("m", "1",
+            // Every fourth training value: the same distribution by construction, so "steady" cannot drift by chance.
+            new Dictionary<string, double?[]> { ["steady"] = steady.Where((_, i) => i % 4 == 0).ToArray(), ["moved"] = LogFiles.Normal(random, 500, 2) }));
+        var run = await Jobs.DetectorAsync(azurite.ConnectionString, container, "--model-name", "m", "--model-version", "1", "--drift-window-end", End.ToString("o"));
+        Assert.Equal(0, run.ExitCode);
+        return container;
+    }
+
+    [Fact]
+    public async Task View_metrics_prints_the_summary_and_drifted_features_first()
+    {
+        var container = await ContainerWithReportAsync();
+
+        var (code, output, _) = await DriftCtlAsync(container, "view-metrics", "--model-name", "m");
+
+        Assert.Equal(0, code);
+        Assert.Contains("Overall drift detected: YES", output, StringComparison.Ordinal);
+        Assert.Contains("Features drifted: 1/2", output, StringComparison.Ordinal);
+        var table = output.Split('\n').SkipWhile(l => !l.StartsWith("FEATURE", StringComparison.Ordinal)).ToArray();
+        Assert.StartsWith("moved ", table[1], StringComparison.Ordinal);
+        Assert.Contains("YES (psi, ks)", table[1], StringComparison.Ordinal);
+        Assert.StartsWith("steady", table[2], StringComparison.Ordinal);
+        Assert.EndsWith("no", table[2].TrimEnd(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task View_metrics_json_prints_the_stored_report()
+    {
+        var container = await ContainerWithReportAsync();
+        var (code, output, _) = await DriftCtlAsync(container, "view-metrics", "--model-name", "m", "--json");
+        Assert.Equal(0, code);
+        var stored = (await container.GetBlobClient("drift-reports/m/latest.json").DownloadContentAsync()).Value.Content.ToString();
+        Assert.Equal(stored, output);
+    }
+
+    [Fact]
+    public async Task View_metrics_without_a_report_exits_8()
+    {
+        var container = await azurite.CreateContainerAsync();
+        var (code, _, error) = await DriftCtlAsync(container, "view-metrics", "--model-name", "nothing-yet");
+        Assert.Equal(ExitCodes.NoReport, code);
+        Assert.Contains("no drift report yet for model 'nothing-yet'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Lists_show_baselines_and_reports_with_size_and_time()
+    {
+        var container = await ContainerWithReportAsync();
+
+        var baselines = await DriftCtlAsync(container, "list-baselines");
+        var reports = await DriftCtlAsync(container, "list-reports", "--model-name", "m");
+
+        Assert.Equal(0, baselines.Code);
+        var baselineLine = Assert.Single(baselines.Output.Split('\n'), l => l.StartsWith("baselines/m/1/baseline.json", StringComparison.Ordinal));
+        var size = (await container.GetBlobClient("baselines/m/1/baseline.json").GetPropertiesAsync()).Value.ContentLength;
+        Assert.Contains(size.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), baselineLine, StringComparison.Ordinal);
+        Assert.Matches(@"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$", baselineLine.TrimEnd());
+        Assert.Equal(0, reports.Code);
+        Assert.Contains("drift-reports/m/1/2026-11-20T12Z.json", reports.Output, StringComparison.Ordinal);
+        Assert.Contains("drift-reports/m/latest.json", reports.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("baselines/", reports.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unreachable_storage_exits_7()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var connection = azurite.ConnectionString.Replace($":{azurite.Azurite.Port}/", $":{port}/", StringComparison.Ordinal);
+        var code = await DriftCtl.InvokeAsync(["list-reports", "--connection-string", connection], new CliRuntime(output, error, TimeProvider.System));
+        Assert.Equal(ExitCodes.StorageUnreachable, code);
+        Assert.DoesNotContain("AccountKey", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_model_name_that_could_escape_its_prefix_is_a_usage_error()
+    {
+        var container = await azurite.CreateContainerAsync();
+        var (code, _, error) = await DriftCtlAsync(container, "list-reports", "--model-name", "../secrets");
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("--model-name", error, StringComparison.Ordinal);
+    }
+}
