@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using Microsoft.AspNetCore.Builder;
@@ -16,6 +17,9 @@ namespace DriftJobs.Cli.Tests.Fakes;
 internal sealed record RecordedRequest(string Method, string Path, string Query, string Body, string? Authorization)
 {
     public string PathAndQuery => Path + Query;
+
+    /// <summary>One query parameter, decoded; null when absent.</summary>
+    public string? Parameter(string name) => System.Web.HttpUtility.ParseQueryString(Query)[name];
 }
 
 /// <summary>
@@ -69,7 +73,7 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
         var fake = new FakeKubernetesApi(app);
         app.Run(fake.HandleAsync);
         await app.StartAsync();
-        fake.Server = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>()
+        fake.Server = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
             .Addresses.Single();
         return fake;
     }
@@ -358,18 +362,28 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
         await WriteJsonAsync(response, 200, item);
     }
 
-    private Task WriteStatusAsync(HttpResponse response, int code, string reason, string message, V1StatusDetails? details) =>
-        WriteJsonAsync(response, code, new V1Status
+    /// <summary>A v1 Status body, as the API server sends with every error (the client cannot serialize V1Status).</summary>
+    private static async Task WriteStatusAsync(HttpResponse response, int code, string reason, string message, V1StatusDetails? details)
+    {
+        var status = new JsonObject
         {
-            ApiVersion = "v1",
-            Kind = "Status",
-            Metadata = new V1ListMeta(),
-            Status = "Failure",
-            Message = message,
-            Reason = reason,
-            Details = details,
-            Code = code,
-        });
+            ["kind"] = "Status",
+            ["apiVersion"] = "v1",
+            ["metadata"] = new JsonObject(),
+            ["status"] = "Failure",
+            ["message"] = message,
+            ["reason"] = reason,
+            ["code"] = code,
+        };
+        if (details is not null)
+        {
+            status["details"] = JsonNode.Parse(KubernetesJson.Serialize(details));
+        }
+
+        response.StatusCode = code;
+        response.ContentType = "application/json";
+        await response.WriteAsync(status.ToJsonString());
+    }
 
     private async Task WriteJsonAsync(HttpResponse response, int code, object value)
     {
