@@ -14,7 +14,7 @@ using Microsoft.Extensions.Logging;
 namespace DriftJobs.Cli.Tests.Fakes;
 
 /// <summary>One request the fake API server received, as sent.</summary>
-internal sealed record RecordedRequest(string Method, string Path, string Query, string Body, string? Authorization)
+internal sealed record RecordedRequest(string Method, string Path, string Query, string Body, string? Authorization, string? ContentType)
 {
     public string PathAndQuery => Path + Query;
 
@@ -180,12 +180,26 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
 
         var recorded = new RecordedRequest(
             request.Method, request.Path.Value ?? "/", request.QueryString.Value ?? string.Empty, body,
-            request.Headers.Authorization.FirstOrDefault());
+            request.Headers.Authorization.FirstOrDefault(), request.ContentType);
         bool isForbidden;
         lock (gate)
         {
             requests.Add(recorded);
             isForbidden = forbidden.Contains((recorded.Method, recorded.Path));
+        }
+
+        if (recorded.Method == "POST" && recorded.ContentType?.StartsWith("application/json", StringComparison.Ordinal) != true)
+        {
+            await WriteStatusAsync(context.Response, 415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json", null);
+            return;
+        }
+
+        if (Discovery(recorded.Path) is { } discovery)
+        {
+            // kubectl (not driftctl) asks what the server serves before it creates anything.
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(discovery.ToJsonString());
+            return;
         }
 
         var segments = recorded.Path.Trim('/').Split('/');
@@ -237,6 +251,41 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
                 await WriteStatusAsync(context.Response, 404, "NotFound", "the server could not find the requested resource", null);
                 break;
         }
+    }
+
+    /// <summary>The legacy (unaggregated) discovery documents, for the resources this fake serves.</summary>
+    private static JsonNode? Discovery(string path)
+    {
+        static JsonObject Resource(string name, string kind, params string[] verbs) => new()
+        {
+            ["name"] = name,
+            ["singularName"] = string.Empty,
+            ["namespaced"] = true,
+            ["kind"] = kind,
+            ["verbs"] = new JsonArray(verbs.Select(v => (JsonNode)v).ToArray()),
+        };
+
+        return path.TrimEnd('/') switch
+        {
+            "/api" => JsonNode.Parse("""{"kind":"APIVersions","versions":["v1"],"serverAddressByClientCIDRs":[]}"""),
+            "/apis" => JsonNode.Parse("""
+                {"kind":"APIGroupList","apiVersion":"v1","groups":[{"name":"batch",
+                 "versions":[{"groupVersion":"batch/v1","version":"v1"}],"preferredVersion":{"groupVersion":"batch/v1","version":"v1"}}]}
+                """),
+            "/api/v1" => new JsonObject
+            {
+                ["kind"] = "APIResourceList",
+                ["groupVersion"] = "v1",
+                ["resources"] = new JsonArray(Resource("pods", "Pod", "get", "list"), Resource("pods/log", "Pod", "get")),
+            },
+            "/apis/batch/v1" => new JsonObject
+            {
+                ["kind"] = "APIResourceList",
+                ["groupVersion"] = "batch/v1",
+                ["resources"] = new JsonArray(Resource("cronjobs", "CronJob", "get", "list"), Resource("jobs", "Job", "create", "get", "list")),
+            },
+            _ => null,
+        };
     }
 
     /// <summary>(group, namespace, resource, name, subresource) of a namespaced API path.</summary>
