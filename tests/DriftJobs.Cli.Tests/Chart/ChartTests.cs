@@ -294,6 +294,19 @@ public sealed class ChartTests
     }
 
     [Fact]
+    public async Task Pods_can_run_as_an_existing_service_account()
+    {
+        var objects = await HelmChart.RenderDefaultsAsync("--set", "serviceAccount.create=false", "--set", "serviceAccount.name=ml-jobs");
+
+        Assert.Empty(objects.OfType<V1ServiceAccount>());
+        Assert.Equal("ml-jobs", HelmChart.PodTemplates(objects).Single().Template.Spec.ServiceAccountName);
+
+        var unnamed = await HelmChart.TemplateAsync([.. HelmChart.Required, "--set", "serviceAccount.create=false"]);
+        Assert.NotEqual(0, unnamed.ExitCode);
+        Assert.Contains("serviceAccount.name is required when serviceAccount.create is false", unnamed.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_baseline_job_is_opt_in_runs_as_a_hook_and_carries_its_settings()
     {
         Assert.Empty((await HelmChart.RenderDefaultsAsync()).OfType<V1Job>());
