@@ -7,7 +7,8 @@ K8S_TOOLS        := tools/k8s
 HELM             ?= $(K8S_TOOLS)/bin/helm
 CHART            := helm/drift-jobs
 
-# What `make deploy` installs, and where.
+# What `make deploy` installs, and where (KUBE_CONTEXT: a kubeconfig context other than the current one).
+KUBE_CONTEXT     ?=
 RELEASE          ?= drift-jobs
 NAMESPACE        ?= drift-jobs
 IMAGE_PREFIX     ?= driftjobs
@@ -41,7 +42,7 @@ BASELINE_TIMEOUT ?= 1h
 is_true = $(filter 1 true yes,$(1))
 require = $(if $($(1)),,$(error $(1) is required: make $(2) $(1)=...))
 
-HELM_RELEASE_ARGS = $(RELEASE) $(CHART) --namespace $(NAMESPACE) \
+HELM_RELEASE_ARGS = $(RELEASE) $(CHART) --namespace $(NAMESPACE) $(if $(KUBE_CONTEXT),--kube-context $(KUBE_CONTEXT)) \
 	--set-string detector.image.repository=$(IMAGE_PREFIX)/detector \
 	--set-string detector.image.tag=$(IMAGE_TAG) \
 	--set-string baseline.image.repository=$(IMAGE_PREFIX)/baseline \

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using Microsoft.AspNetCore.Builder;
@@ -13,9 +14,12 @@ using Microsoft.Extensions.Logging;
 namespace DriftJobs.Cli.Tests.Fakes;
 
 /// <summary>One request the fake API server received, as sent.</summary>
-internal sealed record RecordedRequest(string Method, string Path, string Query, string Body, string? Authorization)
+internal sealed record RecordedRequest(string Method, string Path, string Query, string Body, string? Authorization, string? ContentType)
 {
     public string PathAndQuery => Path + Query;
+
+    /// <summary>One query parameter, decoded; null when absent.</summary>
+    public string? Parameter(string name) => System.Web.HttpUtility.ParseQueryString(Query)[name];
 }
 
 /// <summary>
@@ -69,7 +73,7 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
         var fake = new FakeKubernetesApi(app);
         app.Run(fake.HandleAsync);
         await app.StartAsync();
-        fake.Server = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>()
+        fake.Server = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
             .Addresses.Single();
         return fake;
     }
@@ -176,12 +180,26 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
 
         var recorded = new RecordedRequest(
             request.Method, request.Path.Value ?? "/", request.QueryString.Value ?? string.Empty, body,
-            request.Headers.Authorization.FirstOrDefault());
+            request.Headers.Authorization.FirstOrDefault(), request.ContentType);
         bool isForbidden;
         lock (gate)
         {
             requests.Add(recorded);
             isForbidden = forbidden.Contains((recorded.Method, recorded.Path));
+        }
+
+        if (recorded.Method == "POST" && recorded.ContentType?.StartsWith("application/json", StringComparison.Ordinal) != true)
+        {
+            await WriteStatusAsync(context.Response, 415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json", null);
+            return;
+        }
+
+        if (Discovery(recorded.Path) is { } discovery)
+        {
+            // kubectl (not driftctl) asks what the server serves before it creates anything.
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(discovery.ToJsonString());
+            return;
         }
 
         var segments = recorded.Path.Trim('/').Split('/');
@@ -233,6 +251,41 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
                 await WriteStatusAsync(context.Response, 404, "NotFound", "the server could not find the requested resource", null);
                 break;
         }
+    }
+
+    /// <summary>The legacy (unaggregated) discovery documents, for the resources this fake serves.</summary>
+    private static JsonNode? Discovery(string path)
+    {
+        static JsonObject Resource(string name, string kind, params string[] verbs) => new()
+        {
+            ["name"] = name,
+            ["singularName"] = string.Empty,
+            ["namespaced"] = true,
+            ["kind"] = kind,
+            ["verbs"] = new JsonArray(verbs.Select(v => (JsonNode)v).ToArray()),
+        };
+
+        return path.TrimEnd('/') switch
+        {
+            "/api" => JsonNode.Parse("""{"kind":"APIVersions","versions":["v1"],"serverAddressByClientCIDRs":[]}"""),
+            "/apis" => JsonNode.Parse("""
+                {"kind":"APIGroupList","apiVersion":"v1","groups":[{"name":"batch",
+                 "versions":[{"groupVersion":"batch/v1","version":"v1"}],"preferredVersion":{"groupVersion":"batch/v1","version":"v1"}}]}
+                """),
+            "/api/v1" => new JsonObject
+            {
+                ["kind"] = "APIResourceList",
+                ["groupVersion"] = "v1",
+                ["resources"] = new JsonArray(Resource("pods", "Pod", "get", "list"), Resource("pods/log", "Pod", "get")),
+            },
+            "/apis/batch/v1" => new JsonObject
+            {
+                ["kind"] = "APIResourceList",
+                ["groupVersion"] = "batch/v1",
+                ["resources"] = new JsonArray(Resource("cronjobs", "CronJob", "get", "list"), Resource("jobs", "Job", "create", "get", "list")),
+            },
+            _ => null,
+        };
     }
 
     /// <summary>(group, namespace, resource, name, subresource) of a namespaced API path.</summary>
@@ -358,18 +411,28 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
         await WriteJsonAsync(response, 200, item);
     }
 
-    private Task WriteStatusAsync(HttpResponse response, int code, string reason, string message, V1StatusDetails? details) =>
-        WriteJsonAsync(response, code, new V1Status
+    /// <summary>A v1 Status body, as the API server sends with every error (the client cannot serialize V1Status).</summary>
+    private static async Task WriteStatusAsync(HttpResponse response, int code, string reason, string message, V1StatusDetails? details)
+    {
+        var status = new JsonObject
         {
-            ApiVersion = "v1",
-            Kind = "Status",
-            Metadata = new V1ListMeta(),
-            Status = "Failure",
-            Message = message,
-            Reason = reason,
-            Details = details,
-            Code = code,
-        });
+            ["kind"] = "Status",
+            ["apiVersion"] = "v1",
+            ["metadata"] = new JsonObject(),
+            ["status"] = "Failure",
+            ["message"] = message,
+            ["reason"] = reason,
+            ["code"] = code,
+        };
+        if (details is not null)
+        {
+            status["details"] = JsonNode.Parse(KubernetesJson.Serialize(details));
+        }
+
+        response.StatusCode = code;
+        response.ContentType = "application/json";
+        await response.WriteAsync(status.ToJsonString());
+    }
 
     private async Task WriteJsonAsync(HttpResponse response, int code, object value)
     {

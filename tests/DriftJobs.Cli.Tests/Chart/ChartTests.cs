@@ -1,0 +1,408 @@
+using DriftJobs.Cli.Tests.Fakes;
+using k8s;
+using k8s.Models;
+
+namespace DriftJobs.Cli.Tests.Chart;
+
+public sealed class ChartTests
+{
+    [Theory]
+    [InlineData]
+    [InlineData("-f", "helm/drift-jobs/ci/full-values.yaml")]
+    [InlineData("-f", "k8s/values.yaml")]
+    public async Task Lint_strict_passes(params string[] args)
+    {
+        var result = await ProcessRunner.RunAsync(K8sTools.Helm, ["lint", "--strict", HelmChart.Directory, .. args]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("0 chart(s) failed", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Default_values_render_the_service_account_config_map_and_detector_cronjob_only()
+    {
+        var objects = await HelmChart.RenderDefaultsAsync();
+
+        Assert.Equal(
+            ["ServiceAccount/drift-jobs", "ConfigMap/drift-jobs", "CronJob/drift-jobs-detector"],
+            objects.Select(o => $"{o.Kind}/{((IMetadata<V1ObjectMeta>)o).Metadata.Name}").ToArray());
+        Assert.All(objects, o => Assert.Equal(HelmChart.Namespace, ((IMetadata<V1ObjectMeta>)o).Metadata.NamespaceProperty));
+    }
+
+    [Fact]
+    public async Task Non_default_values_render_every_object()
+    {
+        var objects = await HelmChart.RenderFullAsync();
+
+        Assert.Equal(
+            [
+                "ServiceAccount/churn-drift-jobs", "Secret/churn-drift-storage", "ConfigMap/churn-drift",
+                "Role/churn-drift-operator", "RoleBinding/churn-drift-operator", "CronJob/churn-drift-detector",
+                "Job/churn-drift-baseline",
+            ],
+            objects.Select(o => $"{o.Kind}/{((IMetadata<V1ObjectMeta>)o).Metadata.Name}").ToArray());
+    }
+
+    [Fact]
+    public async Task Strict_reading_rejects_a_field_the_models_do_not_have()
+    {
+        // The check the other tests rely on: a misspelt field in extraEnv passes the schema (it is a free-form
+        // EnvVar) and helm, but not the strict read.
+        var result = await HelmChart.TemplateAsync([.. HelmChart.Required, "--set", "detector.extraEnv[0].name=A", "--set", "detector.extraEnv[0].valu=1"]);
+        Assert.Equal(0, result.ExitCode);
+
+        var e = Assert.ThrowsAny<Exception>(() => HelmChart.Parse(result.Output));
+        Assert.Contains("valu", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_detector_runs_hourly_one_run_at_a_time_and_cleans_up_after_itself()
+    {
+        var cronJob = (await HelmChart.RenderDefaultsAsync()).Single<V1CronJob>();
+
+        Assert.Equal("0 * * * *", cronJob.Spec.Schedule);
+        Assert.Equal("Etc/UTC", cronJob.Spec.TimeZone);
+        Assert.False(cronJob.Spec.Suspend);
+        Assert.Equal("Forbid", cronJob.Spec.ConcurrencyPolicy);
+        Assert.Equal(600, cronJob.Spec.StartingDeadlineSeconds);
+        Assert.Equal(3, cronJob.Spec.SuccessfulJobsHistoryLimit);
+        Assert.Equal(3, cronJob.Spec.FailedJobsHistoryLimit);
+        var job = cronJob.Spec.JobTemplate.Spec;
+        Assert.Equal(2, job.BackoffLimit);
+        Assert.Equal(86400, job.TtlSecondsAfterFinished);
+
+        // A run, retries included, ends before the next one is due.
+        Assert.InRange(job.ActiveDeadlineSeconds!.Value, 1, 3600 - 1);
+    }
+
+    [Fact]
+    public async Task Detector_settings_follow_the_values()
+    {
+        var cronJob = (await HelmChart.RenderFullAsync()).Single<V1CronJob>();
+
+        Assert.Equal("30 */2 * * *", cronJob.Spec.Schedule);
+        Assert.Equal("Europe/Paris", cronJob.Spec.TimeZone);
+        Assert.True(cronJob.Spec.Suspend);
+        Assert.Equal("Replace", cronJob.Spec.ConcurrencyPolicy);
+        Assert.Equal(300, cronJob.Spec.StartingDeadlineSeconds);
+        Assert.Equal((5, 7), (cronJob.Spec.SuccessfulJobsHistoryLimit, cronJob.Spec.FailedJobsHistoryLimit));
+        var job = cronJob.Spec.JobTemplate.Spec;
+        Assert.Equal((4, 1800L, 3600), (job.BackoffLimit, job.ActiveDeadlineSeconds, job.TtlSecondsAfterFinished));
+        var container = job.Template.Spec.Containers.Single();
+        Assert.Equal("registry.example/driftjobs/detector:1.2.3", container.Image);
+        Assert.Equal("Always", container.ImagePullPolicy);
+        Assert.Equal("4Gi", container.Resources.Limits["memory"].ToString());
+        Assert.Equal("ml-platform", job.Template.Metadata.Labels["team"]);
+        Assert.Equal("ml-platform", job.Template.Metadata.Annotations["example.com/team"]);
+        Assert.Equal("batch", job.Template.Spec.Tolerations.Single().Value);
+        Assert.Equal("linux", job.Template.Spec.NodeSelector["kubernetes.io/os"]);
+        Assert.Equal("registry-credentials", job.Template.Spec.ImagePullSecrets.Single().Name);
+    }
+
+    [Fact]
+    public async Task The_image_tag_defaults_to_the_chart_app_version()
+    {
+        var chart = await File.ReadAllTextAsync(Path.Combine(HelmChart.Directory, "Chart.yaml"));
+        var appVersion = chart.Split('\n').Single(l => l.StartsWith("appVersion:", StringComparison.Ordinal)).Split(':')[1].Trim().Trim('"');
+
+        var objects = await HelmChart.RenderDefaultsAsync("--set", "baseline.enabled=true", "--set", "baseline.trainingData=t.parquet");
+
+        Assert.Equal(
+            [$"driftjobs/detector:{appVersion}", $"driftjobs/baseline:{appVersion}"],
+            HelmChart.PodTemplates(objects).Select(p => p.Template.Spec.Containers.Single().Image).ToArray());
+    }
+
+    [Fact]
+    public async Task Exit_code_2_fails_a_job_at_once_and_disruptions_do_not_count_as_failures()
+    {
+        var templates = HelmChart.PodTemplates(await HelmChart.RenderFullAsync()).ToList();
+
+        Assert.Equal(2, templates.Count);
+        foreach (var (owner, template, job) in templates)
+        {
+            // podFailurePolicy needs restartPolicy Never: the exit code must end the pod, not restart the container.
+            Assert.Equal("Never", template.Spec.RestartPolicy);
+            var rules = job.PodFailurePolicy.Rules;
+            Assert.Equal(2, rules.Count);
+            Assert.Equal("FailJob", rules[0].Action);
+            Assert.Equal("In", rules[0].OnExitCodes.OperatorProperty);
+            Assert.Equal([2], rules[0].OnExitCodes.Values);
+            Assert.Equal(template.Spec.Containers.Single().Name, rules[0].OnExitCodes.ContainerName);
+            Assert.Equal("Ignore", rules[1].Action);
+            Assert.Equal("DisruptionTarget", rules[1].OnPodConditions.Single().Type);
+            Assert.NotNull(owner);
+        }
+    }
+
+    [Fact]
+    public async Task Pods_meet_the_restricted_pod_security_standard()
+    {
+        foreach (var objects in new[] { await HelmChart.RenderDefaultsAsync("--set", "baseline.enabled=true", "--set", "baseline.trainingData=t.parquet"), await HelmChart.RenderFullAsync() })
+        {
+            var templates = HelmChart.PodTemplates(objects).ToList();
+            Assert.Equal(2, templates.Count);
+            foreach (var (owner, template, _) in templates)
+            {
+                var pod = template.Spec;
+                Assert.True(pod.SecurityContext.RunAsNonRoot, owner);
+                Assert.NotEqual(0, pod.SecurityContext.RunAsUser);
+                Assert.Equal("RuntimeDefault", pod.SecurityContext.SeccompProfile.Type);
+                Assert.False(pod.AutomountServiceAccountToken);
+                Assert.Null(pod.HostNetwork);
+                Assert.Null(pod.HostPID);
+                Assert.Null(pod.HostIPC);
+                Assert.All(pod.Volumes, v => Assert.Null(v.HostPath));
+
+                var container = pod.Containers.Single();
+                var security = container.SecurityContext;
+                Assert.False(security.AllowPrivilegeEscalation);
+                Assert.True(security.ReadOnlyRootFilesystem);
+                Assert.True(security.RunAsNonRoot);
+                Assert.Null(security.Privileged);
+                Assert.Equal(["ALL"], security.Capabilities.Drop);
+                Assert.Null(security.Capabilities.Add);
+                Assert.Equal("RuntimeDefault", security.SeccompProfile.Type);
+
+                // The read-only root filesystem leaves /tmp writable through an emptyDir.
+                var tmp = Assert.Single(container.VolumeMounts, m => m.MountPath == "/tmp");
+                Assert.NotNull(Assert.Single(pod.Volumes, v => v.Name == tmp.Name).EmptyDir);
+
+                foreach (var resource in new[] { "cpu", "memory" })
+                {
+                    Assert.True(container.Resources.Requests.ContainsKey(resource), $"{owner}: requests.{resource}");
+                    Assert.True(container.Resources.Limits.ContainsKey(resource), $"{owner}: limits.{resource}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Objects_carry_the_helm_create_labels_and_pods_the_component()
+    {
+        var objects = await HelmChart.RenderFullAsync();
+
+        foreach (var o in objects.Cast<IMetadata<V1ObjectMeta>>())
+        {
+            var labels = o.Metadata.Labels;
+            Assert.Equal("drift", labels["app.kubernetes.io/name"]);
+            Assert.Equal(HelmChart.Release, labels["app.kubernetes.io/instance"]);
+            Assert.Equal("Helm", labels["app.kubernetes.io/managed-by"]);
+            Assert.Matches(@"^drift-jobs-\d+\.\d+\.\d+", labels["helm.sh/chart"]);
+            Assert.True(labels.ContainsKey("app.kubernetes.io/version"));
+        }
+
+        var cronJob = objects.Single<V1CronJob>();
+        Assert.Equal("detector", cronJob.Metadata.Labels["app.kubernetes.io/component"]);
+        Assert.Equal("detector", cronJob.Spec.JobTemplate.Metadata.Labels["app.kubernetes.io/component"]);
+        foreach (var (owner, template, _) in HelmChart.PodTemplates(objects))
+        {
+            var component = owner.EndsWith("-detector", StringComparison.Ordinal) ? "detector" : "baseline";
+            Assert.Equal(component, template.Metadata.Labels["app.kubernetes.io/component"]);
+            Assert.Equal(HelmChart.Release, template.Metadata.Labels["app.kubernetes.io/instance"]);
+            Assert.Equal(component, template.Metadata.Annotations["kubectl.kubernetes.io/default-container"]);
+            Assert.Equal(component, template.Spec.Containers.Single().Name);
+        }
+    }
+
+    [Fact]
+    public async Task The_config_map_carries_the_documented_defaults_for_both_jobs()
+    {
+        var objects = await HelmChart.RenderDefaultsAsync("--set", "baseline.enabled=true", "--set", "baseline.trainingData=t.parquet");
+
+        var configMap = objects.Single<V1ConfigMap>();
+        Assert.Equal(
+            new Dictionary<string, string>
+            {
+                ["MODEL_NAME"] = "churn",
+                ["MODEL_VERSION"] = "3",
+                ["AZURE_STORAGE_ACCOUNT_URL"] = "https://mystorageaccount.blob.core.windows.net",
+                ["DRIFT_CONTAINER"] = "model-monitoring",
+                ["DRIFT_LOGS_PREFIX"] = "inference-logs",
+                ["DRIFT_PSI_THRESHOLD"] = "0.2",
+                ["DRIFT_ANALYSIS_WINDOW_HOURS"] = "24",
+                ["DRIFT_MIN_SAMPLES"] = "100",
+                ["DRIFT_SCORE_CRITICAL_THRESHOLD"] = "0.5",
+                ["DRIFT_PSI_BINS"] = "10",
+                ["DRIFT_KS_PVALUE_THRESHOLD"] = "0.05",
+                ["DRIFT_KS_MIN_STATISTIC"] = "0.05",
+                ["DRIFT_MULTIPLE_TESTING"] = "bh",
+            },
+            configMap.Data);
+        Assert.All(
+            HelmChart.PodTemplates(objects),
+            p => Assert.Equal(configMap.Metadata.Name, p.Template.Spec.Containers.Single().EnvFrom.Single().ConfigMapRef.Name));
+    }
+
+    [Fact]
+    public async Task Large_and_fractional_settings_keep_their_value_in_the_config_map()
+    {
+        var configMap = (await HelmChart.RenderFullAsync()).Single<V1ConfigMap>();
+
+        // Helm reads numbers as floats: 2000000 must not come out as 2e+06.
+        Assert.Equal("2000000", configMap.Data["DRIFT_MIN_SAMPLES"]);
+        Assert.Equal("0.25", configMap.Data["DRIFT_PSI_THRESHOLD"]);
+        Assert.Equal("0.01", configMap.Data["DRIFT_KS_PVALUE_THRESHOLD"]);
+        Assert.Equal("bonferroni", configMap.Data["DRIFT_MULTIPLE_TESTING"]);
+        Assert.Equal("2024.06", configMap.Data["MODEL_VERSION"]);
+    }
+
+    [Fact]
+    public async Task Workload_identity_is_the_default_way_in_and_no_secret_is_rendered()
+    {
+        var objects = await HelmChart.RenderDefaultsAsync(
+            "--set", "workloadIdentity.clientId=11111111-2222-3333-4444-555555555555", "--set", "workloadIdentity.tenantId=tenant-x");
+
+        Assert.Empty(objects.OfType<V1Secret>());
+        var account = objects.Single<V1ServiceAccount>();
+        Assert.Equal("11111111-2222-3333-4444-555555555555", account.Metadata.Annotations["azure.workload.identity/client-id"]);
+        Assert.Equal("tenant-x", account.Metadata.Annotations["azure.workload.identity/tenant-id"]);
+        var (_, template, _) = HelmChart.PodTemplates(objects).Single();
+        Assert.Equal("true", template.Metadata.Labels["azure.workload.identity/use"]);
+        Assert.Equal(account.Metadata.Name, template.Spec.ServiceAccountName);
+        Assert.Null(template.Spec.Containers.Single().Env);
+    }
+
+    [Fact]
+    public async Task A_connection_string_comes_from_the_secret_the_chart_creates()
+    {
+        var objects = await HelmChart.RenderFullAsync();
+
+        var secret = objects.Single<V1Secret>();
+        Assert.Equal(
+            "DefaultEndpointsProtocol=https;AccountName=example;AccountKey=c2VjcmV0;EndpointSuffix=core.windows.net",
+            System.Text.Encoding.UTF8.GetString(secret.Data["conn"]));
+        Assert.False(objects.Single<V1ConfigMap>().Data.ContainsKey("AZURE_STORAGE_ACCOUNT_URL"));
+        foreach (var (_, template, _) in HelmChart.PodTemplates(objects))
+        {
+            var env = template.Spec.Containers.Single().Env.Single(e => e.Name == "AZURE_STORAGE_CONNECTION_STRING");
+            Assert.Null(env.Value);
+            Assert.Equal((secret.Metadata.Name, "conn"), (env.ValueFrom.SecretKeyRef.Name, env.ValueFrom.SecretKeyRef.Key));
+            Assert.False(template.Metadata.Labels.ContainsKey("azure.workload.identity/use"));
+        }
+    }
+
+    [Fact]
+    public async Task An_existing_secret_is_referenced_and_none_is_created()
+    {
+        var objects = await HelmChart.RenderAsync(
+            "--set", "model.name=churn", "--set-string", "model.version=3",
+            "--set", "storage.connectionString.enabled=true", "--set", "storage.connectionString.existingSecret=blob-conn");
+
+        Assert.Empty(objects.OfType<V1Secret>());
+        var env = HelmChart.PodTemplates(objects).Single().Template.Spec.Containers.Single().Env.Single();
+        Assert.Equal(("AZURE_STORAGE_CONNECTION_STRING", "blob-conn", "connection-string"), (env.Name, env.ValueFrom.SecretKeyRef.Name, env.ValueFrom.SecretKeyRef.Key));
+    }
+
+    [Fact]
+    public async Task Pods_can_run_as_an_existing_service_account()
+    {
+        var objects = await HelmChart.RenderDefaultsAsync("--set", "serviceAccount.create=false", "--set", "serviceAccount.name=ml-jobs");
+
+        Assert.Empty(objects.OfType<V1ServiceAccount>());
+        Assert.Equal("ml-jobs", HelmChart.PodTemplates(objects).Single().Template.Spec.ServiceAccountName);
+
+        var unnamed = await HelmChart.TemplateAsync([.. HelmChart.Required, "--set", "serviceAccount.create=false"]);
+        Assert.NotEqual(0, unnamed.ExitCode);
+        Assert.Contains("serviceAccount.name is required when serviceAccount.create is false", unnamed.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_baseline_job_is_opt_in_runs_as_a_hook_and_carries_its_settings()
+    {
+        Assert.Empty((await HelmChart.RenderDefaultsAsync()).OfType<V1Job>());
+
+        var job = (await HelmChart.RenderFullAsync()).Single<V1Job>();
+        Assert.Equal("post-install,post-upgrade", job.Metadata.Annotations["helm.sh/hook"]);
+        Assert.Equal("before-hook-creation", job.Metadata.Annotations["helm.sh/hook-delete-policy"]);
+        Assert.Equal((0, 7200L, 600), (job.Spec.BackoffLimit, job.Spec.ActiveDeadlineSeconds, job.Spec.TtlSecondsAfterFinished));
+        var container = job.Spec.Template.Spec.Containers.Single();
+        Assert.Equal("registry.example/driftjobs/baseline:1.2.3", container.Image);
+        Assert.Equal(
+            [
+                ("AZURE_STORAGE_CONNECTION_STRING", null),
+                ("TRAINING_DATA", "training/churn/2024.06.parquet"),
+                ("TARGET_COLUMN", "churned"),
+                ("EXCLUDE_COLUMNS", "customer_id,signup_date"),
+                ("CATEGORICAL_COLUMNS", "plan,region"),
+                ("LOG_LEVEL", "Debug"),
+            ],
+            container.Env.Select(e => (e.Name, (string?)e.Value)).ToArray());
+    }
+
+    [Fact]
+    public async Task The_operator_role_allows_exactly_what_driftctl_asks_of_the_api()
+    {
+        var role = (await HelmChart.RenderFullAsync()).Single<V1Role>();
+        var granted = role.Rules
+            .SelectMany(r => r.ApiGroups.SelectMany(g => r.Resources.SelectMany(res => r.Verbs.Select(v => (g, res, v)))))
+            .ToHashSet();
+
+        var used = await DriftctlApiUse.AllRequestsAsync();
+
+        Assert.Equal(granted.OrderBy(x => x.ToString()), used.OrderBy(x => x.ToString()));
+    }
+
+    [Fact]
+    public async Task Object_names_stay_within_kubernetes_limits_for_long_release_names()
+    {
+        var result = await ProcessRunner.RunAsync(
+            K8sTools.Helm,
+            ["template", "a-53-character-release-name-the-longest-helm-accepts1", HelmChart.Directory, .. HelmChart.Required]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+
+        var cronJob = HelmChart.Parse(result.Output).Single<V1CronJob>();
+        // The CronJob controller appends 11 characters for its Jobs' names, which must stay within 63.
+        Assert.InRange(cronJob.Metadata.Name.Length, 1, 52);
+        Assert.EndsWith("-detector", cronJob.Metadata.Name, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("model.name is required (MODEL_NAME)")]
+    [InlineData("model.version is required (MODEL_VERSION)", "--set", "model.name=m")]
+    [InlineData("storage.accountUrl is required", "--set", "model.name=m", "--set-string", "model.version=1")]
+    [InlineData("set storage.accountUrl (workload identity) or storage.connectionString.enabled, not both", "STORAGE", "--set", "storage.connectionString.enabled=true", "--set", "storage.connectionString.value=x")]
+    [InlineData("storage.connectionString.enabled needs storage.connectionString.existingSecret or storage.connectionString.value", "--set", "model.name=m", "--set-string", "model.version=1", "--set", "storage.connectionString.enabled=true")]
+    [InlineData("baseline.trainingData is required when baseline.enabled", "STORAGE", "--set", "baseline.enabled=true")]
+    [InlineData("concurrencyPolicy", "STORAGE", "--set", "detector.concurrencyPolicy=Sometimes")]
+    [InlineData("multipleTesting", "STORAGE", "--set", "drift.multipleTesting=holm")]
+    [InlineData("schedul", "STORAGE", "--set", "detector.schedul=0 0 * * *")]
+    [InlineData("psiBins", "STORAGE", "--set", "drift.psiBins=1")]
+    [InlineData("model/version", "--set", "model.name=m", "--set", "model.version=3", "--set", "storage.accountUrl=https://a.blob.core.windows.net")]
+    public async Task Bad_values_fail_with_a_message_naming_the_value(string message, params string[] args)
+    {
+        var full = args.SelectMany(a => a == "STORAGE" ? HelmChart.Required : [a]).ToArray();
+
+        var result = await HelmChart.TemplateAsync(full);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains(message, result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_plain_manifests_in_k8s_are_the_chart_rendered()
+    {
+        var rendered = Directory.CreateTempSubdirectory("drift-jobs-manifests-");
+        try
+        {
+            var result = await ProcessRunner.RunAsync(
+                "bash",
+                [Path.Combine(K8sTools.Root, "tools", "k8s", "render-manifests.sh"), rendered.FullName],
+                environment: new Dictionary<string, string> { ["HELM"] = K8sTools.Helm });
+            Assert.True(result.ExitCode == 0, result.ToString());
+
+            var files = rendered.GetFiles().Select(f => f.Name).Order().ToArray();
+            Assert.Equal(["baseline-job.yaml", "drift-jobs.yaml"], files);
+            foreach (var file in files)
+            {
+                var expected = await File.ReadAllTextAsync(Path.Combine(rendered.FullName, file));
+                var checkedIn = await File.ReadAllTextAsync(Path.Combine(K8sTools.Root, "k8s", file));
+                Assert.True(expected == checkedIn, $"k8s/{file} differs from the chart: run `make manifests` and commit the result");
+                Assert.NotEmpty(HelmChart.Parse(checkedIn));
+            }
+        }
+        finally
+        {
+            rendered.Delete(recursive: true);
+        }
+    }
+}

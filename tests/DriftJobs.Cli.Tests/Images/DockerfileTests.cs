@@ -1,0 +1,97 @@
+using System.Text.RegularExpressions;
+
+namespace DriftJobs.Cli.Tests.Images;
+
+/// <summary>
+/// What the images promise, read from the Dockerfiles (no container engine runs here; `make check-images` runs
+/// their build commands outside one).
+/// </summary>
+public sealed partial class DockerfileTests
+{
+    [Theory]
+    [InlineData("Dockerfile.detector", "DriftJobs.Detector")]
+    [InlineData("Dockerfile.baseline", "DriftJobs.Baseline")]
+    public void Builds_with_the_sdk_and_runs_only_that_jobs_publish_output_as_a_non_root_user(string file, string project)
+    {
+        var stages = Stages(file);
+
+        Assert.Equal(2, stages.Count);
+        var (buildFrom, build) = stages[0];
+        var (runtimeFrom, runtime) = stages[1];
+        Assert.Matches(@"^mcr\.microsoft\.com/dotnet/sdk:\S+ AS build$", buildFrom);
+        Assert.Matches(@"^mcr\.microsoft\.com/dotnet/runtime:\S+-chiseled AS runtime$", runtimeFrom);
+
+        // The build publishes that job's project, and no other.
+        var publish = Assert.Single(build, l => l.StartsWith("RUN dotnet publish", StringComparison.Ordinal));
+        Assert.Contains($"src/{project}/{project}.csproj", publish, StringComparison.Ordinal);
+        Assert.Contains("-c Release", publish, StringComparison.Ordinal);
+        Assert.Contains("-o /app/publish", publish, StringComparison.Ordinal);
+        Assert.DoesNotContain(build, l => l.StartsWith("COPY", StringComparison.Ordinal) && l.Contains("tests/", StringComparison.Ordinal));
+        var other = project == "DriftJobs.Detector" ? "DriftJobs.Baseline" : "DriftJobs.Detector";
+        Assert.DoesNotContain(build, l => l.Contains(other, StringComparison.Ordinal));
+
+        // The runtime stage holds the publish output and nothing from the build context.
+        Assert.Equal(["COPY --from=build /app/publish ."], runtime.Where(l => l.StartsWith("COPY", StringComparison.Ordinal)).ToArray());
+        Assert.DoesNotContain(runtime, l => l.StartsWith("RUN", StringComparison.Ordinal));
+        var user = Assert.Single(runtime, l => l.StartsWith("USER ", StringComparison.Ordinal));
+        Assert.Matches(@"^USER [1-9][0-9]*$", user);
+        Assert.Equal($"ENTRYPOINT [\"dotnet\", \"{project}.dll\"]", runtime[^1]);
+    }
+
+    [Theory]
+    [InlineData("Dockerfile.detector")]
+    [InlineData("Dockerfile.baseline")]
+    public void Holds_no_secret(string file)
+    {
+        var lines = Stages(file).SelectMany(s => s.Lines).ToList();
+
+        Assert.DoesNotContain(lines, l => SecretName().IsMatch(l) && (l.StartsWith("ENV", StringComparison.Ordinal) || l.StartsWith("ARG", StringComparison.Ordinal)));
+        Assert.DoesNotContain(lines, l => l.StartsWith("COPY", StringComparison.Ordinal) && (l.Contains(".env", StringComparison.Ordinal) || l.Contains(" . ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void The_build_context_leaves_out_build_output_and_credentials()
+    {
+        var ignored = File.ReadAllLines(Path.Combine(K8sTools.Root, ".dockerignore"))
+            .Where(l => l.Length > 0 && !l.StartsWith('#'))
+            .ToHashSet();
+
+        foreach (var pattern in new[] { "**/bin/", "**/obj/", ".git/", "tests/", "**/.env", "**/*.pfx", "**/*.key" })
+        {
+            Assert.Contains(pattern, ignored);
+        }
+    }
+
+    [Fact]
+    public void Chart_runs_the_images_as_their_user()
+    {
+        var values = File.ReadAllText(Path.Combine(K8sTools.Root, "helm", "drift-jobs", "values.yaml"));
+        var user = Stages("Dockerfile.detector")[1].Lines.Single(l => l.StartsWith("USER ", StringComparison.Ordinal))[5..];
+
+        Assert.Contains($"  runAsUser: {user}\n", values, StringComparison.Ordinal);
+        Assert.Contains($"  runAsGroup: {user}\n", values, StringComparison.Ordinal);
+    }
+
+    /// <summary>Each stage's FROM text and its instructions, continuation lines joined and comments dropped.</summary>
+    private static List<(string From, List<string> Lines)> Stages(string file)
+    {
+        var text = File.ReadAllText(Path.Combine(K8sTools.Root, file)).Replace("\\\n", " ", StringComparison.Ordinal);
+        var stages = new List<(string From, List<string> Lines)>();
+        foreach (var line in text.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')))
+        {
+            if (line.StartsWith("FROM ", StringComparison.Ordinal))
+            {
+                stages.Add((line[5..].Replace("${DOTNET_VERSION}", "10.0", StringComparison.Ordinal), []));
+            }
+            else if (stages.Count > 0)
+            {
+                stages[^1].Lines.Add(Regex.Replace(line, @"\s+", " "));
+            }
+        }
+
+        return stages;
+    }
+
+    [GeneratedRegex("(?i)(password|secret|token|connection_?string|account_?key|sas)")]
+    private static partial Regex SecretName();
+}
