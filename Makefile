@@ -25,6 +25,12 @@ $(AZURITE): $(AZURITE_DIR)/package.json $(AZURITE_DIR)/package-lock.json
 .PHONY: tools
 tools: $(AZURITE) ## Install the pinned test tools (Azurite)
 
+.PHONY: test-cov
+test-cov: tools ## Run every test with coverage (Cobertura XML under artifacts/coverage)
+	@rm -rf artifacts/coverage
+	$(DOTNET) test DriftJobs.sln -c $(CONFIGURATION) --collect:"XPlat Code Coverage" --results-directory artifacts/coverage
+	@find artifacts/coverage -name coverage.cobertura.xml | sed 's/^/coverage: /'
+
 .PHONY: demo
 demo: tools ## Run the pipeline on a local Azurite with synthetic data (SCENARIO=covariate-shift|none|…)
 	tools/demo.sh

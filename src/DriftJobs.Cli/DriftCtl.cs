@@ -9,7 +9,7 @@ internal static class DriftCtl
     public static RootCommand CreateRootCommand(CliRuntime runtime)
     {
         var root = new RootCommand(
-            "driftctl: operate the DriftJobs drift detector on Kubernetes (run it now, see its state and logs).");
+            "driftctl: operate DriftJobs: run the detector now, see its state, logs and reports, list baselines, simulate data.");
         root.Add(TriggerJobCommand.Create(runtime));
         root.Add(StatusCommand.Create(runtime));
         root.Add(LogsCommand.Create(runtime));

@@ -6,6 +6,7 @@ namespace DriftJobs.Jobs.Tests;
 
 /// <summary>The whole pipeline on Azurite: driftctl simulate → baseline job → detector → latest.json.</summary>
 [Collection(AzuriteCollection.Name)]
+[Trait("Category", "Synthetic")]
 public sealed class PipelineScenarioTests(AzuriteFixture azurite)
 {
     private static readonly DateTimeOffset End = new(2026, 11, 22, 0, 0, 0, TimeSpan.Zero);
@@ -29,7 +30,6 @@ public sealed class PipelineScenarioTests(AzuriteFixture azurite)
         var detector = await Jobs.DetectorAsync(azurite.ConnectionString, container,
             "--model-name", "fraud-detector", "--model-version", "1", "--drift-window-end", End.ToString("o"));
         Assert.True(detector.ExitCode == 0, detector.Output);
-        File.WriteAllText($"/tmp/report-{scenario}.json", (await container.GetBlobClient("drift-reports/fraud-detector/latest.json").DownloadContentAsync()).Value.Content.ToString());
         return (await Jobs.LatestReportAsync(container, "fraud-detector"), detector.Output);
     }
 

@@ -24,7 +24,11 @@ public sealed class CommandLineTests
         var help = output.Text;
         Assert.StartsWith("Description:", help, StringComparison.Ordinal);
         Assert.Contains($" {command} [options]", help, StringComparison.Ordinal);
-        foreach (var option in new[] { "--kubeconfig", "--context", "-n, --namespace", "--cronjob" })
+        // Cluster commands take the cluster's options; storage commands take the storage account's.
+        string[] cluster = ["--kubeconfig", "--context", "-n, --namespace", "--cronjob"];
+        string[] storage = ["--connection-string", "--account-url", "--container"];
+        var expected = command is "trigger-job" or "status" or "logs" ? cluster : storage;
+        foreach (var option in expected)
         {
             Assert.Contains(option, help, StringComparison.Ordinal);
         }
