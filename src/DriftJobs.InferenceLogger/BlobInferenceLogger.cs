@@ -328,7 +328,7 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
             return;
         }
 
-        byte[] content;
+        ReadOnlyMemory<byte> content;
         try
         {
             content = await _encoder.EncodeAsync(part).ConfigureAwait(false);
@@ -608,13 +608,13 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
     }
 
     /// <summary>A finished Parquet file on its way to blob storage.</summary>
-    private sealed class LogFile(string blobName, byte[] content, int records)
+    private sealed class LogFile(string blobName, ReadOnlyMemory<byte> content, int records)
     {
         public string BlobName { get; set; } = blobName;
 
-        public byte[] Content { get; } = content;
+        public ReadOnlyMemory<byte> Content { get; } = content;
 
-        public byte[] ContentHash { get; } = LogFileUploader.ContentHash(content);
+        public byte[] ContentHash { get; } = LogFileUploader.ContentHash(content.Span);
 
         public int Records { get; } = records;
     }

@@ -12,7 +12,11 @@ internal sealed class ParquetBatchEncoder
     private readonly LogSchema _schema;
     private readonly LoggerCounters _counters;
     private readonly Action<string> _onFirstUnknownFeature;
-    private readonly HashSet<string> _declared;
+    private readonly string[] _names;
+    private readonly bool[] _isText;
+    private readonly Dictionary<string, int> _columnOf;
+    private readonly int[] _markedIn;
+    private readonly int[] _columnAtPosition = new int[64];
     private readonly HashSet<string> _reportedUnknown = new(StringComparer.Ordinal);
     private readonly int _predictionColumn;
     private readonly int _scoreColumn;
@@ -20,7 +24,8 @@ internal sealed class ParquetBatchEncoder
     // Sampling keeps Parquet.Net from scanning a whole column of unique values (request ids, continuous
     // features) for dictionary encoding, which costs more than the rest of the encoding together.
     private readonly ParquetOptions _parquetOptions = new() { CompressionMethod = CompressionMethod.Snappy, DictionaryEncodingSampleSize = 1_000 };
-    private readonly MemoryStream _stream = new();
+    private int _mark;
+    private int _lastFileSize = 1 << 16;
 
     private DateTime[] _timestamps = [];
     private string?[] _requestIds = [];
@@ -37,7 +42,11 @@ internal sealed class ParquetBatchEncoder
         _schema = schema;
         _counters = counters;
         _onFirstUnknownFeature = onFirstUnknownFeature;
-        _declared = new HashSet<string>(schema.Features.Select(f => f.Name), StringComparer.Ordinal);
+        _names = schema.Features.Select(f => f.Name).ToArray();
+        _isText = schema.Features.Select(f => f.Kind == ValueKind.String).ToArray();
+        _columnOf = _names.Select((name, column) => (name, column)).ToDictionary(p => p.name, p => p.column, StringComparer.Ordinal);
+        _markedIn = new int[_names.Length];
+        Array.Fill(_columnAtPosition, -1);
         _numbers = new double?[schema.Features.Count][];
         _texts = new string?[schema.Features.Count][];
         _predictionColumn = schema.Features.Count;
@@ -49,15 +58,17 @@ internal sealed class ParquetBatchEncoder
         [.. schema.Features.Select(f => f.Name), LogSchema.PredictionColumn, LogSchema.PredictionScoreColumn];
 
     /// <summary>Encodes <paramref name="records"/> (non-empty) into the bytes of one Parquet file.</summary>
-    public async Task<byte[]> EncodeAsync(IReadOnlyList<BufferedRecord> records, CancellationToken cancellationToken = default)
+    public async Task<ReadOnlyMemory<byte>> EncodeAsync(IReadOnlyList<BufferedRecord> records, CancellationToken cancellationToken = default)
     {
         var count = records.Count;
         EnsureCapacity(count);
         try
         {
             Fill(records);
-            _stream.SetLength(0);
-            var writer = await ParquetWriter.CreateAsync(_schema.Parquet, _stream, _parquetOptions, cancellationToken: cancellationToken).ConfigureAwait(false);
+
+            // A fresh buffer per file, sized from the last one: the bytes outlive this call (retries, spill).
+            var stream = new MemoryStream(_lastFileSize + (_lastFileSize / 8));
+            var writer = await ParquetWriter.CreateAsync(_schema.Parquet, stream, _parquetOptions, cancellationToken: cancellationToken).ConfigureAwait(false);
             await using (writer.ConfigureAwait(false))
             {
                 using var rowGroup = writer.CreateRowGroup();
@@ -91,7 +102,8 @@ internal sealed class ParquetBatchEncoder
                 rowGroup.CompleteValidate();
             }
 
-            return _stream.ToArray();
+            _lastFileSize = (int)stream.Length;
+            return new ReadOnlyMemory<byte>(stream.GetBuffer(), 0, (int)stream.Length);
         }
         finally
         {
@@ -103,7 +115,6 @@ internal sealed class ParquetBatchEncoder
 
     private void Fill(IReadOnlyList<BufferedRecord> records)
     {
-        var features = _schema.Features;
         for (var r = 0; r < records.Count; r++)
         {
             var (record, ticks) = records[r];
@@ -111,35 +122,7 @@ internal sealed class ParquetBatchEncoder
             _requestIds[r] = record.RequestId;
             _modelNames[r] = record.ModelName;
             _modelVersions[r] = record.ModelVersion;
-
-            var values = record.Features;
-            var matched = 0;
-            for (var f = 0; f < features.Count; f++)
-            {
-                ModelValue value = default;
-                if (values is not null && values.TryGetValue(features[f].Name, out value))
-                {
-                    matched++;
-                }
-                else
-                {
-                    _counters.Missing[f]++;
-                }
-
-                if (features[f].Kind == ValueKind.String)
-                {
-                    _texts[f]![r] = ToText(value, f);
-                }
-                else
-                {
-                    _numbers[f]![r] = ToNumber(value, f);
-                }
-            }
-
-            if (values is not null && values.Count > matched)
-            {
-                CountUnknown(values);
-            }
+            FillFeatures(record.Features, r);
 
             if (_schema.PredictionKind == ValueKind.String)
             {
@@ -151,6 +134,80 @@ internal sealed class ParquetBatchEncoder
             }
 
             _scores[r] = ToNumber(record.PredictionScore, _scoreColumn);
+        }
+    }
+
+    // Walks the record's own entries rather than looking each declared feature up: gateways build their feature
+    // dictionaries the same way every time, so the column at each position is remembered and confirmed with a
+    // reference (or ordinal) comparison instead of hashing every name of every record.
+    private void FillFeatures(IReadOnlyDictionary<string, ModelValue>? values, int row)
+    {
+        if (++_mark == int.MaxValue)
+        {
+            Array.Clear(_markedIn);
+            _mark = 1;
+        }
+
+        if (values is Dictionary<string, ModelValue> dictionary)
+        {
+            var position = 0;
+            foreach (var (name, value) in dictionary)
+            {
+                Set(name, value, position++, row);
+            }
+        }
+        else if (values is not null)
+        {
+            var position = 0;
+            foreach (var (name, value) in values)
+            {
+                Set(name, value, position++, row);
+            }
+        }
+
+        for (var column = 0; column < _names.Length; column++)
+        {
+            if (_markedIn[column] != _mark)
+            {
+                _counters.Missing[column]++;
+                if (_isText[column])
+                {
+                    _texts[column]![row] = null;
+                }
+                else
+                {
+                    _numbers[column]![row] = null;
+                }
+            }
+        }
+    }
+
+    private void Set(string name, ModelValue value, int position, int row)
+    {
+        var cached = position < _columnAtPosition.Length;
+        var column = cached ? _columnAtPosition[position] : -1;
+        if (column < 0 || !(ReferenceEquals(name, _names[column]) || string.Equals(name, _names[column], StringComparison.Ordinal)))
+        {
+            if (!_columnOf.TryGetValue(name, out column))
+            {
+                CountUnknown(name);
+                return;
+            }
+
+            if (cached)
+            {
+                _columnAtPosition[position] = column;
+            }
+        }
+
+        _markedIn[column] = _mark;
+        if (_isText[column])
+        {
+            _texts[column]![row] = ToText(value, column);
+        }
+        else
+        {
+            _numbers[column]![row] = ToNumber(value, column);
         }
     }
 
@@ -193,18 +250,12 @@ internal sealed class ParquetBatchEncoder
         return value.Text;
     }
 
-    private void CountUnknown(IReadOnlyDictionary<string, ModelValue> values)
+    private void CountUnknown(string name)
     {
-        foreach (var name in values.Keys)
+        _counters.UnknownFeatures++;
+        if (_reportedUnknown.Count < 100 && _reportedUnknown.Add(name))
         {
-            if (!_declared.Contains(name))
-            {
-                _counters.UnknownFeatures++;
-                if (_reportedUnknown.Count < 100 && _reportedUnknown.Add(name))
-                {
-                    _onFirstUnknownFeature(name);
-                }
-            }
+            _onFirstUnknownFeature(name);
         }
     }
 
@@ -249,12 +300,6 @@ internal sealed class ParquetBatchEncoder
             {
                 Array.Clear(texts, 0, count);
             }
-        }
-
-        _stream.SetLength(0);
-        if (_stream.Capacity > 64 << 20)
-        {
-            _stream.Capacity = 0;
         }
     }
 }

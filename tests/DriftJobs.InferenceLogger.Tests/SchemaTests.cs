@@ -7,7 +7,10 @@ namespace DriftJobs.InferenceLogger.Tests;
 [Collection(AzuriteCollection.Name)]
 public sealed class SchemaTests(LoggerAzuriteFixture azurite)
 {
-    private static PredictionRecord Record(string id, Dictionary<string, ModelValue> features, ModelValue prediction, double? score = null) => new()
+    private static PredictionRecord Record(string id, Dictionary<string, ModelValue> features, ModelValue prediction, double? score = null) =>
+        RecordWith(id, features, prediction, score);
+
+    private static PredictionRecord RecordWith(string id, IReadOnlyDictionary<string, ModelValue> features, ModelValue prediction, double? score = null) => new()
     {
         Timestamp = new DateTimeOffset(2025, 2, 3, 4, 5, 6, TimeSpan.Zero),
         RequestId = id,
@@ -77,6 +80,47 @@ public sealed class SchemaTests(LoggerAzuriteFixture azurite)
         Assert.Equal("approve", predictions["label"]);
         Assert.Equal("0.25", predictions["number"]);
         Assert.Equal(0.7, file.Rows.Single(r => (string)r["request_id"]! == "label")["prediction_score"]);
+    }
+
+    [Fact]
+    public async Task Features_are_matched_by_name_whatever_the_order_or_dictionary_type()
+    {
+        var container = await azurite.CreateContainerAsync();
+        static string Copy(string name) => new(name.AsSpan());
+        IReadOnlyDictionary<string, ModelValue>[] shapes =
+        [
+            new Dictionary<string, ModelValue> { ["age"] = 1, ["country"] = "A", ["income"] = 10.0 },
+            new Dictionary<string, ModelValue> { ["income"] = 20.0, ["age"] = 2, ["country"] = "B" },
+            new Dictionary<string, ModelValue> { [Copy("country")] = "C", [Copy("income")] = 30.0, [Copy("age")] = 3 },
+            new System.Collections.ObjectModel.ReadOnlyDictionary<string, ModelValue>(new Dictionary<string, ModelValue> { ["age"] = 4, ["income"] = 40.0, ["country"] = "D" }),
+            System.Collections.Immutable.ImmutableSortedDictionary.CreateRange(new Dictionary<string, ModelValue> { ["country"] = "E", ["age"] = 5, ["income"] = 50.0 }),
+            new Dictionary<string, ModelValue> { ["zip"] = "x", ["income"] = 60.0, ["age"] = 6 },
+            new Dictionary<string, ModelValue>(StringComparer.OrdinalIgnoreCase) { ["Age"] = 7, ["country"] = "G", ["income"] = 70.0 },
+        ];
+
+        await using (var logger = TestRecords.Builder(container).Build())
+        {
+            for (var i = 0; i < 700; i++)
+            {
+                Assert.True(logger.TryLog(RecordWith(i.ToString(System.Globalization.CultureInfo.InvariantCulture), shapes[i % shapes.Length], 0)));
+            }
+        }
+
+        var rows = (await LogFiles.ReadAllAsync(container)).SelectMany(f => f.Rows).ToList();
+        Assert.Equal(700, rows.Count);
+        foreach (var row in rows)
+        {
+            var shape = int.Parse((string)row["request_id"]!, System.Globalization.CultureInfo.InvariantCulture) % shapes.Length;
+            var expected = shape switch
+            {
+                5 => ((double?)6, (string?)null, (double?)60.0),
+
+                // Names are matched exactly: "Age" is not "age" (unknown, and age missing).
+                6 => (null, "G", 70.0),
+                _ => (shape + 1, ((char)('A' + shape)).ToString(), (shape + 1) * 10.0),
+            };
+            Assert.Equal(expected, ((double?)row["age"], (string?)row["country"], (double?)row["income"]));
+        }
     }
 
     private static (double?, string?, double?, double?, double?) Values(IReadOnlyDictionary<string, object?> row) =>
