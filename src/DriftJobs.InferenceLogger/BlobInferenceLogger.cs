@@ -47,8 +47,6 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
     private readonly Lock _refusalReportLock = new();
     private readonly Task _loop;
 
-    // Records accepted and not yet written (queued, or in the batch being written): the buffer TryLog bounds.
-    private long _pending;
     private int _stopRequested;
     private int _disposed;
     private ITimer? _shutdownTimer;
@@ -57,6 +55,7 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
 
     // Owned by the writer loop.
     private SpillStore? _spill;
+    private bool _spilling;
     private long _sequence;
     private TimeSpan _retryDelay;
     private DateTimeOffset _storageRetryAt = DateTimeOffset.MinValue;
@@ -90,7 +89,7 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
         _counters = new LoggerCounters(ParquetBatchEncoder.CountedColumns(Schema));
         _encoder = new ParquetBatchEncoder(Schema, _counters, feature => Log.UnknownFeature(_log, feature));
         _uploader = new LogFileUploader(container);
-        _metrics = new InferenceLoggerMetrics(_counters, () => Volatile.Read(ref _pending), meterFactory);
+        _metrics = new InferenceLoggerMetrics(_counters, () => Volatile.Read(ref _counters.Pending), meterFactory);
         _refusalReportTimer = _time.CreateTimer(static state => ((BlobInferenceLogger)state!).ReportRefusals(), this, RefusalReportPeriod, RefusalReportPeriod);
         _loop = Task.Run(RunAsync);
     }
@@ -99,7 +98,7 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
 
     internal CounterSnapshot Counters => _counters.Snapshot();
 
-    internal long BufferDepth => Volatile.Read(ref _pending);
+    internal long BufferDepth => Volatile.Read(ref _counters.Pending);
 
     /// <inheritdoc/>
     public bool TryLog(PredictionRecord record)
@@ -119,9 +118,9 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
             }
 
             // Reserve a place first, so the bound covers records the writer has taken but not yet written.
-            if (Interlocked.Increment(ref _pending) > _capacity)
+            if (Interlocked.Increment(ref _counters.Pending) > _capacity)
             {
-                Interlocked.Decrement(ref _pending);
+                Interlocked.Decrement(ref _counters.Pending);
                 Interlocked.Increment(ref _counters.DroppedBufferFull);
                 return false;
             }
@@ -130,7 +129,7 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
             if (!_channel.Writer.TryWrite(new BufferedRecord(record, ticks)))
             {
                 // Stopped between the check above and now.
-                Interlocked.Decrement(ref _pending);
+                Interlocked.Decrement(ref _counters.Pending);
                 Interlocked.Increment(ref _counters.DroppedStopped);
                 return false;
             }
@@ -311,7 +310,7 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
             finally
             {
                 // Written, spilled or lost: either way no longer held in memory.
-                Interlocked.Add(ref _pending, -part.Count);
+                Interlocked.Add(ref _counters.Pending, -part.Count);
             }
         }
 
@@ -475,6 +474,13 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
         }
 
         Interlocked.Add(ref _counters.RecordsSpilled, file.Records);
+        if (!_spilling)
+        {
+            // Once per outage: during one, every batch is spilled and a line each would flood the gateway's logs.
+            _spilling = true;
+            Log.SpillingStarted(_log, _spill.Root);
+        }
+
         Log.Spilled(_log, file.Records, _spill.PathOf(file.BlobName));
         return true;
     }
@@ -518,6 +524,12 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
             // Uploaded: a later replay finds the same content in blob storage and only deletes the file.
             Log.SpillUnreadable(_log, e, _spill.PathOf(blobName));
             _spill.Forget(blobName);
+        }
+
+        if (_spill.Count == 0)
+        {
+            _spilling = false;
+            Log.SpillEmptied(_log, _spill.Root);
         }
 
         return true;
