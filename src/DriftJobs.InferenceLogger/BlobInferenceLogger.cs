@@ -56,6 +56,8 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
     // Owned by the writer loop.
     private SpillStore? _spill;
     private bool _spilling;
+    private CancellationTokenSource? _wakeTimer;
+    private DateTimeOffset _wakeTimerAt;
     private long _sequence;
     private TimeSpan _retryDelay;
     private DateTimeOffset _storageRetryAt = DateTimeOffset.MinValue;
@@ -248,6 +250,8 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
                 await WaitForRecordsAsync(wakeAt).ConfigureAwait(false);
             }
 
+            _wakeTimer?.Dispose();
+
             // Storage may have come back just before the stop: use the time left for what waits on disk.
             while (await TryReplaySpilledFileAsync().ConfigureAwait(false))
             {
@@ -286,12 +290,19 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
             return;
         }
 
-        using var timeout = new CancellationTokenSource(delay, _time);
+        // One timer per wake-up time, not per wait: under load the loop waits after nearly every record.
+        if (_wakeTimer is null || _wakeTimerAt != wakeAt || _wakeTimer.IsCancellationRequested)
+        {
+            _wakeTimer?.Dispose();
+            _wakeTimer = new CancellationTokenSource(delay, _time);
+            _wakeTimerAt = wakeAt;
+        }
+
         try
         {
-            await _channel.Reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false);
+            await _channel.Reader.WaitToReadAsync(_wakeTimer.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        catch (OperationCanceledException) when (_wakeTimer.IsCancellationRequested)
         {
             // Time to flush or to retry the spill directory.
         }
