@@ -238,6 +238,9 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
                         break;
                     }
 
+                    // Under sustained load the batch is always full and the loop never idles: replay one spilled
+                    // file per flush so they do not wait for a quiet moment.
+                    await TryReplaySpilledFileAsync().ConfigureAwait(false);
                     continue;
                 }
 
