@@ -45,6 +45,7 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
     private readonly CancellationTokenSource _hardStop = new();
     private readonly ITimer _refusalReportTimer;
     private readonly Lock _refusalReportLock = new();
+    private readonly DateTimeOffset _firstFlushAt;
     private readonly Task _loop;
 
     private int _stopRequested;
@@ -92,6 +93,9 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
         _encoder = new ParquetBatchEncoder(Schema, _counters, feature => Log.UnknownFeature(_log, feature));
         _uploader = new LogFileUploader(container);
         _metrics = new InferenceLoggerMetrics(_counters, () => Volatile.Read(ref _counters.Pending), meterFactory);
+
+        // Counted from creation, not from whenever the loop's thread gets to run.
+        _firstFlushAt = _time.GetUtcNow() + _flushInterval;
         _refusalReportTimer = _time.CreateTimer(static state => ((BlobInferenceLogger)state!).ReportRefusals(), this, RefusalReportPeriod, RefusalReportPeriod);
         _loop = Task.Run(RunAsync);
     }
@@ -213,7 +217,7 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
             OpenSpill();
             var reader = _channel.Reader;
             var batch = new List<BufferedRecord>(Math.Min(_batchSize, 16_384));
-            var nextFlush = _time.GetUtcNow() + _flushInterval;
+            var nextFlush = _firstFlushAt;
             while (true)
             {
                 while (batch.Count < _batchSize && reader.TryRead(out var record))

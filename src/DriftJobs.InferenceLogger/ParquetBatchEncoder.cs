@@ -28,13 +28,15 @@ internal sealed class ParquetBatchEncoder
     private int _lastFileSize = 1 << 16;
 
     private DateTime[] _timestamps = [];
-    private string?[] _requestIds = [];
-    private string?[] _modelNames = [];
-    private string?[] _modelVersions = [];
+    // Strings go to Parquet.Net as ReadOnlyMemory<char>, its own representation: its string[] overload copies
+    // every column into that form first.
+    private ReadOnlyMemory<char>?[] _requestIds = [];
+    private ReadOnlyMemory<char>[] _modelNames = [];
+    private ReadOnlyMemory<char>[] _modelVersions = [];
     private readonly double?[]?[] _numbers;
-    private readonly string?[]?[] _texts;
+    private readonly ReadOnlyMemory<char>?[]?[] _texts;
     private double?[] _predictionNumbers = [];
-    private string?[] _predictionTexts = [];
+    private ReadOnlyMemory<char>?[] _predictionTexts = [];
     private double?[] _scores = [];
 
     public ParquetBatchEncoder(LogSchema schema, LoggerCounters counters, Action<string> onFirstUnknownFeature)
@@ -48,7 +50,7 @@ internal sealed class ParquetBatchEncoder
         _markedIn = new int[_names.Length];
         Array.Fill(_columnAtPosition, -1);
         _numbers = new double?[schema.Features.Count][];
-        _texts = new string?[schema.Features.Count][];
+        _texts = new ReadOnlyMemory<char>?[schema.Features.Count][];
         _predictionColumn = schema.Features.Count;
         _scoreColumn = schema.Features.Count + 1;
     }
@@ -73,15 +75,15 @@ internal sealed class ParquetBatchEncoder
             {
                 using var rowGroup = writer.CreateRowGroup();
                 await rowGroup.WriteAsync<DateTime>(_schema.Timestamp, _timestamps.AsMemory(0, count), null, null, cancellationToken).ConfigureAwait(false);
-                await rowGroup.WriteAsync(_schema.RequestId, Segment(_requestIds, count), null).ConfigureAwait(false);
-                await rowGroup.WriteAsync(_schema.ModelName, Segment(_modelNames, count), null).ConfigureAwait(false);
-                await rowGroup.WriteAsync(_schema.ModelVersion, Segment(_modelVersions, count), null).ConfigureAwait(false);
+                await rowGroup.WriteAsync<ReadOnlyMemory<char>>(_schema.RequestId, _requestIds.AsMemory(0, count), null, null, cancellationToken).ConfigureAwait(false);
+                await rowGroup.WriteAsync<ReadOnlyMemory<char>>(_schema.ModelName, _modelNames.AsMemory(0, count), null, null, cancellationToken).ConfigureAwait(false);
+                await rowGroup.WriteAsync<ReadOnlyMemory<char>>(_schema.ModelVersion, _modelVersions.AsMemory(0, count), null, null, cancellationToken).ConfigureAwait(false);
                 for (var f = 0; f < _schema.Features.Count; f++)
                 {
                     var column = _schema.Features[f];
                     if (column.Kind == ValueKind.String)
                     {
-                        await rowGroup.WriteAsync(column.Field, Segment(_texts[f]!, count), null).ConfigureAwait(false);
+                        await rowGroup.WriteAsync<ReadOnlyMemory<char>>(column.Field, _texts[f].AsMemory(0, count), null, null, cancellationToken).ConfigureAwait(false);
                     }
                     else
                     {
@@ -91,7 +93,7 @@ internal sealed class ParquetBatchEncoder
 
                 if (_schema.PredictionKind == ValueKind.String)
                 {
-                    await rowGroup.WriteAsync(_schema.Prediction, Segment(_predictionTexts, count), null).ConfigureAwait(false);
+                    await rowGroup.WriteAsync<ReadOnlyMemory<char>>(_schema.Prediction, _predictionTexts.AsMemory(0, count), null, null, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
@@ -111,17 +113,15 @@ internal sealed class ParquetBatchEncoder
         }
     }
 
-    private static ArraySegment<string> Segment(string?[] values, int count) => new(values!, 0, count);
-
     private void Fill(IReadOnlyList<BufferedRecord> records)
     {
         for (var r = 0; r < records.Count; r++)
         {
             var (record, ticks) = records[r];
             _timestamps[r] = new DateTime(ticks, DateTimeKind.Utc);
-            _requestIds[r] = record.RequestId;
-            _modelNames[r] = record.ModelName;
-            _modelVersions[r] = record.ModelVersion;
+            _requestIds[r] = Text(record.RequestId);
+            _modelNames[r] = record.ModelName.AsMemory();
+            _modelVersions[r] = record.ModelVersion.AsMemory();
             FillFeatures(record.Features, r);
 
             if (_schema.PredictionKind == ValueKind.String)
@@ -239,16 +239,19 @@ internal sealed class ParquetBatchEncoder
         return null;
     }
 
-    private string? ToText(ModelValue value, int column)
+    private ReadOnlyMemory<char>? ToText(ModelValue value, int column)
     {
         if (value.Kind == ValueKind.Number)
         {
             _counters.Coerced[column]++;
-            return value.Number!.Value.ToString("R", CultureInfo.InvariantCulture);
+            return value.Number!.Value.ToString("R", CultureInfo.InvariantCulture).AsMemory();
         }
 
-        return value.Text;
+        return Text(value.Text);
     }
+
+    // Not "value is null ? null : ...": null would convert through char[] to an empty, non-null memory.
+    private static ReadOnlyMemory<char>? Text(string? value) => value is null ? default(ReadOnlyMemory<char>?) : value.AsMemory();
 
     private void CountUnknown(string name)
     {
@@ -267,14 +270,14 @@ internal sealed class ParquetBatchEncoder
         }
 
         _timestamps = new DateTime[count];
-        _requestIds = new string?[count];
-        _modelNames = new string?[count];
-        _modelVersions = new string?[count];
+        _requestIds = new ReadOnlyMemory<char>?[count];
+        _modelNames = new ReadOnlyMemory<char>[count];
+        _modelVersions = new ReadOnlyMemory<char>[count];
         for (var f = 0; f < _schema.Features.Count; f++)
         {
             if (_schema.Features[f].Kind == ValueKind.String)
             {
-                _texts[f] = new string?[count];
+                _texts[f] = new ReadOnlyMemory<char>?[count];
             }
             else
             {
@@ -283,7 +286,7 @@ internal sealed class ParquetBatchEncoder
         }
 
         _predictionNumbers = new double?[count];
-        _predictionTexts = new string?[count];
+        _predictionTexts = new ReadOnlyMemory<char>?[count];
         _scores = new double?[count];
     }
 

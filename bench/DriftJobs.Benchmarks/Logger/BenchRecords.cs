@@ -36,12 +36,12 @@ internal static class BenchRecords
             var features = new Dictionary<string, ModelValue>(NumberFeatures + StringFeatures);
             for (var f = 0; f < NumberFeatures; f++)
             {
-                features[$"n{f:D2}"] = Math.Round(random.NextDouble() * 1000, 3);
+                features[string.Intern($"n{f:D2}")] = Math.Round(random.NextDouble() * 1000, 3);
             }
 
             for (var f = 0; f < StringFeatures; f++)
             {
-                features[$"s{f}"] = Categories[random.Next(Categories.Length)];
+                features[string.Intern($"s{f}")] = Categories[random.Next(Categories.Length)];
             }
 
             records[i] = new PredictionRecord
