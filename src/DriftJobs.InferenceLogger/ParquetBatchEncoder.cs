@@ -213,17 +213,17 @@ internal sealed class ParquetBatchEncoder
 
     private double? ToNumber(ModelValue value, int column)
     {
-        switch (value.Kind)
+        switch (value.RawKind)
         {
-            case ValueKind.Number:
-                var number = value.Number!.Value;
+            case (byte)ValueKind.Number:
+                var number = value.RawNumber;
                 if (double.IsFinite(number))
                 {
                     return number;
                 }
 
                 break;
-            case ValueKind.String:
+            case (byte)ValueKind.String:
                 if (double.TryParse(value.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) && double.IsFinite(parsed))
                 {
                     _counters.Coerced[column]++;
@@ -241,10 +241,10 @@ internal sealed class ParquetBatchEncoder
 
     private ReadOnlyMemory<char>? ToText(ModelValue value, int column)
     {
-        if (value.Kind == ValueKind.Number)
+        if (value.RawKind == (byte)ValueKind.Number)
         {
             _counters.Coerced[column]++;
-            return value.Number!.Value.ToString("R", CultureInfo.InvariantCulture).AsMemory();
+            return value.RawNumber.ToString("R", CultureInfo.InvariantCulture).AsMemory();
         }
 
         return Text(value.Text);
