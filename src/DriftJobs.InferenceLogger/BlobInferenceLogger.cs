@@ -45,10 +45,9 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
     private readonly CancellationTokenSource _hardStop = new();
     private readonly ITimer _refusalReportTimer;
     private readonly Lock _refusalReportLock = new();
+    private readonly DateTimeOffset _firstFlushAt;
     private readonly Task _loop;
 
-    // Records accepted and not yet written (queued, or in the batch being written): the buffer TryLog bounds.
-    private long _pending;
     private int _stopRequested;
     private int _disposed;
     private ITimer? _shutdownTimer;
@@ -57,6 +56,9 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
 
     // Owned by the writer loop.
     private SpillStore? _spill;
+    private bool _spilling;
+    private CancellationTokenSource? _wakeTimer;
+    private DateTimeOffset _wakeTimerAt;
     private long _sequence;
     private TimeSpan _retryDelay;
     private DateTimeOffset _storageRetryAt = DateTimeOffset.MinValue;
@@ -90,7 +92,10 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
         _counters = new LoggerCounters(ParquetBatchEncoder.CountedColumns(Schema));
         _encoder = new ParquetBatchEncoder(Schema, _counters, feature => Log.UnknownFeature(_log, feature));
         _uploader = new LogFileUploader(container);
-        _metrics = new InferenceLoggerMetrics(_counters, () => Volatile.Read(ref _pending), meterFactory);
+        _metrics = new InferenceLoggerMetrics(_counters, () => Volatile.Read(ref _counters.Pending), meterFactory);
+
+        // Counted from creation, not from whenever the loop's thread gets to run.
+        _firstFlushAt = _time.GetUtcNow() + _flushInterval;
         _refusalReportTimer = _time.CreateTimer(static state => ((BlobInferenceLogger)state!).ReportRefusals(), this, RefusalReportPeriod, RefusalReportPeriod);
         _loop = Task.Run(RunAsync);
     }
@@ -99,7 +104,7 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
 
     internal CounterSnapshot Counters => _counters.Snapshot();
 
-    internal long BufferDepth => Volatile.Read(ref _pending);
+    internal long BufferDepth => Volatile.Read(ref _counters.Pending);
 
     /// <inheritdoc/>
     public bool TryLog(PredictionRecord record)
@@ -119,9 +124,9 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
             }
 
             // Reserve a place first, so the bound covers records the writer has taken but not yet written.
-            if (Interlocked.Increment(ref _pending) > _capacity)
+            if (Interlocked.Increment(ref _counters.Pending) > _capacity)
             {
-                Interlocked.Decrement(ref _pending);
+                Interlocked.Decrement(ref _counters.Pending);
                 Interlocked.Increment(ref _counters.DroppedBufferFull);
                 return false;
             }
@@ -130,7 +135,7 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
             if (!_channel.Writer.TryWrite(new BufferedRecord(record, ticks)))
             {
                 // Stopped between the check above and now.
-                Interlocked.Decrement(ref _pending);
+                Interlocked.Decrement(ref _counters.Pending);
                 Interlocked.Increment(ref _counters.DroppedStopped);
                 return false;
             }
@@ -212,7 +217,7 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
             OpenSpill();
             var reader = _channel.Reader;
             var batch = new List<BufferedRecord>(Math.Min(_batchSize, 16_384));
-            var nextFlush = _time.GetUtcNow() + _flushInterval;
+            var nextFlush = _firstFlushAt;
             while (true)
             {
                 while (batch.Count < _batchSize && reader.TryRead(out var record))
@@ -237,6 +242,9 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
                         break;
                     }
 
+                    // Under sustained load the batch is always full and the loop never idles: replay one spilled
+                    // file per flush so they do not wait for a quiet moment.
+                    await TryReplaySpilledFileAsync().ConfigureAwait(false);
                     continue;
                 }
 
@@ -248,6 +256,8 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
                 var wakeAt = _spill is { Count: > 0 } && _storageRetryAt < nextFlush ? _storageRetryAt : nextFlush;
                 await WaitForRecordsAsync(wakeAt).ConfigureAwait(false);
             }
+
+            _wakeTimer?.Dispose();
 
             // Storage may have come back just before the stop: use the time left for what waits on disk.
             while (await TryReplaySpilledFileAsync().ConfigureAwait(false))
@@ -287,12 +297,19 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
             return;
         }
 
-        using var timeout = new CancellationTokenSource(delay, _time);
+        // One timer per wake-up time, not per wait: under load the loop waits after nearly every record.
+        if (_wakeTimer is null || _wakeTimerAt != wakeAt || _wakeTimer.IsCancellationRequested)
+        {
+            _wakeTimer?.Dispose();
+            _wakeTimer = new CancellationTokenSource(delay, _time);
+            _wakeTimerAt = wakeAt;
+        }
+
         try
         {
-            await _channel.Reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false);
+            await _channel.Reader.WaitToReadAsync(_wakeTimer.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        catch (OperationCanceledException) when (_wakeTimer.IsCancellationRequested)
         {
             // Time to flush or to retry the spill directory.
         }
@@ -311,7 +328,7 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
             finally
             {
                 // Written, spilled or lost: either way no longer held in memory.
-                Interlocked.Add(ref _pending, -part.Count);
+                Interlocked.Add(ref _counters.Pending, -part.Count);
             }
         }
 
@@ -328,7 +345,7 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
             return;
         }
 
-        byte[] content;
+        ReadOnlyMemory<byte> content;
         try
         {
             content = await _encoder.EncodeAsync(part).ConfigureAwait(false);
@@ -475,6 +492,13 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
         }
 
         Interlocked.Add(ref _counters.RecordsSpilled, file.Records);
+        if (!_spilling)
+        {
+            // Once per outage: during one, every batch is spilled and a line each would flood the gateway's logs.
+            _spilling = true;
+            Log.SpillingStarted(_log, _spill.Root);
+        }
+
         Log.Spilled(_log, file.Records, _spill.PathOf(file.BlobName));
         return true;
     }
@@ -518,6 +542,12 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
             // Uploaded: a later replay finds the same content in blob storage and only deletes the file.
             Log.SpillUnreadable(_log, e, _spill.PathOf(blobName));
             _spill.Forget(blobName);
+        }
+
+        if (_spill.Count == 0)
+        {
+            _spilling = false;
+            Log.SpillEmptied(_log, _spill.Root);
         }
 
         return true;
@@ -608,13 +638,13 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
     }
 
     /// <summary>A finished Parquet file on its way to blob storage.</summary>
-    private sealed class LogFile(string blobName, byte[] content, int records)
+    private sealed class LogFile(string blobName, ReadOnlyMemory<byte> content, int records)
     {
         public string BlobName { get; set; } = blobName;
 
-        public byte[] Content { get; } = content;
+        public ReadOnlyMemory<byte> Content { get; } = content;
 
-        public byte[] ContentHash { get; } = LogFileUploader.ContentHash(content);
+        public byte[] ContentHash { get; } = LogFileUploader.ContentHash(content.Span);
 
         public int Records { get; } = records;
     }

@@ -28,7 +28,8 @@ public sealed class InferenceLoggerOptions
 
     /// <summary>
     /// The feature schema, feature name to kind, declared once: one Parquet column per feature, in ordinal order
-    /// of the names. Records are conformed to it when written, and nothing is thrown at the caller:
+    /// of the names. Record features are matched by exact (ordinal, case-sensitive) name and conformed to the
+    /// schema when written, in the background; nothing is thrown at the caller:
     /// <list type="bullet">
     /// <item><description>a feature the schema does not declare is ignored (counted in <c>features.unknown</c>, and
     /// logged once per name);</description></item>

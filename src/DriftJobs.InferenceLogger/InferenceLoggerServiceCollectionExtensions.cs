@@ -42,6 +42,7 @@ public static class InferenceLoggerServiceCollectionExtensions
 
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InferenceLoggerOptions>, InferenceLoggerOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InferenceLoggerOptions>, FeatureKindConfigurationValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new BlobInferenceLogger(
             container(sp),

@@ -10,11 +10,17 @@ internal static partial class Log
     [LoggerMessage(1, LogLevel.Warning, "Uploading {BlobName} ({Records} records) failed; next attempt in {RetryDelay}")]
     public static partial void UploadFailed(ILogger logger, Exception exception, string blobName, int records, TimeSpan retryDelay);
 
-    [LoggerMessage(2, LogLevel.Warning, "Storage unavailable: {Records} records kept in {SpillPath} until it returns")]
+    [LoggerMessage(2, LogLevel.Debug, "Spilled {Records} records to {SpillPath}")]
     public static partial void Spilled(ILogger logger, int records, string spillPath);
 
-    [LoggerMessage(3, LogLevel.Information, "Uploaded spilled file {BlobName} ({Records} records)")]
+    [LoggerMessage(3, LogLevel.Debug, "Uploaded spilled file {BlobName} ({Records} records)")]
     public static partial void SpillUploaded(ILogger logger, string blobName, long records);
+
+    [LoggerMessage(15, LogLevel.Warning, "Storage unavailable: writing log files to the spill directory {SpillDirectory} until it returns")]
+    public static partial void SpillingStarted(ILogger logger, string spillDirectory);
+
+    [LoggerMessage(16, LogLevel.Information, "Every spilled log file has been uploaded; the spill directory {SpillDirectory} is empty")]
+    public static partial void SpillEmptied(ILogger logger, string spillDirectory);
 
     [LoggerMessage(4, LogLevel.Error, "Could not write {Records} records to the spill directory {SpillDirectory}; keeping them in memory")]
     public static partial void SpillFailed(ILogger logger, Exception exception, int records, string spillDirectory);

@@ -33,7 +33,7 @@ internal sealed class LogFileUploader(BlobContainerClient container)
     [SuppressMessage("Security", "CA5351:Do Not Use Broken Cryptographic Algorithms", Justification = "Content-MD5 is the checksum Azure Storage stores and compares; it identifies content, it protects nothing.")]
     public static byte[] ContentHash(ReadOnlySpan<byte> content) => MD5.HashData(content);
 
-    public async Task<UploadOutcome> UploadAsync(string blobName, byte[] content, byte[] contentHash, CancellationToken cancellationToken = default)
+    public async Task<UploadOutcome> UploadAsync(string blobName, ReadOnlyMemory<byte> content, byte[] contentHash, CancellationToken cancellationToken = default)
     {
         var blob = container.GetBlobClient(blobName);
         var options = new BlobUploadOptions

@@ -6,6 +6,9 @@ namespace DriftJobs.InferenceLogger;
 /// </summary>
 internal sealed class LoggerCounters
 {
+    // Pending (records accepted and not yet written: the buffer TryLog bounds) and Accepted are the two counts every
+    // TryLog changes; declared together so both usually sit on one cache line.
+    public long Pending;
     public long Accepted;
     public long DroppedBufferFull;
     public long DroppedStopped;

@@ -28,6 +28,11 @@ public readonly struct ModelValue : IEquatable<ModelValue>
         _kind = (byte)ValueKind.String;
     }
 
+    // Raw access for the encoder's per-value loop, without the nullable wrappers of the public properties.
+    internal byte RawKind => _kind;
+
+    internal double RawNumber => _number;
+
     /// <summary>No value: written as a null cell.</summary>
     public static ModelValue Null => default;
 

@@ -12,7 +12,11 @@ internal sealed class ParquetBatchEncoder
     private readonly LogSchema _schema;
     private readonly LoggerCounters _counters;
     private readonly Action<string> _onFirstUnknownFeature;
-    private readonly HashSet<string> _declared;
+    private readonly string[] _names;
+    private readonly bool[] _isText;
+    private readonly Dictionary<string, int> _columnOf;
+    private readonly int[] _markedIn;
+    private readonly int[] _columnAtPosition = new int[64];
     private readonly HashSet<string> _reportedUnknown = new(StringComparer.Ordinal);
     private readonly int _predictionColumn;
     private readonly int _scoreColumn;
@@ -20,16 +24,19 @@ internal sealed class ParquetBatchEncoder
     // Sampling keeps Parquet.Net from scanning a whole column of unique values (request ids, continuous
     // features) for dictionary encoding, which costs more than the rest of the encoding together.
     private readonly ParquetOptions _parquetOptions = new() { CompressionMethod = CompressionMethod.Snappy, DictionaryEncodingSampleSize = 1_000 };
-    private readonly MemoryStream _stream = new();
+    private int _mark;
+    private int _lastFileSize = 1 << 16;
 
     private DateTime[] _timestamps = [];
-    private string?[] _requestIds = [];
-    private string?[] _modelNames = [];
-    private string?[] _modelVersions = [];
+    // Strings go to Parquet.Net as ReadOnlyMemory<char>, its own representation: its string[] overload copies
+    // every column into that form first.
+    private ReadOnlyMemory<char>?[] _requestIds = [];
+    private ReadOnlyMemory<char>[] _modelNames = [];
+    private ReadOnlyMemory<char>[] _modelVersions = [];
     private readonly double?[]?[] _numbers;
-    private readonly string?[]?[] _texts;
+    private readonly ReadOnlyMemory<char>?[]?[] _texts;
     private double?[] _predictionNumbers = [];
-    private string?[] _predictionTexts = [];
+    private ReadOnlyMemory<char>?[] _predictionTexts = [];
     private double?[] _scores = [];
 
     public ParquetBatchEncoder(LogSchema schema, LoggerCounters counters, Action<string> onFirstUnknownFeature)
@@ -37,9 +44,13 @@ internal sealed class ParquetBatchEncoder
         _schema = schema;
         _counters = counters;
         _onFirstUnknownFeature = onFirstUnknownFeature;
-        _declared = new HashSet<string>(schema.Features.Select(f => f.Name), StringComparer.Ordinal);
+        _names = schema.Features.Select(f => f.Name).ToArray();
+        _isText = schema.Features.Select(f => f.Kind == ValueKind.String).ToArray();
+        _columnOf = _names.Select((name, column) => (name, column)).ToDictionary(p => p.name, p => p.column, StringComparer.Ordinal);
+        _markedIn = new int[_names.Length];
+        Array.Fill(_columnAtPosition, -1);
         _numbers = new double?[schema.Features.Count][];
-        _texts = new string?[schema.Features.Count][];
+        _texts = new ReadOnlyMemory<char>?[schema.Features.Count][];
         _predictionColumn = schema.Features.Count;
         _scoreColumn = schema.Features.Count + 1;
     }
@@ -49,28 +60,30 @@ internal sealed class ParquetBatchEncoder
         [.. schema.Features.Select(f => f.Name), LogSchema.PredictionColumn, LogSchema.PredictionScoreColumn];
 
     /// <summary>Encodes <paramref name="records"/> (non-empty) into the bytes of one Parquet file.</summary>
-    public async Task<byte[]> EncodeAsync(IReadOnlyList<BufferedRecord> records, CancellationToken cancellationToken = default)
+    public async Task<ReadOnlyMemory<byte>> EncodeAsync(IReadOnlyList<BufferedRecord> records, CancellationToken cancellationToken = default)
     {
         var count = records.Count;
         EnsureCapacity(count);
         try
         {
             Fill(records);
-            _stream.SetLength(0);
-            var writer = await ParquetWriter.CreateAsync(_schema.Parquet, _stream, _parquetOptions, cancellationToken: cancellationToken).ConfigureAwait(false);
+
+            // A fresh buffer per file, sized from the last one: the bytes outlive this call (retries, spill).
+            var stream = new MemoryStream(_lastFileSize + (_lastFileSize / 8));
+            var writer = await ParquetWriter.CreateAsync(_schema.Parquet, stream, _parquetOptions, cancellationToken: cancellationToken).ConfigureAwait(false);
             await using (writer.ConfigureAwait(false))
             {
                 using var rowGroup = writer.CreateRowGroup();
                 await rowGroup.WriteAsync<DateTime>(_schema.Timestamp, _timestamps.AsMemory(0, count), null, null, cancellationToken).ConfigureAwait(false);
-                await rowGroup.WriteAsync(_schema.RequestId, Segment(_requestIds, count), null).ConfigureAwait(false);
-                await rowGroup.WriteAsync(_schema.ModelName, Segment(_modelNames, count), null).ConfigureAwait(false);
-                await rowGroup.WriteAsync(_schema.ModelVersion, Segment(_modelVersions, count), null).ConfigureAwait(false);
+                await rowGroup.WriteAsync<ReadOnlyMemory<char>>(_schema.RequestId, _requestIds.AsMemory(0, count), null, null, cancellationToken).ConfigureAwait(false);
+                await rowGroup.WriteAsync<ReadOnlyMemory<char>>(_schema.ModelName, _modelNames.AsMemory(0, count), null, null, cancellationToken).ConfigureAwait(false);
+                await rowGroup.WriteAsync<ReadOnlyMemory<char>>(_schema.ModelVersion, _modelVersions.AsMemory(0, count), null, null, cancellationToken).ConfigureAwait(false);
                 for (var f = 0; f < _schema.Features.Count; f++)
                 {
                     var column = _schema.Features[f];
                     if (column.Kind == ValueKind.String)
                     {
-                        await rowGroup.WriteAsync(column.Field, Segment(_texts[f]!, count), null).ConfigureAwait(false);
+                        await rowGroup.WriteAsync<ReadOnlyMemory<char>>(column.Field, _texts[f].AsMemory(0, count), null, null, cancellationToken).ConfigureAwait(false);
                     }
                     else
                     {
@@ -80,7 +93,7 @@ internal sealed class ParquetBatchEncoder
 
                 if (_schema.PredictionKind == ValueKind.String)
                 {
-                    await rowGroup.WriteAsync(_schema.Prediction, Segment(_predictionTexts, count), null).ConfigureAwait(false);
+                    await rowGroup.WriteAsync<ReadOnlyMemory<char>>(_schema.Prediction, _predictionTexts.AsMemory(0, count), null, null, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
@@ -91,7 +104,8 @@ internal sealed class ParquetBatchEncoder
                 rowGroup.CompleteValidate();
             }
 
-            return _stream.ToArray();
+            _lastFileSize = (int)stream.Length;
+            return new ReadOnlyMemory<byte>(stream.GetBuffer(), 0, (int)stream.Length);
         }
         finally
         {
@@ -99,47 +113,16 @@ internal sealed class ParquetBatchEncoder
         }
     }
 
-    private static ArraySegment<string> Segment(string?[] values, int count) => new(values!, 0, count);
-
     private void Fill(IReadOnlyList<BufferedRecord> records)
     {
-        var features = _schema.Features;
         for (var r = 0; r < records.Count; r++)
         {
             var (record, ticks) = records[r];
             _timestamps[r] = new DateTime(ticks, DateTimeKind.Utc);
-            _requestIds[r] = record.RequestId;
-            _modelNames[r] = record.ModelName;
-            _modelVersions[r] = record.ModelVersion;
-
-            var values = record.Features;
-            var matched = 0;
-            for (var f = 0; f < features.Count; f++)
-            {
-                ModelValue value = default;
-                if (values is not null && values.TryGetValue(features[f].Name, out value))
-                {
-                    matched++;
-                }
-                else
-                {
-                    _counters.Missing[f]++;
-                }
-
-                if (features[f].Kind == ValueKind.String)
-                {
-                    _texts[f]![r] = ToText(value, f);
-                }
-                else
-                {
-                    _numbers[f]![r] = ToNumber(value, f);
-                }
-            }
-
-            if (values is not null && values.Count > matched)
-            {
-                CountUnknown(values);
-            }
+            _requestIds[r] = Text(record.RequestId);
+            _modelNames[r] = record.ModelName.AsMemory();
+            _modelVersions[r] = record.ModelVersion.AsMemory();
+            FillFeatures(record.Features, r);
 
             if (_schema.PredictionKind == ValueKind.String)
             {
@@ -154,19 +137,93 @@ internal sealed class ParquetBatchEncoder
         }
     }
 
+    // Walks the record's own entries rather than looking each declared feature up: gateways build their feature
+    // dictionaries the same way every time, so the column at each position is remembered and confirmed with a
+    // reference (or ordinal) comparison instead of hashing every name of every record.
+    private void FillFeatures(IReadOnlyDictionary<string, ModelValue>? values, int row)
+    {
+        if (++_mark == int.MaxValue)
+        {
+            Array.Clear(_markedIn);
+            _mark = 1;
+        }
+
+        if (values is Dictionary<string, ModelValue> dictionary)
+        {
+            var position = 0;
+            foreach (var (name, value) in dictionary)
+            {
+                Set(name, value, position++, row);
+            }
+        }
+        else if (values is not null)
+        {
+            var position = 0;
+            foreach (var (name, value) in values)
+            {
+                Set(name, value, position++, row);
+            }
+        }
+
+        for (var column = 0; column < _names.Length; column++)
+        {
+            if (_markedIn[column] != _mark)
+            {
+                _counters.Missing[column]++;
+                if (_isText[column])
+                {
+                    _texts[column]![row] = null;
+                }
+                else
+                {
+                    _numbers[column]![row] = null;
+                }
+            }
+        }
+    }
+
+    private void Set(string name, ModelValue value, int position, int row)
+    {
+        var cached = position < _columnAtPosition.Length;
+        var column = cached ? _columnAtPosition[position] : -1;
+        if (column < 0 || !(ReferenceEquals(name, _names[column]) || string.Equals(name, _names[column], StringComparison.Ordinal)))
+        {
+            if (!_columnOf.TryGetValue(name, out column))
+            {
+                CountUnknown(name);
+                return;
+            }
+
+            if (cached)
+            {
+                _columnAtPosition[position] = column;
+            }
+        }
+
+        _markedIn[column] = _mark;
+        if (_isText[column])
+        {
+            _texts[column]![row] = ToText(value, column);
+        }
+        else
+        {
+            _numbers[column]![row] = ToNumber(value, column);
+        }
+    }
+
     private double? ToNumber(ModelValue value, int column)
     {
-        switch (value.Kind)
+        switch (value.RawKind)
         {
-            case ValueKind.Number:
-                var number = value.Number!.Value;
+            case (byte)ValueKind.Number:
+                var number = value.RawNumber;
                 if (double.IsFinite(number))
                 {
                     return number;
                 }
 
                 break;
-            case ValueKind.String:
+            case (byte)ValueKind.String:
                 if (double.TryParse(value.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) && double.IsFinite(parsed))
                 {
                     _counters.Coerced[column]++;
@@ -182,29 +239,26 @@ internal sealed class ParquetBatchEncoder
         return null;
     }
 
-    private string? ToText(ModelValue value, int column)
+    private ReadOnlyMemory<char>? ToText(ModelValue value, int column)
     {
-        if (value.Kind == ValueKind.Number)
+        if (value.RawKind == (byte)ValueKind.Number)
         {
             _counters.Coerced[column]++;
-            return value.Number!.Value.ToString("R", CultureInfo.InvariantCulture);
+            return value.RawNumber.ToString("R", CultureInfo.InvariantCulture).AsMemory();
         }
 
-        return value.Text;
+        return Text(value.Text);
     }
 
-    private void CountUnknown(IReadOnlyDictionary<string, ModelValue> values)
+    // Not "value is null ? null : ...": null would convert through char[] to an empty, non-null memory.
+    private static ReadOnlyMemory<char>? Text(string? value) => value is null ? default(ReadOnlyMemory<char>?) : value.AsMemory();
+
+    private void CountUnknown(string name)
     {
-        foreach (var name in values.Keys)
+        _counters.UnknownFeatures++;
+        if (_reportedUnknown.Count < 100 && _reportedUnknown.Add(name))
         {
-            if (!_declared.Contains(name))
-            {
-                _counters.UnknownFeatures++;
-                if (_reportedUnknown.Count < 100 && _reportedUnknown.Add(name))
-                {
-                    _onFirstUnknownFeature(name);
-                }
-            }
+            _onFirstUnknownFeature(name);
         }
     }
 
@@ -216,14 +270,14 @@ internal sealed class ParquetBatchEncoder
         }
 
         _timestamps = new DateTime[count];
-        _requestIds = new string?[count];
-        _modelNames = new string?[count];
-        _modelVersions = new string?[count];
+        _requestIds = new ReadOnlyMemory<char>?[count];
+        _modelNames = new ReadOnlyMemory<char>[count];
+        _modelVersions = new ReadOnlyMemory<char>[count];
         for (var f = 0; f < _schema.Features.Count; f++)
         {
             if (_schema.Features[f].Kind == ValueKind.String)
             {
-                _texts[f] = new string?[count];
+                _texts[f] = new ReadOnlyMemory<char>?[count];
             }
             else
             {
@@ -232,7 +286,7 @@ internal sealed class ParquetBatchEncoder
         }
 
         _predictionNumbers = new double?[count];
-        _predictionTexts = new string?[count];
+        _predictionTexts = new ReadOnlyMemory<char>?[count];
         _scores = new double?[count];
     }
 
@@ -249,12 +303,6 @@ internal sealed class ParquetBatchEncoder
             {
                 Array.Clear(texts, 0, count);
             }
-        }
-
-        _stream.SetLength(0);
-        if (_stream.Capacity > 64 << 20)
-        {
-            _stream.Capacity = 0;
         }
     }
 }

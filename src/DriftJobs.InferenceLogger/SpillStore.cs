@@ -53,7 +53,7 @@ internal sealed class SpillStore
     public string? Oldest => _files.Count == 0 ? null : _files.Keys.First();
 
     /// <summary>Writes the file durably; false when it would exceed the size limit.</summary>
-    public async Task<bool> TryWriteAsync(string blobName, byte[] content, CancellationToken cancellationToken = default)
+    public async Task<bool> TryWriteAsync(string blobName, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {
         if (_bytes + content.Length > _maxBytes || _files.ContainsKey(blobName))
         {
