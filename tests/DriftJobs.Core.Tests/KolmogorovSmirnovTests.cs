@@ -61,7 +61,7 @@ public sealed class KolmogorovSmirnovTests
         Assert.Equal(c.N1, x.Length);
         Assert.Equal(c.N2, y.Length);
 
-        var d = TwoSampleStatistic(x, y);
+        var d = TestData.KsStatisticBySorting(x, y);
         Assert.True(Math.Abs(d - c.D) <= 1e-12, $"D: ours {d:R}, scipy {c.D:R}");
 
         var p = KolmogorovSmirnov.TwoSamplePValue(d, x.Length, y.Length);
@@ -122,33 +122,6 @@ public sealed class KolmogorovSmirnovTests
 
     // Plain two-sample D for right-continuous ECDFs, independent of the engine: walk both sorted samples, stepping
     // past every copy of the next smallest value before comparing the two ECDFs.
-    private static double TwoSampleStatistic(double[] x, double[] y)
-    {
-        var a = (double[])x.Clone();
-        var b = (double[])y.Clone();
-        Array.Sort(a);
-        Array.Sort(b);
-        int i = 0, j = 0;
-        var d = 0.0;
-        while (i < a.Length && j < b.Length)
-        {
-            var v = Math.Min(a[i], b[j]);
-            while (i < a.Length && a[i] == v)
-            {
-                i++;
-            }
-
-            while (j < b.Length && b[j] == v)
-            {
-                j++;
-            }
-
-            d = Math.Max(d, Math.Abs(((double)i / a.Length) - ((double)j / b.Length)));
-        }
-
-        return d;
-    }
-
     private static void AssertSignificantDigits(double expected, double actual, int digits)
     {
         var tolerance = Math.Pow(10, -digits) * Math.Abs(expected);

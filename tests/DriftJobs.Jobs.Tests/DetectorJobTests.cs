@@ -214,10 +214,7 @@ public sealed class DetectorJobTests(AzuriteFixture azurite)
     public async Task Unreachable_storage_is_a_failure_worth_retrying()
     {
         // A loopback port nobody listens on: connection refused, the SDK retries, then the job gives up with 1.
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var port = LoopbackPort.Closed();
         var connection = azurite.ConnectionString.Replace($":{azurite.Azurite.Port}/", $":{port}/", StringComparison.Ordinal);
         using var output = new StringWriter();
         var code = await Hosting.JobHost.RunAsync(

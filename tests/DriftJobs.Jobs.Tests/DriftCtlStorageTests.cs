@@ -96,10 +96,7 @@ public sealed class DriftCtlStorageTests(AzuriteFixture azurite)
     [Fact]
     public async Task Unreachable_storage_exits_7()
     {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var port = LoopbackPort.Closed();
         using var output = new StringWriter();
         using var error = new StringWriter();
         var connection = azurite.ConnectionString.Replace($":{azurite.Azurite.Port}/", $":{port}/", StringComparison.Ordinal);
