@@ -14,6 +14,7 @@ internal static class DriftCtl
         root.Add(StatusCommand.Create(runtime));
         root.Add(LogsCommand.Create(runtime));
         root.Add(SimulateCommand.Create(runtime));
+        root.Add(ViewReportCommand.Create(runtime));
         return root;
     }
 
