@@ -14,13 +14,16 @@ internal static class Chart
 
     private const string OtherLabel = "__other__";
     private const double Width = 640;
-    private const double Height = 230;
     private const double Left = 46;
     private const double Right = 8;
     private const double Top = 10;
-    private const double Bottom = 62;
     private const double PlotWidth = Width - Left - Right;
-    private const double PlotHeight = Height - Top - Bottom;
+    private const double PlotHeight = 160;
+
+    /// <summary>Room under the plot: one line of edge values, or category names slanted when there are many.</summary>
+    private const double BottomStraight = 24;
+    private const double BottomSlanted = 70;
+    private const int MaxStraightLabels = 6;
     private const int MaxEdgeLabels = 12;
     private const int MaxLabelLength = 14;
 
@@ -29,11 +32,13 @@ internal static class Chart
     public static void Append(StringBuilder html, FeatureDrift feature)
     {
         var groups = Groups(feature.Distribution);
-        html.Append("<svg class=\"chart\" viewBox=\"0 0 ").Append(F(Width)).Append(' ').Append(F(Height))
+        var slanted = feature.Distribution.Labels is not null && groups.Count > MaxStraightLabels;
+        var height = Top + PlotHeight + (slanted ? BottomSlanted : BottomStraight);
+        html.Append("<svg class=\"chart\" viewBox=\"0 0 ").Append(F(Width)).Append(' ').Append(F(height))
             .Append("\" role=\"img\" aria-label=\"").Append(HtmlReportRenderer.E($"Training and window shares of {feature.Name}")).Append("\">");
         if (groups.Count == 0)
         {
-            html.Append("<text x=\"").Append(F(Width / 2)).Append("\" y=\"").Append(F(Height / 2))
+            html.Append("<text x=\"").Append(F(Width / 2)).Append("\" y=\"").Append(F(height / 2))
                 .Append("\" text-anchor=\"middle\" fill=\"#616e7c\">No values to chart</text></svg>");
             return;
         }
@@ -58,7 +63,7 @@ internal static class Chart
         var barWidth = step * 0.38;
         Series(html, groups, g => g.Expected, step, barWidth, step * 0.1, scale, "#5b7db1", "training");
         Series(html, groups, g => g.Actual, step, barWidth, step * 0.52, scale, "#e07b39", "window");
-        Labels(html, feature.Distribution, groups, step, bottom);
+        Labels(html, feature.Distribution, groups, step, bottom, slanted);
         html.Append("</svg><div class=\"legend\"><span class=\"sw\" style=\"background:#5b7db1\"></span>training")
             .Append("<span class=\"sw\" style=\"background:#e07b39\"></span>window");
         var shifts = groups.Where(g => Math.Abs(g.Actual - g.Expected) >= 0.005)
@@ -130,7 +135,7 @@ internal static class Chart
         html.Append("\"/>");
     }
 
-    private static void Labels(StringBuilder html, Distribution d, List<Group> groups, double step, double bottom)
+    private static void Labels(StringBuilder html, Distribution d, List<Group> groups, double step, double bottom, bool slanted)
     {
         html.Append("<g font-size=\"10.5\" fill=\"#1f2933\">");
         html.Append("<path d=\"M").Append(F(Left)).Append(' ').Append(F(bottom)).Append('H').Append(F(Width - Right)).Append("\" stroke=\"#616e7c\"/>");
@@ -147,15 +152,15 @@ internal static class Chart
         }
         else if (d.Labels is not null)
         {
-            var rotate = groups.Count > 6;
             for (var i = 0; i < groups.Count; i++)
             {
                 var x = Left + ((i + 0.5) * step);
                 var y = bottom + 14;
                 var label = groups[i].Label;
-                var shown = label.Length > MaxLabelLength ? label[..(MaxLabelLength - 1)] + "…" : label;
+                // Keep both ends: names sharing a prefix usually differ at the end (category-7, category-12).
+                var shown = label.Length > MaxLabelLength ? label[..6] + "…" + label[^(MaxLabelLength - 7)..] : label;
                 html.Append("<text x=\"").Append(F(x)).Append("\" y=\"").Append(F(y)).Append('"');
-                html.Append(rotate ? $" text-anchor=\"end\" transform=\"rotate(-35 {F(x)} {F(y)})\"" : " text-anchor=\"middle\"").Append('>');
+                html.Append(slanted ? $" text-anchor=\"end\" transform=\"rotate(-35 {F(x)} {F(y)})\"" : " text-anchor=\"middle\"").Append('>');
                 if (shown.Length != label.Length)
                 {
                     html.Append("<title>").Append(HtmlReportRenderer.E(label)).Append("</title>");

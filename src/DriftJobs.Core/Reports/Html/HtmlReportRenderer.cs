@@ -19,6 +19,9 @@ internal static class HtmlReportRenderer
     /// <summary>The name of the meta element that carries the window end, for tools reading a saved page.</summary>
     public const string WindowEndMeta = "driftjobs-window-end";
 
+    /// <summary>Up to this many alerts the alert table shows open; more fold into a summary line.</summary>
+    private const int MaxAlertsOpen = 10;
+
     private const string Style = """
         :root{--base:#5b7db1;--win:#e07b39;--ink:#1f2933;--muted:#616e7c;--line:#d9dee4;--bad:#b42318;--warn:#b54708;--ok:#067647}
         *{box-sizing:border-box}
@@ -39,10 +42,10 @@ internal static class HtmlReportRenderer
         .head{display:flex;flex-wrap:wrap;gap:8px;align-items:baseline;justify-content:space-between}
         .badge{font-size:12px;font-weight:700;border-radius:10px;padding:1px 8px;border:1px solid currentColor}
         .b-drifted{color:var(--bad)}.b-significant{color:var(--bad)}.b-minor{color:var(--warn)}.b-none{color:var(--ok)}.b-unjudged{color:var(--muted)}
-        .feature{display:grid;grid-template-columns:minmax(0,1fr) 280px;gap:16px}
+        .feature{display:grid;grid-template-columns:minmax(0,1fr) 310px;gap:16px}
         @media (max-width:860px){.feature{grid-template-columns:1fr}}
         .stats td:first-child{color:var(--muted);white-space:nowrap}
-        svg.chart{width:100%;height:auto;display:block}
+        svg.chart{width:100%;height:auto;display:block;overflow:visible}
         .legend{font-size:12px;color:var(--muted)}.sw{display:inline-block;width:10px;height:10px;margin:0 4px 0 10px;vertical-align:-1px}
         ul.notes{margin:8px 0 0;padding-left:18px}ul.notes li{color:var(--warn)}
         footer{color:var(--muted);font-size:12px;margin-top:24px}
@@ -146,7 +149,10 @@ internal static class HtmlReportRenderer
             return;
         }
 
-        html.Append("<section class=\"card alerts\"><h2>Alerts</h2><table><tr><th>Severity</th><th>Code</th><th>Feature</th><th>Message</th></tr>");
+        // A long list folds away so the charts stay near the top; each feature's findings repeat in its own section.
+        html.Append("<section class=\"card alerts\"><details").Append(report.Alerts.Count <= MaxAlertsOpen ? " open" : "")
+            .Append("><summary><h2 style=\"display:inline\">Alerts (").Append(report.Alerts.Count.ToString(CultureInfo.InvariantCulture)).Append(")</h2></summary>")
+            .Append("<table><tr><th>Severity</th><th>Code</th><th>Feature</th><th>Message</th></tr>");
         foreach (var alert in report.Alerts.OrderByDescending(a => a.Severity))
         {
             var severity = SeverityName(alert.Severity);
@@ -154,7 +160,7 @@ internal static class HtmlReportRenderer
                 .Append("</td><td>").Append(E(alert.Feature ?? "")).Append("</td><td>").Append(E(alert.Message)).Append("</td></tr>");
         }
 
-        html.Append("</table></section>\n");
+        html.Append("</table></details></section>\n");
     }
 
     private static void Contents(StringBuilder html, DriftReport report)
