@@ -15,6 +15,7 @@ internal static class DriftCtl
         root.Add(LogsCommand.Create(runtime));
         root.Add(SimulateCommand.Create(runtime));
         root.Add(ViewMetricsCommand.Create(runtime));
+        root.Add(ViewReportCommand.Create(runtime));
         root.Add(ListBlobsCommand.CreateBaselines(runtime));
         root.Add(ListBlobsCommand.CreateReports(runtime));
         return root;

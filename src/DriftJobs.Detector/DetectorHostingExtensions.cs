@@ -1,3 +1,6 @@
+using DriftJobs.Detector.Alerts;
+using DriftJobs.Detector.Metrics;
+using DriftJobs.Detector.Reports;
 using DriftJobs.Hosting;
 using DriftJobs.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,6 +19,10 @@ internal static class DetectorHostingExtensions
         builder.Services.AddOptions<DetectorOptions>().Bind(builder.Configuration).ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IAlertSink, LogAlertSink>();
+        builder.Services.AddSingleton<NotificationSinks>();
+        builder.Services.AddSingleton<AlertDispatcher>();
+        builder.Services.AddSingleton<HtmlReportWriter>();
+        builder.Services.AddSingleton<PushgatewayPusher>();
         builder.Services.AddSingleton<IJob, DetectorJob>();
         return builder;
     }

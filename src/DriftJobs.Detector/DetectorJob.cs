@@ -5,6 +5,9 @@ using Azure.Storage.Blobs;
 using DriftJobs.Core.Profiles;
 using DriftJobs.Core.Reports;
 using DriftJobs.Core.Serialization;
+using DriftJobs.Detector.Alerts;
+using DriftJobs.Detector.Metrics;
+using DriftJobs.Detector.Reports;
 using DriftJobs.Hosting;
 using DriftJobs.Storage;
 using Microsoft.Extensions.Logging;
@@ -20,7 +23,9 @@ internal sealed partial class DetectorJob(
     BlobContainerClient container,
     StorageLayout layout,
     IOptions<DetectorOptions> options,
-    IEnumerable<IAlertSink> alertSinks,
+    AlertDispatcher alerts,
+    HtmlReportWriter htmlReports,
+    PushgatewayPusher metrics,
     TimeProvider time,
     JobOutput output,
     ILogger<DetectorJob> logger) : IJob
@@ -29,6 +34,7 @@ internal sealed partial class DetectorJob(
 
     public async Task<int> RunAsync(CancellationToken cancellationToken = default)
     {
+        var started = time.GetTimestamp();
         var o = options.Value;
         var model = o.ModelName!;
         var version = o.ModelVersion!;
@@ -47,10 +53,9 @@ internal sealed partial class DetectorJob(
         var latest = await BlobJsonWrites.UpdateLatestAsync(container, StorageLayout.LatestReportBlobName(model), json, WindowEndOf, cancellationToken).ConfigureAwait(false);
         LogWritten(logger, reportName, latest.Outcome, latest.ExistingWindowEnd);
 
-        foreach (var sink in alertSinks)
-        {
-            await sink.SendAsync(report, cancellationToken).ConfigureAwait(false);
-        }
+        var html = await htmlReports.WriteAsync(report, reportName, cancellationToken).ConfigureAwait(false);
+        await alerts.DispatchAsync(report, reportName, html, cancellationToken).ConfigureAwait(false);
+        await metrics.PushAsync(report, time.GetElapsedTime(started), cancellationToken).ConfigureAwait(false);
 
         await output.Writer.WriteAsync(ReportSummary.Format(report)).ConfigureAwait(false);
         return JobExitCode.Ran;

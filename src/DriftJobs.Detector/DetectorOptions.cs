@@ -54,6 +54,43 @@ internal sealed class DetectorOptions
     [ConfigurationKeyName("DRIFT_READ_CONCURRENCY")]
     public int ReadConcurrency { get; set; }
 
+    /// <summary>Alertmanager base URL (alerts go to its /api/v2/alerts); unset: no Alertmanager delivery.</summary>
+    [ConfigurationKeyName("DRIFT_ALERTMANAGER_URL")]
+    public string? AlertmanagerUrl { get; set; }
+
+    /// <summary>Slack incoming-webhook URL. A secret: the URL is the credential, so it is never logged.</summary>
+    [ConfigurationKeyName("DRIFT_SLACK_WEBHOOK_URL")]
+    public string? SlackWebhookUrl { get; set; }
+
+    [ConfigurationKeyName("DRIFT_WEBHOOK_URL")]
+    public string? WebhookUrl { get; set; }
+
+    /// <summary>HMAC-SHA256 key signing the webhook's requests; required with DRIFT_WEBHOOK_URL, never logged.</summary>
+    [ConfigurationKeyName("DRIFT_WEBHOOK_SECRET")]
+    public string? WebhookSecret { get; set; }
+
+    [ConfigurationKeyName("DRIFT_PUSHGATEWAY_URL")]
+    public string? PushgatewayUrl { get; set; }
+
+    /// <summary>Where the reports are served from, for links in alerts; unset: the container's URL.</summary>
+    [ConfigurationKeyName("DRIFT_REPORT_BASE_URL")]
+    public string? ReportBaseUrl { get; set; }
+
+    [ConfigurationKeyName("DRIFT_ALERT_COOLDOWN_HOURS")]
+    public double AlertCooldownHours { get; set; } = 24;
+
+    [ConfigurationKeyName("DRIFT_ALERT_MIN_CONSECUTIVE_WINDOWS")]
+    public int AlertMinConsecutiveWindows { get; set; } = 1;
+
+    [ConfigurationKeyName("DRIFT_SINK_TIMEOUT_SECONDS")]
+    public double SinkTimeoutSeconds { get; set; } = 10;
+
+    [ConfigurationKeyName("DRIFT_SINK_RETRIES")]
+    public int SinkRetries { get; set; } = 3;
+
+    [ConfigurationKeyName("DRIFT_SINK_RETRY_BACKOFF_SECONDS")]
+    public double SinkRetryBackoffSeconds { get; set; } = 1;
+
     public DriftSettings ToSettings() => new()
     {
         PsiThreshold = PsiThreshold,
@@ -129,6 +166,8 @@ internal sealed class DetectorOptionsValidator : IValidateOptions<DetectorOption
         {
             failures.Add($"DRIFT_READ_CONCURRENCY = {options.ReadConcurrency} is out of range: it must be between 0 (one per core) and 64.");
         }
+
+        failures.AddRange(Alerts.DeliverySettings.Validate(options));
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -45,7 +45,7 @@ public sealed class DetectorJobTests(AzuriteFixture azurite)
 
         Assert.Equal(0, run.ExitCode);
         var names = await Jobs.BlobNamesAsync(container, "drift-reports/");
-        Assert.Equal(["drift-reports/m/1/2026-11-20T12Z.json", "drift-reports/m/latest.json"], names);
+        Assert.Equal(["drift-reports/m/1/2026-11-20T12Z.html", "drift-reports/m/1/2026-11-20T12Z.json", "drift-reports/m/latest.html", "drift-reports/m/latest.json"], names);
         var report = await Jobs.LatestReportAsync(container, "m");
         Assert.Equal(600, report.Samples);
         Assert.Equal(["x"], report.DriftedFeatures);
