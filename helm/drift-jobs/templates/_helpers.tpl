@@ -194,3 +194,23 @@ podFailurePolicy:
       onPodConditions:
         - type: DisruptionTarget
 {{- end }}
+
+{{/*
+The alert sinks that carry credentials (a Slack URL holds a token; the webhook's HMAC secret), from an existing
+Secret, never from the ConfigMap. Each key is optional, so one Secret can enable any subset of them.
+*/}}
+{{- define "drift-jobs.alertSecretEnv" -}}
+{{- $a := .Values.alerts }}
+{{- if $a.existingSecret }}
+{{- range $name, $key := dict "DRIFT_SLACK_WEBHOOK_URL" $a.slackWebhookUrlKey "DRIFT_WEBHOOK_URL" $a.webhookUrlKey "DRIFT_WEBHOOK_SECRET" $a.webhookSecretKey }}
+- name: {{ $name }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ $a.existingSecret | quote }}
+      key: {{ $key | quote }}
+      optional: true
+{{- end }}
+{{- else }}
+[]
+{{- end }}
+{{- end }}

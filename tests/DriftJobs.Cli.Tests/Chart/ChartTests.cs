@@ -226,6 +226,8 @@ public sealed class ChartTests
                 ["DRIFT_KS_PVALUE_THRESHOLD"] = "0.05",
                 ["DRIFT_KS_MIN_STATISTIC"] = "0.05",
                 ["DRIFT_MULTIPLE_TESTING"] = "bh",
+                ["DRIFT_ALERT_COOLDOWN_HOURS"] = "24",
+                ["DRIFT_ALERT_MIN_CONSECUTIVE_WINDOWS"] = "1",
             },
             configMap.Data);
         Assert.All(
@@ -291,6 +293,29 @@ public sealed class ChartTests
         Assert.Empty(objects.OfType<V1Secret>());
         var env = HelmChart.PodTemplates(objects).Single().Template.Spec.Containers.Single().Env.Single();
         Assert.Equal(("AZURE_STORAGE_CONNECTION_STRING", "blob-conn", "connection-string"), (env.Name, env.ValueFrom.SecretKeyRef.Name, env.ValueFrom.SecretKeyRef.Key));
+    }
+
+    [Fact]
+    public async Task Alert_sinks_get_urls_from_the_config_map_and_credentials_only_from_the_existing_secret()
+    {
+        var objects = await HelmChart.RenderDefaultsAsync(
+            "--set", "alerts.alertmanagerUrl=http://alertmanager:9093", "--set", "alerts.pushgatewayUrl=http://pushgateway:9091",
+            "--set", "alerts.existingSecret=alert-sinks", "--set", "alerts.webhookSecretKey=hmac");
+
+        var data = objects.Single<V1ConfigMap>().Data;
+        Assert.Equal("http://alertmanager:9093", data["DRIFT_ALERTMANAGER_URL"]);
+        Assert.Equal("http://pushgateway:9091", data["DRIFT_PUSHGATEWAY_URL"]);
+        Assert.DoesNotContain(data.Keys, k => k is "DRIFT_SLACK_WEBHOOK_URL" or "DRIFT_WEBHOOK_URL" or "DRIFT_WEBHOOK_SECRET");
+        var env = HelmChart.PodTemplates(objects).Single().Template.Spec.Containers.Single().Env.ToDictionary(e => e.Name);
+        Assert.Equal(
+            [("DRIFT_SLACK_WEBHOOK_URL", "slack-webhook-url"), ("DRIFT_WEBHOOK_SECRET", "hmac"), ("DRIFT_WEBHOOK_URL", "webhook-url")],
+            env.Values.OrderBy(e => e.Name, StringComparer.Ordinal).Select(e => (e.Name, e.ValueFrom.SecretKeyRef.Key)));
+        Assert.All(env.Values, e =>
+        {
+            Assert.Null(e.Value);
+            Assert.Equal("alert-sinks", e.ValueFrom.SecretKeyRef.Name);
+            Assert.True(e.ValueFrom.SecretKeyRef.Optional);
+        });
     }
 
     [Fact]
