@@ -8,7 +8,6 @@ var suites = new Dictionary<string, Type[]>(StringComparer.OrdinalIgnoreCase)
     ["logger"] = LoggerSuite.Benchmarks,
 };
 
-if (args is ["profile"]) { Profile.Run(); return 0; }
 if (args.Length == 0 || !suites.TryGetValue(args[0], out var benchmarks))
 {
     Console.Error.WriteLine($"usage: DriftJobs.Benchmarks <{string.Join('|', suites.Keys)}> [BenchmarkDotNet options, e.g. --job short]");
