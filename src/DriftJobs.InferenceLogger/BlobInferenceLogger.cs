@@ -59,6 +59,7 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
     private bool _spilling;
     private CancellationTokenSource? _wakeTimer;
     private DateTimeOffset _wakeTimerAt;
+    private TaskCompletionSource? _wake;
     private long _sequence;
     private TimeSpan _retryDelay;
     private DateTimeOffset _storageRetryAt = DateTimeOffset.MinValue;
@@ -124,7 +125,8 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
             }
 
             // Reserve a place first, so the bound covers records the writer has taken but not yet written.
-            if (Interlocked.Increment(ref _counters.Pending) > _capacity)
+            var depth = Interlocked.Increment(ref _counters.Pending);
+            if (depth > _capacity)
             {
                 Interlocked.Decrement(ref _counters.Pending);
                 Interlocked.Increment(ref _counters.DroppedBufferFull);
@@ -141,6 +143,14 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
             }
 
             Interlocked.Increment(ref _counters.Accepted);
+
+            // The writer sleeps until a batch is full (or its flush time comes) instead of waking for every record:
+            // when everything buffered adds up to a whole number of batches, the one that completed it wakes it.
+            if (depth % _batchSize == 0)
+            {
+                Volatile.Read(ref _wake)?.TrySetResult();
+            }
+
             return true;
         }
 #pragma warning disable CA1031 // TryLog's contract: nothing is ever thrown at the request path.
@@ -165,6 +175,7 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
         if (Interlocked.Exchange(ref _stopRequested, 1) == 0)
         {
             _channel.Writer.TryComplete();
+            Volatile.Read(ref _wake)?.TrySetResult();
             TryCancel(_stopping);
             _shutdownTimer = _time.CreateTimer(static state => TryCancel((CancellationTokenSource)state!), _hardStop, _shutdownTimeout, Timeout.InfiniteTimeSpan);
         }
@@ -254,7 +265,7 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
                 }
 
                 var wakeAt = _spill is { Count: > 0 } && _storageRetryAt < nextFlush ? _storageRetryAt : nextFlush;
-                await WaitForRecordsAsync(wakeAt).ConfigureAwait(false);
+                await WaitForBatchAsync(wakeAt).ConfigureAwait(false);
             }
 
             _wakeTimer?.Dispose();
@@ -289,7 +300,8 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
         }
     }
 
-    private async Task WaitForRecordsAsync(DateTimeOffset wakeAt)
+    /// <summary>Sleeps until a batch is full, the logger stops, or <paramref name="wakeAt"/> (flush or spill retry time).</summary>
+    private async Task WaitForBatchAsync(DateTimeOffset wakeAt)
     {
         var delay = wakeAt - _time.GetUtcNow();
         if (delay <= TimeSpan.Zero)
@@ -297,21 +309,36 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
             return;
         }
 
-        // One timer per wake-up time, not per wait: under load the loop waits after nearly every record.
-        if (_wakeTimer is null || _wakeTimerAt != wakeAt || _wakeTimer.IsCancellationRequested)
-        {
-            _wakeTimer?.Dispose();
-            _wakeTimer = new CancellationTokenSource(delay, _time);
-            _wakeTimerAt = wakeAt;
-        }
-
+        var wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Interlocked.Exchange(ref _wake, wake);
         try
         {
-            await _channel.Reader.WaitToReadAsync(_wakeTimer.Token).ConfigureAwait(false);
+            // After publishing the signal (a full fence), look again: a batch completed or a stop requested just
+            // before would not have found it.
+            // While the loop waits it holds only the partial batch, so the buffer depth is exactly what is queued
+            // plus that batch (the single-reader channel cannot count).
+            if (Volatile.Read(ref _counters.Pending) >= _batchSize || Volatile.Read(ref _stopRequested) != 0)
+            {
+                return;
+            }
+
+            // One timer per wake-up time, not per wait.
+            if (_wakeTimer is null || _wakeTimerAt != wakeAt || _wakeTimer.IsCancellationRequested)
+            {
+                _wakeTimer?.Dispose();
+                _wakeTimer = new CancellationTokenSource(delay, _time);
+                _wakeTimerAt = wakeAt;
+            }
+
+            await wake.Task.WaitAsync(_wakeTimer.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (_wakeTimer.IsCancellationRequested)
+        catch (OperationCanceledException) when (_wakeTimer?.IsCancellationRequested == true)
         {
             // Time to flush or to retry the spill directory.
+        }
+        finally
+        {
+            Volatile.Write(ref _wake, null);
         }
     }
 
