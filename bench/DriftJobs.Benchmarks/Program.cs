@@ -1,25 +1,34 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using DriftJobs.Benchmarks.Logger;
 
-// `dotnet run -c Release --project bench/DriftJobs.Benchmarks -- <suite> [BenchmarkDotNet options]`.
-// Suites: logger. Without --filter every benchmark of the suite runs.
-var suites = new Dictionary<string, Type[]>(StringComparer.OrdinalIgnoreCase)
+// `dotnet run -c Release --project bench/DriftJobs.Benchmarks -- <suite|all> [BenchmarkDotNet options]`.
+// Each suite brings its benchmarks and its config (columns, diagnosers). Without --filter every benchmark runs.
+var suites = new Dictionary<string, (Type[] Benchmarks, IConfig Config)>(StringComparer.OrdinalIgnoreCase)
 {
-    ["logger"] = LoggerSuite.Benchmarks,
+    ["logger"] = (LoggerSuite.Benchmarks, LoggerSuite.Config),
 };
 
-if (args is ["profile"]) { Profile.Run(); return 0; }
-if (args.Length == 0 || !suites.TryGetValue(args[0], out var benchmarks))
+var chosen = args.Length == 0 ? []
+    : args[0].Equals("all", StringComparison.OrdinalIgnoreCase) ? suites.Values.ToList()
+    : suites.TryGetValue(args[0], out var suite) ? [suite] : [];
+if (chosen.Count == 0)
 {
-    Console.Error.WriteLine($"usage: DriftJobs.Benchmarks <{string.Join('|', suites.Keys)}> [BenchmarkDotNet options, e.g. --job short]");
+    Console.Error.WriteLine($"usage: DriftJobs.Benchmarks <{string.Join('|', suites.Keys)}|all> [BenchmarkDotNet options, e.g. --job short]");
     return 2;
 }
 
-var rest = args[1..];
-if (!rest.Contains("--filter") && !rest.Contains("-f"))
+var options = args[1..];
+if (!options.Contains("--filter") && !options.Contains("-f"))
 {
-    rest = [.. rest, "--filter", "*"];
+    options = [.. options, "--filter", "*"];
 }
 
-var summaries = BenchmarkSwitcher.FromTypes(benchmarks).Run(rest, LoggerSuite.Config);
+var summaries = new List<Summary>();
+foreach (var (benchmarks, config) in chosen)
+{
+    summaries.AddRange(BenchmarkSwitcher.FromTypes(benchmarks).Run(options, config));
+}
+
 return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;

@@ -15,7 +15,7 @@ internal sealed class InferenceLoggerMetrics : IDisposable
         _ownsMeter = meterFactory is null;
         _meter = meterFactory?.Create(new MeterOptions(BlobInferenceLogger.MeterName)) ?? new Meter(BlobInferenceLogger.MeterName);
 
-        _meter.CreateObservableCounter(Prefix + "records.accepted", () => LoggerCounters.Read(ref counters.Accepted), "{record}", "Records TryLog accepted.");
+        _meter.CreateObservableCounter(Prefix + "records.accepted", counters.Accepted.Read, "{record}", "Records TryLog accepted.");
         _meter.CreateObservableCounter(
             Prefix + "records.dropped",
             () => new[]

@@ -6,10 +6,9 @@ namespace DriftJobs.InferenceLogger;
 /// </summary>
 internal sealed class LoggerCounters
 {
-    // Pending (records accepted and not yet written: the buffer TryLog bounds) and Accepted are the two counts every
-    // TryLog changes; declared together so both usually sit on one cache line.
+    // Records accepted and not yet written (queued, or held by the writer): the buffer TryLog bounds. The one
+    // count every TryLog must share; the accepted count is striped so that it adds no second contended line.
     public long Pending;
-    public long Accepted;
     public long DroppedBufferFull;
     public long DroppedStopped;
     public long RejectedInvalid;
@@ -28,6 +27,8 @@ internal sealed class LoggerCounters
         Nulled = new long[columns.Count];
     }
 
+    public StripedCounter Accepted { get; } = new();
+
     /// <summary>The columns whose values are conformed: the features, then prediction and prediction_score.</summary>
     public IReadOnlyList<string> Columns { get; }
 
@@ -40,7 +41,7 @@ internal sealed class LoggerCounters
     public static long Read(ref long counter) => Interlocked.Read(ref counter);
 
     public CounterSnapshot Snapshot() => new(
-        Read(ref Accepted),
+        Accepted.Read(),
         Read(ref DroppedBufferFull),
         Read(ref DroppedStopped),
         Read(ref RejectedInvalid),

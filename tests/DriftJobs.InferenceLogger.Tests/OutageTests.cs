@@ -156,6 +156,41 @@ public sealed class OutageTests(LoggerAzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_full_spill_directory_keeps_records_in_memory_instead()
+    {
+        var (container, fault) = await FaultyStorage.CreateAsync(azurite.Azurite);
+        var spill = Directory.CreateTempSubdirectory("logger-spill-");
+        try
+        {
+            await using var logger = TestRecords.Builder(container, o =>
+            {
+                ShortBackoff(o);
+                o.SpillDirectory = spill.FullName;
+                o.SpillDirectoryMaxBytes = 100;
+            }).Build();
+
+            fault.Failing = true;
+            for (var i = 0; i < 300; i++)
+            {
+                Assert.True(logger.TryLog(TestRecords.Record(i)));
+            }
+
+            await Eventually.TrueAsync(() => logger.Counters.UploadFailures >= 3, "failed uploads");
+            Assert.Equal(0, logger.Counters.RecordsSpilled);
+            Assert.Empty(Directory.GetFiles(spill.FullName, "*", SearchOption.AllDirectories));
+            Assert.Equal(300, logger.BufferDepth);
+
+            fault.Failing = false;
+            await Eventually.TrueAsync(() => logger.Counters.RecordsWritten == 300, "the records kept in memory");
+            await AssertExactlyAsync(container, Enumerable.Range(0, 300));
+        }
+        finally
+        {
+            spill.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Without_a_spill_directory_what_is_still_unwritten_at_the_shutdown_timeout_is_counted_lost()
     {
         var (container, fault) = await FaultyStorage.CreateAsync(azurite.Azurite);

@@ -12,16 +12,20 @@ internal static class BenchRecords
     public const int StringFeatures = 6;
     private static readonly string[] Categories = ["DE", "FR", "US", "GB", "IT", "ES", "NL", "PL"];
 
+    // One string per name, as a gateway's constant feature names are.
+    private static readonly string[] NumberNames = Enumerable.Range(0, NumberFeatures).Select(f => $"n{f:D2}").ToArray();
+    private static readonly string[] StringNames = Enumerable.Range(0, StringFeatures).Select(f => $"s{f}").ToArray();
+
     public static void Schema(InferenceLoggerOptions options)
     {
-        for (var f = 0; f < NumberFeatures; f++)
+        foreach (var name in NumberNames)
         {
-            options.Features[$"n{f:D2}"] = ValueKind.Number;
+            options.Features[name] = ValueKind.Number;
         }
 
-        for (var f = 0; f < StringFeatures; f++)
+        foreach (var name in StringNames)
         {
-            options.Features[$"s{f}"] = ValueKind.String;
+            options.Features[name] = ValueKind.String;
         }
 
         options.InstanceId = "bench";
@@ -36,12 +40,12 @@ internal static class BenchRecords
             var features = new Dictionary<string, ModelValue>(NumberFeatures + StringFeatures);
             for (var f = 0; f < NumberFeatures; f++)
             {
-                features[string.Intern($"n{f:D2}")] = Math.Round(random.NextDouble() * 1000, 3);
+                features[NumberNames[f]] = Math.Round(random.NextDouble() * 1000, 3);
             }
 
             for (var f = 0; f < StringFeatures; f++)
             {
-                features[string.Intern($"s{f}")] = Categories[random.Next(Categories.Length)];
+                features[StringNames[f]] = Categories[random.Next(Categories.Length)];
             }
 
             records[i] = new PredictionRecord
