@@ -3,7 +3,7 @@ using DriftJobs.Testing;
 namespace DriftJobs.InferenceLogger.Tests;
 
 [CollectionDefinition(Name)]
-public sealed class AzuriteCollection : ICollectionFixture<LoggerAzuriteFixture>
+public sealed class AzuriteCollection : ICollectionFixture<AzuriteFixture>
 {
     public const string Name = "Azurite";
 }

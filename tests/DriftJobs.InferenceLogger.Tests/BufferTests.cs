@@ -1,9 +1,10 @@
+using DriftJobs.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace DriftJobs.InferenceLogger.Tests;
 
 [Collection(AzuriteCollection.Name)]
-public sealed class BufferTests(LoggerAzuriteFixture azurite)
+public sealed class BufferTests(AzuriteFixture azurite)
 {
     [Fact]
     public async Task When_the_buffer_is_full_TryLog_returns_false_and_every_call_is_counted_once()

@@ -1,3 +1,4 @@
+using DriftJobs.Testing;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -6,7 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace DriftJobs.InferenceLogger.Tests;
 
 [Collection(AzuriteCollection.Name)]
-public sealed class FileNameTests(LoggerAzuriteFixture azurite)
+public sealed class FileNameTests(AzuriteFixture azurite)
 {
     [Fact]
     public async Task An_existing_blob_is_never_overwritten_the_file_takes_the_next_sequence_number()

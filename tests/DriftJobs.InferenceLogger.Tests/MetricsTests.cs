@@ -1,3 +1,4 @@
+using DriftJobs.Testing;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
@@ -5,7 +6,7 @@ using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 namespace DriftJobs.InferenceLogger.Tests;
 
 [Collection(AzuriteCollection.Name)]
-public sealed class MetricsTests(LoggerAzuriteFixture azurite)
+public sealed class MetricsTests(AzuriteFixture azurite)
 {
     private const string Prefix = "driftjobs.inference_logger.";
 

@@ -1,3 +1,4 @@
+using DriftJobs.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -6,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace DriftJobs.InferenceLogger.Tests;
 
 [Collection(AzuriteCollection.Name)]
-public sealed class OptionsTests(LoggerAzuriteFixture azurite)
+public sealed class OptionsTests(AzuriteFixture azurite)
 {
     private static HostApplicationBuilder HostWith(Dictionary<string, string?> settings)
     {

@@ -5,7 +5,7 @@ namespace DriftJobs.InferenceLogger.Tests;
 
 /// <summary>Storage going away for a while: a real Azurite stopped and restarted on the same port, or a failing pipeline.</summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class OutageTests(LoggerAzuriteFixture azurite)
+public sealed class OutageTests(AzuriteFixture azurite)
 {
     private static void ShortBackoff(InferenceLoggerOptions o)
     {
@@ -49,7 +49,7 @@ public sealed class OutageTests(LoggerAzuriteFixture azurite)
     [Fact]
     public async Task Records_accepted_while_Azurite_is_stopped_reach_blob_after_it_restarts_even_from_a_restarted_process()
     {
-        await using var storage = await AzuriteAccount.StartAsync(persistent: true);
+        await using var storage = await AzuriteInstance.StartAsync(persistent: true);
         var container = await storage.CreateContainerAsync(FaultyStorage.QuickRetries());
         var spill = Directory.CreateTempSubdirectory("logger-spill-");
         try

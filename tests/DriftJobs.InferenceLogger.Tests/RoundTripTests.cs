@@ -6,7 +6,7 @@ using DuckDB.NET.Data;
 namespace DriftJobs.InferenceLogger.Tests;
 
 [Collection(AzuriteCollection.Name)]
-public sealed partial class RoundTripTests(LoggerAzuriteFixture azurite)
+public sealed partial class RoundTripTests(AzuriteFixture azurite)
 {
     // 2,500 records 4.321 s apart: three hours across a day and month boundary (June 30 22:xx to July 1 00:xx).
     private const int Count = 2_500;

@@ -1,3 +1,4 @@
+using DriftJobs.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 
@@ -5,7 +6,7 @@ namespace DriftJobs.InferenceLogger.Tests;
 
 /// <summary>Records that do not match the declared schema: the documented rules, and their counters.</summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class SchemaTests(LoggerAzuriteFixture azurite)
+public sealed class SchemaTests(AzuriteFixture azurite)
 {
     private static PredictionRecord Record(string id, Dictionary<string, ModelValue> features, ModelValue prediction, double? score = null) =>
         RecordWith(id, features, prediction, score);

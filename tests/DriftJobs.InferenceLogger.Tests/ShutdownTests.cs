@@ -1,9 +1,10 @@
+using DriftJobs.Testing;
 using System.Collections.Concurrent;
 
 namespace DriftJobs.InferenceLogger.Tests;
 
 [Collection(AzuriteCollection.Name)]
-public sealed class ShutdownTests(LoggerAzuriteFixture azurite)
+public sealed class ShutdownTests(AzuriteFixture azurite)
 {
     [Fact]
     public async Task Dispose_writes_everything_buffered_before_returning()

@@ -1,3 +1,4 @@
+using DriftJobs.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
@@ -6,7 +7,7 @@ namespace DriftJobs.InferenceLogger.Tests;
 
 /// <summary>Everything that depends on the clock, driven by a <see cref="FakeTimeProvider"/>.</summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class TimeTests(LoggerAzuriteFixture azurite)
+public sealed class TimeTests(AzuriteFixture azurite)
 {
     [Fact]
     public async Task A_batch_spanning_an_hour_boundary_becomes_one_file_per_hour_named_after_the_write_time()

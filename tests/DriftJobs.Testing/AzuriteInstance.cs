@@ -61,8 +61,27 @@ public sealed partial class AzuriteInstance : IAsyncDisposable
 
         if (!_process.HasExited)
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync().ConfigureAwait(false);
+            // Azurite saves its metadata every few seconds; SIGTERM lets it save what was just written, so a
+            // restart (a simulated outage) finds every blob again. Killing is the last resort.
+            if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())
+            {
+                _ = SendSignal(_process.Id, SigTerm);
+                using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                try
+                {
+                    await _process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Did not stop in time: killed below.
+                }
+            }
+
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync().ConfigureAwait(false);
+            }
         }
 
         _process.Dispose();
@@ -172,6 +191,13 @@ public sealed partial class AzuriteInstance : IAsyncDisposable
             throw new TimeoutException("Azurite did not report listening within 60 s:\n" + string.Join('\n', output));
         }
     }
+
+    private const int SigTerm = 15;
+
+#pragma warning disable CA5392, SYSLIB1054 // libc's kill(2): the only way to send SIGTERM from .NET.
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+#pragma warning restore CA5392, SYSLIB1054
 
     [GeneratedRegex(@"listens on https?://[^:]+:(\d+)")]
     private static partial Regex ListeningLine();
