@@ -1,21 +1,28 @@
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
+using DriftJobs.Benchmarks.Detector;
 using DriftJobs.Benchmarks.Logger;
 
-// `dotnet run -c Release --project bench/DriftJobs.Benchmarks -- <suite|all> [BenchmarkDotNet options]`.
-// Each suite brings its benchmarks and its config (columns, diagnosers). Without --filter every benchmark runs.
+// `dotnet run -c Release --project bench/DriftJobs.Benchmarks -- <logger|all|detector> [options]`.
+// logger/all: BenchmarkDotNet suites, each with its config (without --filter every benchmark runs). detector: its own
+// options — the published jobs started and timed end to end, see DetectorSuite.
 var suites = new Dictionary<string, (Type[] Benchmarks, IConfig Config)>(StringComparer.OrdinalIgnoreCase)
 {
     ["logger"] = (LoggerSuite.Benchmarks, LoggerSuite.Config),
 };
+
+if (args is ["detector", ..])
+{
+    return await DetectorSuite.RunAsync(args[1..]);
+}
 
 var chosen = args.Length == 0 ? []
     : args[0].Equals("all", StringComparison.OrdinalIgnoreCase) ? suites.Values.ToList()
     : suites.TryGetValue(args[0], out var suite) ? [suite] : [];
 if (chosen.Count == 0)
 {
-    Console.Error.WriteLine($"usage: DriftJobs.Benchmarks <{string.Join('|', suites.Keys)}|all> [BenchmarkDotNet options, e.g. --job short]");
+    Console.Error.WriteLine($"usage: DriftJobs.Benchmarks <{string.Join('|', suites.Keys)}|all|detector> [options, e.g. --job short]");
     return 2;
 }
 

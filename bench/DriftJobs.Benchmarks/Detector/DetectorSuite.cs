@@ -1,0 +1,445 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using DriftJobs.Core.Profiles;
+using DriftJobs.Core.Reports;
+using DriftJobs.Core.Serialization;
+using DriftJobs.Storage;
+
+namespace DriftJobs.Benchmarks.Detector;
+
+/// <summary>
+/// <c>DriftJobs.Benchmarks detector</c> (issue #6): the published detector end to end on 24 hour partitions of
+/// generated logs in Azurite, next to DuckDB counting the same histograms and to the bare decode of the same columns
+/// (Parquet.Net, and DuckDB's plain scan); peak RSS at each size; the baseline job; the detector's fixed cost on an
+/// empty window. Prints a table and writes it as Markdown. Not BenchmarkDotNet: process start to exit and RSS are
+/// what is measured.
+/// </summary>
+internal static class DetectorSuite
+{
+    private const string Usage = """
+        usage: DriftJobs.Benchmarks detector [options]
+          --rows 1m,10m            log window sizes (rows over 24 hours) [1m,10m]
+          --training-rows 10m      rows of the training set the baseline job profiles [10m]
+          --repeat N               runs per measurement, median reported [3 below 5M rows, else 1]
+          --data DIR               generated data cache [artifacts/bench-data]
+          --detector DLL           published detector [artifacts/bench/detector/DriftJobs.Detector.dll]
+          --baseline-job DLL       published baseline job [artifacts/bench/baseline/DriftJobs.Baseline.dll]
+          --azurite PATH           azurite-blob [$AZURITE_BLOB or tools/azurite/node_modules/.bin/azurite-blob]
+          --output FILE            Markdown results [docs/benchmarks.md for the full run, else artifacts/bench/detector-results.md]
+          --prepare-only true      generate and upload the data, then stop
+        """;
+
+    private static readonly string[] DefaultRows = ["1m", "10m"];
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        Options o;
+        try
+        {
+            o = Options.Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message + "\n" + Usage);
+            return 2;
+        }
+
+        foreach (var (path, what) in new[] { (o.Detector, "the published detector"), (o.BaselineJob, "the published baseline job"), (o.Azurite, "azurite-blob") })
+        {
+            if (!File.Exists(path))
+            {
+                await Console.Error.WriteLineAsync($"{what} is not at {path}: run `make bench` (it publishes the jobs and installs Azurite first).");
+                return 2;
+            }
+        }
+
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        var token = cancel.Token;
+        var dataRoot = Path.Combine(o.Data, $"v{BenchData.Version}");
+        var results = new Results(o);
+
+        var training = await BenchData.EnsureTrainingAsync(dataRoot, o.TrainingRows, token);
+        var logs = new List<DataSet>();
+        foreach (var rows in o.Rows)
+        {
+            logs.Add(await BenchData.EnsureLogsAsync(dataRoot, rows, token));
+        }
+
+        await using var azurite = await BenchAzurite.StartAsync(o.Azurite, Path.Combine(dataRoot, "azurite"), token);
+        foreach (var set in logs)
+        {
+            await azurite.EnsureUploadedAsync(dataRoot, set, token);
+        }
+
+        if (o.PrepareOnly)
+        {
+            return 0;
+        }
+
+        var environment = new Dictionary<string, string>
+        {
+            ["AZURE_STORAGE_CONNECTION_STRING"] = azurite.ConnectionString,
+            ["DRIFT_CONTAINER"] = BenchAzurite.ContainerName,
+            ["MODEL_NAME"] = BenchData.ModelName,
+            ["MODEL_VERSION"] = BenchData.ModelVersion,
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+        };
+
+        // The baseline job on the training set (local files), writing the baseline every detector run reads.
+        Console.Error.WriteLine($"baseline job on {training.Rows:N0} rows");
+        var (baselineCost, baselineExit, baselineOutput) = await Measure.ChildAsync("dotnet", [o.BaselineJob], new Dictionary<string, string>(environment)
+        {
+            ["TRAINING_DATA"] = Path.GetFullPath(Path.Combine(dataRoot, training.Prefix)),
+            ["FORCE"] = "true",
+        }, azurite.ProcessId, token);
+        if (baselineExit != 0)
+        {
+            await Console.Error.WriteLineAsync($"baseline job exited {baselineExit}:\n{baselineOutput}");
+            return 1;
+        }
+
+        results.Baseline = (training, baselineCost);
+        var baselineJson = await azurite.Container.GetBlobClient(StorageLayout.BaselineBlobName(BenchData.ModelName, BenchData.ModelVersion)).DownloadContentAsync(token);
+        var baseline = DriftJson.ReadBaseline(baselineJson.Value.Content.ToMemory().Span, "baseline.json");
+        var columns = baseline.MonitoredFeatures.Select(f => f.Name).Concat([ModelFilter.ModelNameColumn, ModelFilter.ModelVersionColumn]).ToList();
+
+        // Fixed cost: process start to exit on a window with no logs at all (the report is still written).
+        var emptyRuns = new List<Cost>();
+        for (var i = 0; i < 5; i++)
+        {
+            emptyRuns.Add(await DetectorAsync(o, environment, "logs-empty", azurite, expectedRows: 0, token));
+        }
+
+        results.Empty = Cost.Median(emptyRuns);
+        Console.Error.WriteLine($"empty window: {results.Empty.Wall.TotalSeconds:F2} s");
+
+        using var duck = DuckDbWork.Open();
+        foreach (var set in logs)
+        {
+            var repeat = o.Repeat ?? (set.Rows < 5_000_000 ? 3 : 1);
+            var localFiles = Path.Combine(Path.GetFullPath(dataRoot), set.Prefix).Replace('\\', '/') + "/**/*.parquet";
+            Console.Error.WriteLine($"== {set.Prefix}: {set.Rows:N0} rows, {set.Files.Length} files, {set.Bytes / 1e9:F2} GB; {repeat} run(s) each");
+            foreach (var file in set.Files)
+            {
+                // Warm the page cache so every contender reads memory, not disk.
+                await using var stream = File.OpenRead(Path.Combine(dataRoot, file));
+                await stream.CopyToAsync(Stream.Null, token);
+            }
+
+            var size = new SizeResults(set);
+            results.Sizes.Add(size);
+
+            size.DecodeLocal = await RepeatAsync(repeat, "Parquet.Net decode, local", () => Measure.InProcessAsync(() => ReadWork.DecodeAsync(set.Files, ReadWork.Local(dataRoot), columns, token)));
+            size.DecodeBlob = await RepeatAsync(repeat, "Parquet.Net decode, Azurite", () => Measure.InProcessAsync(() => ReadWork.DecodeAsync(set.Files, ReadWork.Blob(azurite.Container), columns, token)));
+
+            WindowProfile? engineWindow = null;
+            size.EngineLocal = await RepeatAsync(repeat, "detector engine, local", async () =>
+            {
+                var (cost, run) = await Measure.InProcessAsync(() => ReadWork.EngineAsync(set.Files, ReadWork.Local(dataRoot), baseline, token));
+                engineWindow = run.Window;
+                size.EngineAnalyze = run.Analyze;
+                size.EngineDrifted = run.Report.DriftedFeatures;
+                return (cost, run.Window.Rows);
+            });
+
+            var histogramSql = DuckDbWork.HistogramQuery(localFiles, baseline);
+            DuckDbWork.Histograms? histograms = null;
+            size.DuckHistograms = await RepeatAsync(repeat, "DuckDB histograms", async () =>
+            {
+                var (cost, h) = await Measure.InProcessAsync(() => Task.FromResult(DuckDbWork.RunHistograms(duck, histogramSql, baseline)));
+                histograms = h;
+                return (cost, h.Rows);
+            });
+            size.CountMismatches = DuckDbWork.Compare(histograms!, engineWindow!);
+
+            var scanSql = DuckDbWork.ScanQuery(localFiles, baseline);
+            size.DuckScan = await RepeatAsync(repeat, "DuckDB plain scan", () => Measure.InProcessAsync(() => Task.FromResult(DuckDbWork.RunScan(duck, scanSql))));
+
+            var detectorRuns = new List<Cost>();
+            for (var i = 0; i < repeat; i++)
+            {
+                detectorRuns.Add(await DetectorAsync(o, environment, set.Prefix, azurite, set.Rows, token));
+                Console.Error.WriteLine($"  detector end to end: {detectorRuns[^1].Wall.TotalSeconds:F2} s, peak RSS {detectorRuns[^1].PeakRssBytes / 1048576.0:F0} MiB");
+            }
+
+            size.Detector = Cost.Median(detectorRuns);
+            size.DetectorPeakRss = detectorRuns.Max(r => r.PeakRssBytes);
+            size.DetectorDrifted = await ReportDriftedAsync(azurite, token);
+        }
+
+        using (var command = duck.CreateCommand())
+        {
+            command.CommandText = "SELECT version()";
+            results.DuckDbVersion = command.ExecuteScalar()?.ToString() ?? "?";
+        }
+
+        var markdown = results.ToMarkdown();
+        Console.WriteLine(markdown);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(o.Output))!);
+        await File.WriteAllTextAsync(o.Output, markdown, token);
+        Console.Error.WriteLine($"results written to {o.Output}");
+        return results.Sizes.Any(s => s.CountMismatches.Count > 0) ? 1 : 0;
+    }
+
+    private static async Task<Cost> DetectorAsync(Options o, Dictionary<string, string> environment, string prefix, BenchAzurite azurite, long expectedRows, CancellationToken token)
+    {
+        var (cost, exit, output) = await Measure.ChildAsync("dotnet", [o.Detector], new Dictionary<string, string>(environment)
+        {
+            ["DRIFT_LOGS_PREFIX"] = prefix,
+            ["DRIFT_WINDOW_END"] = BenchData.WindowEnd.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+            ["DRIFT_ANALYSIS_WINDOW_HOURS"] = BenchData.Hours.ToString(CultureInfo.InvariantCulture),
+        }, azurite.ProcessId, token);
+        if (exit != 0)
+        {
+            throw new InvalidOperationException($"detector exited {exit} on {prefix}:\n{output}");
+        }
+
+        var report = await ReadReportAsync(azurite, token);
+        if (report.Samples != expectedRows)
+        {
+            throw new InvalidOperationException($"detector report on {prefix} has {report.Samples} rows, expected {expectedRows}.");
+        }
+
+        return cost;
+    }
+
+    private static async Task<DriftReport> ReadReportAsync(BenchAzurite azurite, CancellationToken token)
+    {
+        var name = StorageLayout.ReportBlobName(BenchData.ModelName, BenchData.ModelVersion, BenchData.WindowEnd);
+        var content = await azurite.Container.GetBlobClient(name).DownloadContentAsync(token);
+        return DriftJson.ReadReport(content.Value.Content.ToMemory().Span, name);
+    }
+
+    private static async Task<IReadOnlyList<string>> ReportDriftedAsync(BenchAzurite azurite, CancellationToken token) =>
+        (await ReadReportAsync(azurite, token)).DriftedFeatures;
+
+    private static async Task<Cost> RepeatAsync<T>(int repeat, string what, Func<Task<(Cost Cost, T Rows)>> run)
+    {
+        var runs = new List<Cost>();
+        for (var i = 0; i < repeat; i++)
+        {
+            var (cost, rows) = await run();
+            runs.Add(cost);
+            Console.Error.WriteLine($"  {what}: {cost.Wall.TotalSeconds:F2} s wall, {cost.Cpu.TotalSeconds:F2} s CPU ({rows} rows)");
+        }
+
+        return Cost.Median(runs);
+    }
+
+    private sealed record Options(
+        IReadOnlyList<long> Rows, long TrainingRows, int? Repeat, string Data, string Detector, string BaselineJob, string Azurite, string Output, bool PrepareOnly)
+    {
+        public static Options Parse(string[] args)
+        {
+            var values = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (var i = 0; i < args.Length; i++)
+            {
+                if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+                {
+                    throw new ArgumentException($"unexpected argument '{args[i]}'");
+                }
+
+                values[args[i][2..]] = args[++i];
+            }
+
+            var known = new HashSet<string>(["rows", "training-rows", "repeat", "data", "detector", "baseline-job", "azurite", "output", "prepare-only"]);
+            if (values.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown)
+            {
+                throw new ArgumentException($"unknown option --{unknown}");
+            }
+
+            var root = RepositoryRoot();
+            string Get(string key, string fallback) => values.TryGetValue(key, out var v) ? v : fallback;
+            var rowsText = values.TryGetValue("rows", out var r) ? r.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : DefaultRows;
+            var full = rowsText.Order().SequenceEqual(DefaultRows.Order());
+            var azurite = Environment.GetEnvironmentVariable("AZURITE_BLOB") is { Length: > 0 } env ? env : Path.Combine(root, "tools", "azurite", "node_modules", ".bin", "azurite-blob");
+            return new Options(
+                [.. rowsText.Select(ParseRows)],
+                ParseRows(Get("training-rows", "10m")),
+                values.TryGetValue("repeat", out var repeat) ? int.Parse(repeat, CultureInfo.InvariantCulture) : null,
+                Path.GetFullPath(Get("data", Path.Combine(root, "artifacts", "bench-data"))),
+                Path.GetFullPath(Get("detector", Path.Combine(root, "artifacts", "bench", "detector", "DriftJobs.Detector.dll"))),
+                Path.GetFullPath(Get("baseline-job", Path.Combine(root, "artifacts", "bench", "baseline", "DriftJobs.Baseline.dll"))),
+                Get("azurite", azurite),
+                Path.GetFullPath(Get("output", full ? Path.Combine(root, "docs", "benchmarks.md") : Path.Combine(root, "artifacts", "bench", "detector-results.md"))),
+                values.TryGetValue("prepare-only", out var prepare) && bool.Parse(prepare));
+        }
+
+        private static long ParseRows(string text)
+        {
+            var t = text.Trim().ToLowerInvariant();
+            var scale = t.EndsWith('m') ? 1_000_000 : t.EndsWith('k') ? 1000 : 1;
+            var number = scale == 1 ? t : t[..^1];
+            return double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= 1 && n * scale <= 1e9
+                ? (long)(n * scale)
+                : throw new ArgumentException($"'{text}' is not a row count (e.g. 1m, 500k, 10m)");
+        }
+
+        private static string RepositoryRoot()
+        {
+            for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "DriftJobs.sln")))
+                {
+                    return dir.FullName;
+                }
+            }
+
+            return Directory.GetCurrentDirectory();
+        }
+    }
+
+    private sealed class SizeResults(DataSet set)
+    {
+        public DataSet Set { get; } = set;
+
+        public Cost Detector { get; set; } = null!;
+
+        public long DetectorPeakRss { get; set; }
+
+        public IReadOnlyList<string> DetectorDrifted { get; set; } = [];
+
+        public Cost EngineLocal { get; set; } = null!;
+
+        public TimeSpan EngineAnalyze { get; set; }
+
+        public IReadOnlyList<string> EngineDrifted { get; set; } = [];
+
+        public Cost DecodeLocal { get; set; } = null!;
+
+        public Cost DecodeBlob { get; set; } = null!;
+
+        public Cost DuckHistograms { get; set; } = null!;
+
+        public Cost DuckScan { get; set; } = null!;
+
+        public List<string> CountMismatches { get; set; } = [];
+
+        /// <summary>Feature values the statistics consume: rows × 55.</summary>
+        public long Values => Set.Rows * (BenchData.NumericFeatures + BenchData.CategoricalFeatures);
+    }
+
+    private sealed class Results(Options options)
+    {
+        public List<SizeResults> Sizes { get; } = [];
+
+        public (DataSet Set, Cost Cost) Baseline { get; set; }
+
+        public Cost Empty { get; set; } = null!;
+
+        public string DuckDbVersion { get; set; } = "?";
+
+        public string ToMarkdown()
+        {
+            var md = new StringBuilder();
+            var cores = Environment.ProcessorCount;
+            md.AppendLine("# Detector benchmark (issue #6)");
+            md.AppendLine();
+            md.AppendLine("Generated by `make bench` (the `detector` suite of bench/DriftJobs.Benchmarks); do not edit by hand.");
+            md.AppendLine();
+            md.AppendLine($"- Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+            md.AppendLine($"- Machine: {CpuModel()}, {cores} cores, {MemoryGiB():F0} GiB RAM, {RuntimeInformation.OSDescription}, .NET {Environment.Version}");
+            md.AppendLine($"- DuckDB {DuckDbVersion} (DuckDB.NET, {cores} threads), Parquet.Net {typeof(Parquet.ParquetReader).Assembly.GetName().Version}");
+            md.AppendLine($"- Reproduce: `make bench` (or `make bench-detector BENCH_ARGS=\"{string.Join(' ', ReproduceArgs())}\"`)");
+            md.AppendLine($"- Data: 24 hour partitions of logs as the inference logger writes them ({BenchData.RowsPerLogFile:N0}-row Snappy files, one row group each), " +
+                $"{BenchData.NumericFeatures} float64 + {BenchData.CategoricalFeatures} string features, model filter on; baseline from {Baseline.Set.Rows:N0} training rows. " +
+                "Detector: the published job (`dotnet DriftJobs.Detector.dll`) against Azurite on loopback, process start to exit, report written. " +
+                "Parquet.Net decode: the same 57 columns read raw into reused buffers, one file per core at a time. DuckDB: `histogram(x, PSI edges)`, " +
+                "`histogram(x, KS points)` and `histogram(c)` for every feature in one query, and a plain scan (`sum` of every column), on the local copy of the same files.");
+            md.AppendLine($"- Values/s per core = rows × 55 / CPU seconds of the process doing the work; medians of {(options.Repeat?.ToString(CultureInfo.InvariantCulture) ?? "3 (1 at 10M)")} runs.");
+            md.AppendLine();
+            md.AppendLine("| Rows | Run | Wall s | CPU s | Mvalues/s per core | Peak RSS MiB | Wall vs detector |");
+            md.AppendLine("|---:|---|---:|---:|---:|---:|---:|");
+            foreach (var s in Sizes)
+            {
+                var label = BenchData.Label(s.Set.Rows).ToUpperInvariant();
+                void Row(string name, Cost c, long? rss = null)
+                {
+                    var perCore = s.Values / c.Cpu.TotalSeconds / 1e6;
+                    md.AppendLine(CultureInfo.InvariantCulture,
+                        $"| {label} | {name} | {c.Wall.TotalSeconds:F2} | {c.Cpu.TotalSeconds:F2} | {perCore:F1} | {(rss is { } r ? (r / 1048576.0).ToString("F0", CultureInfo.InvariantCulture) : "")} | {c.Wall / s.Detector.Wall:F2}× |");
+                }
+
+                Row("detector, end to end (Azurite)", s.Detector, s.DetectorPeakRss);
+                Row("detector engine in-process (local files)", s.EngineLocal);
+                Row("Parquet.Net bare decode (Azurite download + decode)", s.DecodeBlob);
+                Row("Parquet.Net bare decode (local files)", s.DecodeLocal);
+                Row("DuckDB histograms: PSI edges + KS points + categories", s.DuckHistograms);
+                Row("DuckDB plain scan (sum of every column)", s.DuckScan);
+            }
+
+            md.AppendLine();
+            md.AppendLine($"Detector fixed cost (empty window, process start to exit, median of 5): {Empty.Wall.TotalSeconds:F2} s, peak RSS {Empty.PeakRssBytes / 1048576.0:F0} MiB.");
+            md.AppendLine();
+            md.AppendLine($"Baseline job on {Baseline.Set.Rows:N0} rows × {BenchData.NumericFeatures} float64 + {BenchData.CategoricalFeatures} string features (local Parquet, {Baseline.Set.Bytes / 1e9:F2} GB): " +
+                $"{Baseline.Cost.Wall.TotalSeconds:F1} s wall, {Baseline.Cost.Cpu.TotalSeconds:F1} s CPU, peak RSS {Baseline.Cost.PeakRssBytes / 1048576.0:F0} MiB.");
+            md.AppendLine();
+            md.AppendLine("## Targets");
+            md.AppendLine();
+            md.AppendLine("| Target | Measured | Met |");
+            md.AppendLine("|---|---|:-:|");
+            foreach (var s in Sizes)
+            {
+                var label = BenchData.Label(s.Set.Rows).ToUpperInvariant();
+                var vsDuck = s.DuckHistograms.Wall / s.Detector.Wall;
+                Target(md, $"{label}: detector ≥ 3× faster than DuckDB's histograms", $"{vsDuck:F2}× (engine on local files: {s.DuckHistograms.Wall / s.EngineLocal.Wall:F2}×)", vsDuck >= 3);
+                var vsDecode = s.Detector.Wall / s.DecodeBlob.Wall;
+                Target(md, $"{label}: detector within 1.5× of Parquet.Net's bare decode", $"{vsDecode:F2}× of decode from Azurite; engine on local files {s.EngineLocal.Wall / s.DecodeLocal.Wall:F2}× of local decode", vsDecode <= 1.5);
+                md.AppendLine($"| {label}: detector vs DuckDB's plain scan (reported) | detector {s.Detector.Wall / s.DuckScan.Wall:F2}× the scan's time; Parquet.Net local decode {s.DecodeLocal.Wall / s.DuckScan.Wall:F2}× | — |");
+            }
+
+            if (Sizes.Count >= 2)
+            {
+                var small = Sizes.MinBy(s => s.Set.Rows)!;
+                var large = Sizes.MaxBy(s => s.Set.Rows)!;
+                var ratio = (double)large.DetectorPeakRss / small.DetectorPeakRss;
+                Target(md, $"Peak RSS at {BenchData.Label(large.Set.Rows).ToUpperInvariant()} ≤ 1.2× the RSS at {BenchData.Label(small.Set.Rows).ToUpperInvariant()}, and < 300 MiB",
+                    $"{large.DetectorPeakRss / 1048576.0:F0} MiB vs {small.DetectorPeakRss / 1048576.0:F0} MiB = {ratio:F2}×", ratio <= 1.2 && large.DetectorPeakRss < 300L * 1048576);
+            }
+
+            Target(md, "Baseline job on 10M × 50 under a minute", $"{Baseline.Cost.Wall.TotalSeconds:F1} s on {Baseline.Set.Rows:N0} rows", Baseline.Cost.Wall.TotalSeconds < 60 && Baseline.Set.Rows >= 10_000_000);
+            Target(md, "Detector fixed cost under 1.5 s", $"{Empty.Wall.TotalSeconds:F2} s", Empty.Wall.TotalSeconds < 1.5);
+            md.AppendLine();
+            md.AppendLine("## Checks");
+            md.AppendLine();
+            foreach (var s in Sizes)
+            {
+                var label = BenchData.Label(s.Set.Rows).ToUpperInvariant();
+                md.AppendLine($"- {label}: DuckDB's PSI and KS bucket counts {(s.CountMismatches.Count == 0 ? "equal the engine's for every feature" : "DIFFER: " + string.Join("; ", s.CountMismatches))}; " +
+                    $"drifted features (detector report): {(s.DetectorDrifted.Count == 0 ? "none" : string.Join(", ", s.DetectorDrifted))}" +
+                    $"{(s.DetectorDrifted.SequenceEqual(s.EngineDrifted) ? "" : $" — in-process engine: {string.Join(", ", s.EngineDrifted)}")}; analysis (PSI, KS p-values, …) {s.EngineAnalyze.TotalSeconds:F2} s of the engine's time.");
+            }
+
+            return md.ToString();
+        }
+
+        private IEnumerable<string> ReproduceArgs()
+        {
+            yield return "--rows " + string.Join(',', Sizes.Select(s => BenchData.Label(s.Set.Rows)));
+            yield return "--training-rows " + BenchData.Label(Baseline.Set.Rows);
+            if (options.Repeat is { } r)
+            {
+                yield return $"--repeat {r}";
+            }
+        }
+
+        private static void Target(StringBuilder md, string target, string measured, bool met) =>
+            md.AppendLine($"| {target} | {measured} | {(met ? "yes" : "**no**")} |");
+
+        private static string CpuModel()
+        {
+            try
+            {
+                return File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
+            }
+            catch (IOException)
+            {
+                return "unknown CPU";
+            }
+        }
+
+        private static double MemoryGiB() => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024);
+    }
+}

@@ -1,0 +1,128 @@
+using Azure.Storage.Blobs;
+using DriftJobs.Core.Profiles;
+using DriftJobs.Core.Reports;
+using DriftJobs.Storage;
+using Parquet;
+using Parquet.Schema;
+
+namespace DriftJobs.Benchmarks.Detector;
+
+/// <summary>
+/// In-process reads of the same files the detector reads, with the same parallelism (one file per core at a time):
+/// the bare Parquet.Net decode (the floor), and the detector's own engine on local files.
+/// </summary>
+internal static class ReadWork
+{
+    /// <summary>Where a file's bytes come from: the local mirror, or the blob (downloaded whole, as the detector does).</summary>
+    public delegate Task<Stream> OpenFile(string name, CancellationToken cancellationToken);
+
+    public static OpenFile Local(string root) => (name, _) =>
+        Task.FromResult<Stream>(new FileStream(Path.Combine(root, name), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous));
+
+    public static OpenFile Blob(BlobContainerClient container) => async (name, token) =>
+        (await container.GetBlobClient(name).DownloadContentAsync(token)).Value.Content.ToStream();
+
+    /// <summary>
+    /// Parquet.Net's raw decode of the detector's columns (55 features plus the model filter's two) into buffers
+    /// reused across row groups and files, and nothing else. Returns the rows read.
+    /// </summary>
+    public static async Task<long> DecodeAsync(IReadOnlyList<string> files, OpenFile open, IReadOnlyList<string> columns, CancellationToken cancellationToken)
+    {
+        long rows = 0;
+        var buffers = new System.Collections.Concurrent.ConcurrentBag<DecodeBuffers>();
+        await System.Threading.Tasks.Parallel.ForEachAsync(files, Options(cancellationToken), async (name, token) =>
+        {
+            if (!buffers.TryTake(out var buffer))
+            {
+                buffer = new DecodeBuffers();
+            }
+
+            await using (var stream = await open(name, token))
+            await using (var reader = await ParquetReader.CreateAsync(stream, cancellationToken: token))
+            {
+                var fields = columns.Select(c => reader.Schema.DataFields.First(f => f.Name == c)).ToArray();
+                for (var g = 0; g < reader.RowGroupCount; g++)
+                {
+                    var group = reader.OpenRowGroupReader(g);
+                    var count = (int)group.RowCount;
+                    buffer.Ensure(count);
+                    foreach (var field in fields)
+                    {
+                        var definitions = field.MaxDefinitionLevel > 0 ? buffer.Definitions.AsMemory(0, count) : (Memory<int>?)null;
+                        if (field.ClrType == typeof(double))
+                        {
+                            await group.ReadRawAsync(field, buffer.Numbers.AsMemory(0, count), definitions, null, token);
+                        }
+                        else
+                        {
+                            await group.ReadRawAsync(field, buffer.Texts.AsMemory(0, count), definitions, null, token);
+                        }
+                    }
+
+                    Interlocked.Add(ref rows, count);
+                }
+            }
+
+            buffers.Add(buffer);
+        });
+        return rows;
+    }
+
+    /// <summary>The detector's profiling on local files (reader, per-file partial profile, merge), then its analysis.</summary>
+    public static async Task<(WindowProfile Window, DriftReport Report, TimeSpan Profile, TimeSpan Analyze)> EngineAsync(
+        IReadOnlyList<string> files, OpenFile open, BaselineProfile baseline, CancellationToken cancellationToken)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var columns = baseline.MonitoredFeatures
+            .Select(f => new RequestedColumn(f.Name, f.Kind == FeatureKind.Numeric ? ColumnKind.Numeric : ColumnKind.Categorical))
+            .ToList();
+        var filter = new ModelFilter(baseline.ModelName, baseline.ModelVersion);
+        var total = new WindowProfile(baseline);
+        var gate = new Lock();
+        await System.Threading.Tasks.Parallel.ForEachAsync(files, Options(cancellationToken), async (name, token) =>
+        {
+            var partial = new WindowProfile(baseline);
+            var reader = new ParquetFeatureReader(columns, filter);
+            await using var stream = await open(name, token);
+            var result = await reader.ReadAsync(stream, name, new Sink(partial), token);
+            partial.AddRows(result.RowsKept);
+            lock (gate)
+            {
+                total.Merge(partial);
+            }
+        });
+        var profiled = clock.Elapsed;
+        var end = BenchData.WindowEnd;
+        var report = DriftAnalyzer.Analyze(total, new ReportWindow { Start = end.AddHours(-BenchData.Hours), End = end, Hours = BenchData.Hours }, new DriftSettings());
+        return (total, report, profiled, clock.Elapsed - profiled);
+    }
+
+    private static ParallelOptions Options(CancellationToken cancellationToken) =>
+        new() { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
+
+    private sealed class DecodeBuffers
+    {
+        public double[] Numbers { get; private set; } = [];
+
+        public ReadOnlyMemory<char>[] Texts { get; private set; } = [];
+
+        public int[] Definitions { get; private set; } = [];
+
+        public void Ensure(int rows)
+        {
+            if (Numbers.Length < rows)
+            {
+                Numbers = new double[rows];
+                Texts = new ReadOnlyMemory<char>[rows];
+                Definitions = new int[rows];
+            }
+        }
+    }
+
+    private sealed class Sink(WindowProfile profile) : IColumnBatchSink
+    {
+        public void AddNumeric(string column, ReadOnlySpan<double> values) => profile.AddNumeric(column, values);
+
+        public void AddCategorical(string column, ReadOnlySpan<string?> values) => profile.AddCategorical(column, values);
+    }
+}
