@@ -24,7 +24,7 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
 
     // A lock-free queue rather than a Channel: with two threads logging, the channel's lock (and waking its
     // reader for every record) cost more than the whole rest of TryLog. The writer has its own wake-up signal.
-    private readonly ConcurrentQueue<BufferedRecord> _queue = new();
+    private readonly StripedQueue<BufferedRecord> _queue = new();
 
     private readonly TimeProvider _time;
     private readonly ILogger _log;

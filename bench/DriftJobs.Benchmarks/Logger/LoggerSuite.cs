@@ -1,3 +1,4 @@
+using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Diagnosers;
 
@@ -13,5 +14,7 @@ public static class LoggerSuite
 
     public static IConfig Config { get; } = DefaultConfig.Instance
         .AddDiagnoser(MemoryDiagnoser.Default)
+        // The TryLog target is a median.
+        .AddColumn(StatisticColumn.Median, StatisticColumn.P95)
         .AddColumn(new RecordsPerSecondColumn());
 }

@@ -10,7 +10,7 @@ namespace DriftJobs.Benchmarks.Logger;
 /// </summary>
 public class TryLogBenchmarks
 {
-    private const int CallsPerThread = 500_000;
+    private const int CallsPerThread = 2_000_000;
     private PredictionRecord[] _records = [];
     private BlobInferenceLogger? _logger;
 
