@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs;
@@ -77,68 +76,26 @@ internal sealed partial class DetectorJob(
 
     private async Task<(WindowProfile Window, ReportFiles Files)> ProfileAsync(BaselineProfile baseline, IReadOnlyList<LogBlob> blobs, DetectorOptions o, CancellationToken cancellationToken)
     {
-        var target = baseline.Target;
-        var columns = baseline.MonitoredFeatures
-            .Select(f => new RequestedColumn(f.Name, Kind(f.Kind)))
-            .Concat(target is null ? [] : [new RequestedColumn(WindowProfileSink.PredictionColumn, Kind(target.Kind))])
-            .ToList();
-        var filter = new ModelFilter(baseline.ModelName, baseline.ModelVersion);
-
-        var total = new WindowProfile(baseline);
-        var skipped = new ConcurrentBag<SkippedFile>();
-        var read = 0;
-        long otherModels = 0;
-        var gate = new Lock();
-        var parallel = new ParallelOptions
-        {
-            MaxDegreeOfParallelism = o.ReadConcurrency > 0 ? o.ReadConcurrency : Environment.ProcessorCount,
-            CancellationToken = cancellationToken,
-        };
-        await Parallel.ForEachAsync(blobs, parallel, async (blob, token) =>
-        {
-            // Each file gets its own profile, merged only when the whole file was read: a file that fails half-way
-            // adds nothing, and merging is exact in any order.
-            var partial = new WindowProfile(baseline);
-            var sink = new WindowProfileSink(partial, target?.Name);
-            // A reader reuses its buffers between row groups, so each file being read at the same time needs its own.
-            var reader = new ParquetFeatureReader(columns, filter);
-            try
+        var listed = blobs.ToDictionary(b => b.Name, StringComparer.Ordinal);
+        var profiler = new WindowProfiler(baseline, o.ReadConcurrency > 0 ? o.ReadConcurrency : Environment.ProcessorCount);
+        var read = await profiler.ProfileAsync(
+            blobs.Select(b => b.Name).ToList(),
+            (name, buffer, token) =>
             {
-                var stream = await BlobReads.OpenSeekableAsync(container.GetBlobClient(blob.Name), blob.Size, blob.ETag, token).ConfigureAwait(false);
-                await using (stream.ConfigureAwait(false))
-                {
-                    var result = await reader.ReadAsync(stream, blob.Name, sink, token).ConfigureAwait(false);
-                    partial.AddRows(result.RowsKept);
-                    foreach (var absent in result.AbsentColumns)
-                    {
-                        partial.AddAbsent(sink.Feature(absent), result.RowsKept);
-                    }
-
-                    lock (gate)
-                    {
-                        total.Merge(partial);
-                        read++;
-                        otherModels += result.RowsSkipped;
-                    }
-                }
-            }
-            catch (InvalidDataException e)
-            {
-                LogSkipped(logger, blob.Name, e.Message);
-                skipped.Add(new SkippedFile(blob.Name, e.Message));
-            }
-        }).ConfigureAwait(false);
+                var blob = listed[name];
+                return BlobReads.OpenSeekableAsync(container.GetBlobClient(name), blob.Size, blob.ETag, buffer, token);
+            },
+            (name, reason) => LogSkipped(logger, name, reason),
+            cancellationToken).ConfigureAwait(false);
 
         var files = new ReportFiles
         {
-            Read = read,
-            RowsOfOtherModels = otherModels,
-            Skipped = skipped.OrderBy(s => s.Path, StringComparer.Ordinal).ToArray(),
+            Read = read.FilesRead,
+            RowsOfOtherModels = read.RowsOfOtherModels,
+            Skipped = read.Skipped,
         };
-        return (total, files);
+        return (read.Window, files);
     }
-
-    private static ColumnKind Kind(FeatureKind kind) => kind == FeatureKind.Numeric ? ColumnKind.Numeric : ColumnKind.Categorical;
 
     /// <summary>The window end of a stored report; null when it cannot be read (such a latest.json gets replaced).</summary>
     private static DateTimeOffset? WindowEndOf(BinaryData json)

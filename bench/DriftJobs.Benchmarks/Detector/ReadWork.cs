@@ -1,6 +1,7 @@
 using Azure.Storage.Blobs;
 using DriftJobs.Core.Profiles;
 using DriftJobs.Core.Reports;
+using DriftJobs.Detector;
 using DriftJobs.Storage;
 using Parquet;
 using Parquet.Schema;
@@ -68,33 +69,17 @@ internal static class ReadWork
         return rows;
     }
 
-    /// <summary>The detector's profiling on local files (reader, per-file partial profile, merge), then its analysis.</summary>
+    /// <summary>The detector's profiling (its <see cref="WindowProfiler"/>, one reader per core) on local files, then its analysis.</summary>
     public static async Task<(WindowProfile Window, DriftReport Report, TimeSpan Profile, TimeSpan Analyze)> EngineAsync(
         IReadOnlyList<string> files, OpenFile open, BaselineProfile baseline, CancellationToken cancellationToken)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var columns = baseline.MonitoredFeatures
-            .Select(f => new RequestedColumn(f.Name, f.Kind == FeatureKind.Numeric ? ColumnKind.Numeric : ColumnKind.Categorical))
-            .ToList();
-        var filter = new ModelFilter(baseline.ModelName, baseline.ModelVersion);
-        var total = new WindowProfile(baseline);
-        var gate = new Lock();
-        await System.Threading.Tasks.Parallel.ForEachAsync(files, Options(cancellationToken), async (name, token) =>
-        {
-            var partial = new WindowProfile(baseline);
-            var reader = new ParquetFeatureReader(columns, filter);
-            await using var stream = await open(name, token);
-            var result = await reader.ReadAsync(stream, name, new Sink(partial), token);
-            partial.AddRows(result.RowsKept);
-            lock (gate)
-            {
-                total.Merge(partial);
-            }
-        });
+        var read = await new WindowProfiler(baseline, Environment.ProcessorCount)
+            .ProfileAsync(files, (name, _, token) => open(name, token), cancellationToken: cancellationToken);
         var profiled = clock.Elapsed;
         var end = BenchData.WindowEnd;
-        var report = DriftAnalyzer.Analyze(total, new ReportWindow { Start = end.AddHours(-BenchData.Hours), End = end, Hours = BenchData.Hours }, new DriftSettings());
-        return (total, report, profiled, clock.Elapsed - profiled);
+        var report = DriftAnalyzer.Analyze(read.Window, new ReportWindow { Start = end.AddHours(-BenchData.Hours), End = end, Hours = BenchData.Hours }, new DriftSettings());
+        return (read.Window, report, profiled, clock.Elapsed - profiled);
     }
 
     private static ParallelOptions Options(CancellationToken cancellationToken) =>
@@ -117,12 +102,5 @@ internal static class ReadWork
                 Definitions = new int[rows];
             }
         }
-    }
-
-    private sealed class Sink(WindowProfile profile) : IColumnBatchSink
-    {
-        public void AddNumeric(string column, ReadOnlySpan<double> values) => profile.AddNumeric(column, values);
-
-        public void AddCategorical(string column, ReadOnlySpan<string?> values) => profile.AddCategorical(column, values);
     }
 }

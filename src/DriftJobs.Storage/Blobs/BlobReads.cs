@@ -36,6 +36,37 @@ internal static class BlobReads
         }
     }
 
+    /// <summary>
+    /// As <see cref="OpenSeekableAsync(BlobClient, long?, ETag?, CancellationToken)"/>, but a blob of up to
+    /// <see cref="InMemoryLimit"/> bytes is downloaded into <paramref name="reuse"/>, which is returned: a job reading
+    /// hundreds of small files keeps one buffer per reader instead of allocating (and collecting) one per file. A
+    /// larger blob gets its own stream, which the caller disposes; <paramref name="reuse"/> is never to be disposed by it.
+    /// </summary>
+    /// <exception cref="IOException">The blob disappeared or changed after it was listed.</exception>
+    public static async Task<Stream> OpenSeekableAsync(BlobClient blob, long knownSize, ETag? ifMatch, MemoryStream reuse, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(blob);
+        ArgumentNullException.ThrowIfNull(reuse);
+        if (knownSize > InMemoryLimit)
+        {
+            return await OpenSeekableAsync(blob, knownSize, ifMatch, cancellationToken).ConfigureAwait(false);
+        }
+
+        var conditions = ifMatch is { } etag && etag != default ? new BlobRequestConditions { IfMatch = etag } : null;
+        reuse.SetLength(0);
+        try
+        {
+            await blob.DownloadToAsync(reuse, new BlobDownloadToOptions { Conditions = conditions }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            throw Vanished(blob, e);
+        }
+
+        reuse.Position = 0;
+        return reuse;
+    }
+
     /// <summary>A forward, buffered stream over a blob (CSV).</summary>
     public static async Task<Stream> OpenSequentialAsync(BlobClient blob, ETag? ifMatch = null, CancellationToken cancellationToken = default)
     {

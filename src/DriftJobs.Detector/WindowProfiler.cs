@@ -1,0 +1,389 @@
+using System.Collections.Concurrent;
+using DriftJobs.Core.Profiles;
+using DriftJobs.Core.Reports;
+using DriftJobs.Storage;
+
+namespace DriftJobs.Detector;
+
+/// <summary>What profiling a window's files gave.</summary>
+internal sealed record WindowRead(WindowProfile Window, int FilesRead, long RowsOfOtherModels, IReadOnlyList<SkippedFile> Skipped);
+
+/// <summary>
+/// Profiles a window's log files against a baseline, several files at a time, each file all or nothing: a file that
+/// turns out unreadable half-way is skipped and adds no count at all.
+/// <para>
+/// Each reader (one per degree of concurrency) keeps its own profile, Parquet reader and download buffer for the whole
+/// window; the profiles are merged once at the end. A file's values are held back until the file has been read to the
+/// end, and then for a few more files: held values are counted one column at a time across those files. Both matter
+/// with the inference logger's small files (10,000 rows): a numeric feature's counts and boundaries take a few hundred
+/// KiB, so counting one file's 10,000 values reloads them from memory every time (about twice the cost of counting
+/// 40,000 at once), and a partial profile per file would cost more to merge and clear than the file costs to count.
+/// A file too large to hold is counted into a scratch profile that is merged once the file is done.
+/// </para>
+/// </summary>
+internal sealed class WindowProfiler
+{
+    /// <summary>Values (rows × columns) a reader holds before counting them: 32 MiB of doubles, seven of the logger's files.</summary>
+    public const int HeldValuesLimit = 1 << 22;
+
+    private readonly BaselineProfile _baseline;
+    private readonly IReadOnlyList<RequestedColumn> _columns;
+    private readonly ModelFilter _filter;
+    private readonly string? _targetFeature;
+    private readonly int _concurrency;
+    private readonly int _heldValuesLimit;
+
+    public WindowProfiler(BaselineProfile baseline, int concurrency, int heldValuesLimit = HeldValuesLimit)
+    {
+        ArgumentNullException.ThrowIfNull(baseline);
+        ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(heldValuesLimit, 0);
+        _baseline = baseline;
+        var target = baseline.Target;
+        _targetFeature = target?.Name;
+        _columns = baseline.MonitoredFeatures
+            .Select(f => new RequestedColumn(f.Name, Kind(f.Kind)))
+            .Concat(target is null ? [] : [new RequestedColumn(WindowProfileSink.PredictionColumn, Kind(target.Kind))])
+            .ToList();
+        _filter = new ModelFilter(baseline.ModelName, baseline.ModelVersion);
+        _concurrency = concurrency;
+        _heldValuesLimit = heldValuesLimit;
+    }
+
+    /// <summary>
+    /// Opens a file for reading. It may fill and return <paramref name="downloadBuffer"/> (the reader's own, reused
+    /// file after file); any other stream returned is disposed after the read.
+    /// </summary>
+    public delegate Task<Stream> OpenFile(string name, MemoryStream downloadBuffer, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reads every file. Files that are not readable Parquet, or whose columns cannot be read as the baseline's
+    /// features, are skipped and listed (<paramref name="onSkipped"/> hears of each as it happens); any other failure
+    /// (storage, cancellation) ends the whole read.
+    /// </summary>
+    public async Task<WindowRead> ProfileAsync(
+        IReadOnlyList<string> files, OpenFile open, Action<string, string>? onSkipped = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        ArgumentNullException.ThrowIfNull(open);
+        var idle = new ConcurrentBag<Reader>();
+        var all = new List<Reader>();
+        var skipped = new ConcurrentBag<SkippedFile>();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _concurrency, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(files, parallel, async (name, token) =>
+        {
+            if (!idle.TryTake(out var reader))
+            {
+                reader = new Reader(this);
+                lock (all)
+                {
+                    all.Add(reader);
+                }
+            }
+
+            try
+            {
+                if (await reader.TryReadAsync(name, open, token).ConfigureAwait(false) is { } reason)
+                {
+                    onSkipped?.Invoke(name, reason);
+                    skipped.Add(new SkippedFile(name, reason));
+                }
+            }
+            finally
+            {
+                idle.Add(reader);
+            }
+        }).ConfigureAwait(false);
+
+        foreach (var reader in all)
+        {
+            reader.Flush();
+        }
+
+        var window = all.Count > 0 ? all[0].Profile : new WindowProfile(_baseline);
+        foreach (var other in all.Skip(1))
+        {
+            window.Merge(other.Profile);
+        }
+
+        return new WindowRead(
+            window,
+            all.Sum(r => r.FilesRead),
+            all.Sum(r => r.RowsOfOtherModels),
+            skipped.OrderBy(s => s.Path, StringComparer.Ordinal).ToArray());
+    }
+
+    private static ColumnKind Kind(FeatureKind kind) => kind == FeatureKind.Numeric ? ColumnKind.Numeric : ColumnKind.Categorical;
+
+    /// <summary>One concurrent reader's state, used by one file at a time.</summary>
+    private sealed class Reader
+    {
+        private readonly WindowProfiler _owner;
+        private readonly ParquetFeatureReader _parquet;
+        private readonly HeldValues _held;
+        private readonly MemoryStream _download = new();
+        private WindowProfile? _scratch;
+        private WindowProfileSink? _scratchSink;
+
+        public Reader(WindowProfiler owner)
+        {
+            _owner = owner;
+            _parquet = new ParquetFeatureReader(owner._columns, owner._filter);
+            Profile = new WindowProfile(owner._baseline);
+            _held = new HeldValues(owner._heldValuesLimit, new WindowProfileSink(Profile, owner._targetFeature), Scratch);
+        }
+
+        public WindowProfile Profile { get; }
+
+        public int FilesRead { get; private set; }
+
+        public long RowsOfOtherModels { get; private set; }
+
+        /// <summary>Reads one file; returns why it was skipped, or null when it counts.</summary>
+        public async Task<string?> TryReadAsync(string name, OpenFile open, CancellationToken cancellationToken)
+        {
+            FeatureReadResult result;
+            try
+            {
+                var stream = await open(name, _download, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    result = await _parquet.ReadAsync(stream, name, _held, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    if (!ReferenceEquals(stream, _download))
+                    {
+                        await stream.DisposeAsync().ConfigureAwait(false);
+                    }
+                }
+            }
+            catch (InvalidDataException e)
+            {
+                Discard();
+                return e.Message;
+            }
+            catch
+            {
+                Discard();
+                throw;
+            }
+
+            // The whole file was read: it counts. Its values may still be held, to be counted with the next files'.
+            var wentToScratch = _held.Commit();
+            var profile = wentToScratch ? _scratch! : Profile;
+            var sink = wentToScratch ? _scratchSink! : _held.Counted;
+            profile.AddRows(result.RowsKept);
+            foreach (var absent in result.AbsentColumns)
+            {
+                profile.AddAbsent(sink.Feature(absent), result.RowsKept);
+            }
+
+            if (wentToScratch)
+            {
+                Profile.Absorb(_scratch!);
+            }
+
+            FilesRead++;
+            RowsOfOtherModels += result.RowsSkipped;
+            return null;
+        }
+
+        /// <summary>Counts the values still held; called once every file has been read.</summary>
+        public void Flush() => _held.CountCommitted();
+
+        private void Discard()
+        {
+            if (_held.Rollback())
+            {
+                _scratch!.Clear();
+            }
+        }
+
+        private WindowProfileSink Scratch()
+        {
+            _scratch ??= new WindowProfile(_owner._baseline);
+            return _scratchSink ??= new WindowProfileSink(_scratch, _owner._targetFeature);
+        }
+    }
+
+    /// <summary>
+    /// A sink that holds copies of what it is given: the values of files read to the end (committed) and of the file
+    /// being read. When holding more would pass the limit, the committed values are counted, column by column across
+    /// files, into <see cref="Counted"/>; a file too large to hold on its own goes, held values and the rest, to the
+    /// overflow sink (a scratch profile) instead.
+    /// </summary>
+    private sealed class HeldValues(int limit, WindowProfileSink counted, Func<WindowProfileSink> overflow) : IColumnBatchSink
+    {
+        private readonly List<Batch> _batches = [];
+        private readonly List<string> _columns = [];
+        private double[] _numbers = [];
+        private string?[] _strings = [];
+        private int _numberCount;
+        private int _stringCount;
+
+        // Everything before these marks belongs to files read to the end.
+        private int _committedBatches;
+        private int _committedNumbers;
+        private int _committedStrings;
+        private IColumnBatchSink? _direct;
+
+        public WindowProfileSink Counted => counted;
+
+        public void AddNumeric(string column, ReadOnlySpan<double> values)
+        {
+            if (Sink(values.Length) is { } direct)
+            {
+                direct.AddNumeric(column, values);
+                return;
+            }
+
+            Grow(ref _numbers, _numberCount + values.Length);
+            values.CopyTo(_numbers.AsSpan(_numberCount));
+            _batches.Add(new Batch(column, Numeric: true, _numberCount, values.Length));
+            _numberCount += values.Length;
+        }
+
+        public void AddCategorical(string column, ReadOnlySpan<string?> values)
+        {
+            if (Sink(values.Length) is { } direct)
+            {
+                direct.AddCategorical(column, values);
+                return;
+            }
+
+            Grow(ref _strings, _stringCount + values.Length);
+            values.CopyTo(_strings.AsSpan(_stringCount));
+            _batches.Add(new Batch(column, Numeric: false, _stringCount, values.Length));
+            _stringCount += values.Length;
+        }
+
+        /// <summary>The current file was read to the end. Returns true when it went to the overflow sink.</summary>
+        public bool Commit()
+        {
+            _committedBatches = _batches.Count;
+            _committedNumbers = _numberCount;
+            _committedStrings = _stringCount;
+            var direct = _direct is not null;
+            _direct = null;
+            return direct;
+        }
+
+        /// <summary>Forgets the current file's values. Returns true when they had gone to the overflow sink.</summary>
+        public bool Rollback()
+        {
+            _batches.RemoveRange(_committedBatches, _batches.Count - _committedBatches);
+            _numberCount = _committedNumbers;
+            Array.Clear(_strings, _committedStrings, _stringCount - _committedStrings);
+            _stringCount = _committedStrings;
+            var direct = _direct is not null;
+            _direct = null;
+            return direct;
+        }
+
+        /// <summary>
+        /// Counts the committed values, one column at a time across all held files (a numeric feature's counts and
+        /// boundaries, a few hundred KiB, stay in cache for all its values instead of being reloaded per file), and
+        /// keeps only the current file's.
+        /// </summary>
+        public void CountCommitted()
+        {
+            if (_committedBatches == 0)
+            {
+                return;
+            }
+
+            _columns.Clear();
+            for (var b = 0; b < _committedBatches; b++)
+            {
+                if (!_columns.Contains(_batches[b].Column, StringComparer.Ordinal))
+                {
+                    _columns.Add(_batches[b].Column);
+                }
+            }
+
+            foreach (var column in _columns)
+            {
+                for (var b = 0; b < _committedBatches; b++)
+                {
+                    var batch = _batches[b];
+                    if (!string.Equals(batch.Column, column, StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+
+                    if (batch.Numeric)
+                    {
+                        counted.AddNumeric(column, _numbers.AsSpan(batch.Start, batch.Length));
+                    }
+                    else
+                    {
+                        counted.AddCategorical(column, _strings.AsSpan(batch.Start, batch.Length));
+                    }
+                }
+            }
+
+            // Move the current file's values (if any) to the front.
+            var numbers = _numberCount - _committedNumbers;
+            var strings = _stringCount - _committedStrings;
+            _numbers.AsSpan(_committedNumbers, numbers).CopyTo(_numbers);
+            _strings.AsSpan(_committedStrings, strings).CopyTo(_strings);
+            Array.Clear(_strings, strings, _stringCount - strings);
+            for (var b = _committedBatches; b < _batches.Count; b++)
+            {
+                var batch = _batches[b];
+                _batches[b] = batch with { Start = batch.Start - (batch.Numeric ? _committedNumbers : _committedStrings) };
+            }
+
+            _batches.RemoveRange(0, _committedBatches);
+            _numberCount = numbers;
+            _stringCount = strings;
+            _committedBatches = 0;
+            _committedNumbers = 0;
+            _committedStrings = 0;
+        }
+
+        /// <summary>Where values go now: null to hold them, or the overflow sink once the current file alone is too large.</summary>
+        private IColumnBatchSink? Sink(int adding)
+        {
+            if (_direct is null && Held + adding > limit)
+            {
+                CountCommitted();
+                if (Held + adding > limit)
+                {
+                    _direct = overflow();
+                    foreach (var batch in _batches)
+                    {
+                        if (batch.Numeric)
+                        {
+                            _direct.AddNumeric(batch.Column, _numbers.AsSpan(batch.Start, batch.Length));
+                        }
+                        else
+                        {
+                            _direct.AddCategorical(batch.Column, _strings.AsSpan(batch.Start, batch.Length));
+                        }
+                    }
+
+                    _batches.Clear();
+                    _numberCount = 0;
+                    Array.Clear(_strings, 0, _stringCount);
+                    _stringCount = 0;
+                }
+            }
+
+            return _direct;
+        }
+
+        private long Held => (long)_numberCount + _stringCount;
+
+        private static void Grow<T>(ref T[] buffer, int needed)
+        {
+            if (buffer.Length < needed)
+            {
+                Array.Resize(ref buffer, Math.Max(needed, Math.Min(Math.Max(buffer.Length * 2, 4096), Array.MaxLength)));
+            }
+        }
+
+        private readonly record struct Batch(string Column, bool Numeric, int Start, int Length);
+    }
+}
