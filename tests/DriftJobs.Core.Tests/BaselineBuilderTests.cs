@@ -162,6 +162,69 @@ public class BaselineBuilderTests
     }
 
     [Fact]
+    public void Missing_and_invalid_values_anywhere_in_a_batch_give_the_same_baseline_as_one_value_at_a_time()
+    {
+        var random = new Random(12);
+        var values = TestData.Normal(random, 30_000, mean: 1e6, std: 3);
+        for (var i = 0; i < values.Length; i += random.Next(1, 40))
+        {
+            values[i] = random.Next(3) switch { 0 => double.PositiveInfinity, 1 => double.NegativeInfinity, _ => double.NaN };
+        }
+
+        values[0] = double.NaN;
+        values[^1] = double.PositiveInfinity;
+        var options = new BaselineBuildOptions { SampleSize = 10_000, KsReferencePoints = 500 };
+        var whole = new BaselineBuilder(options);
+        whole.AddNumeric("x", values);
+        var single = new BaselineBuilder(options);
+        foreach (var value in values)
+        {
+            single.AddNumeric("x", [value]);
+        }
+
+        Assert.Equal(
+            Serialization.DriftJson.Serialize(single.Build("m", "1", "s", TestData.Created)),
+            Serialization.DriftJson.Serialize(whole.Build("m", "1", "s", TestData.Created)));
+    }
+
+    [Fact]
+    public void Declared_features_keep_the_declared_order_and_are_filled_from_threads_in_parallel()
+    {
+        var random = new Random(13);
+        var columns = Enumerable.Range(0, 8).Select(i => TestData.Normal(random, 50_000, mean: i)).ToArray();
+        var options = new BaselineBuildOptions { SampleSize = 20_000, KsReferencePoints = 1000 };
+        var sequential = new BaselineBuilder(options);
+        var parallel = new BaselineBuilder(options);
+        foreach (var i in new[] { 7, 0, 3, 1, 2, 6, 5, 4 })
+        {
+            parallel.Declare($"f{i}", FeatureKind.Numeric);
+            sequential.Declare($"f{i}", FeatureKind.Numeric);
+        }
+
+        for (var offset = 0; offset < 50_000; offset += 5_000)
+        {
+            for (var i = 0; i < columns.Length; i++)
+            {
+                sequential.AddNumeric($"f{i}", columns[i].AsSpan(offset, 5_000));
+            }
+        }
+
+        Parallel.For(0, columns.Length, i =>
+        {
+            for (var offset = 0; offset < 50_000; offset += 5_000)
+            {
+                parallel.AddNumeric($"f{i}", columns[i].AsSpan(offset, 5_000));
+            }
+        });
+
+        var built = parallel.Build("m", "1", "s", TestData.Created);
+        Assert.Equal(["f7", "f0", "f3", "f1", "f2", "f6", "f5", "f4"], built.Features.Select(f => f.Name));
+        Assert.Equal(
+            Serialization.DriftJson.Serialize(sequential.Build("m", "1", "s", TestData.Created)),
+            Serialization.DriftJson.Serialize(built));
+    }
+
+    [Fact]
     public void Categorical_keeps_the_top_categories_and_an_other_bucket()
     {
         var values = new List<string?>();

@@ -28,6 +28,13 @@ internal sealed class BaselineBuilder
     public void AddCategorical(string feature, ReadOnlySpan<string?> values) =>
         ((CategoricalAccumulator)Get(feature, FeatureKind.Categorical)).Add(values);
 
+    /// <summary>
+    /// Adds a feature before any of its values (features otherwise appear in the order first seen). Once every feature
+    /// is declared, batches of different features may be added from different threads at the same time; batches of
+    /// one feature must still come from one thread at a time, in order.
+    /// </summary>
+    public void Declare(string feature, FeatureKind kind) => Get(feature, kind);
+
     /// <summary>Rows of a source that has no column for the feature: they count as missing.</summary>
     public void AddMissing(string feature, FeatureKind kind, long rows) => Get(feature, kind).AddMissing(rows);
 
@@ -45,8 +52,19 @@ internal sealed class BaselineBuilder
             MaxCategories = _options.MaxCategories,
             SampleSize = _options.SampleSize,
         },
-        Features = _order.Select(f => f.Build()).ToArray(),
+        Features = BuildFeatures(),
     };
+
+    /// <summary>
+    /// Features are independent and each numeric one sorts its sample (about 80 ms per million values), so they are
+    /// built on every core; each result lands at its feature's index, so the order never depends on scheduling.
+    /// </summary>
+    private FeatureProfile[] BuildFeatures()
+    {
+        var features = new FeatureProfile[_order.Count];
+        Parallel.For(0, _order.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i => features[i] = _order[i].Build());
+        return features;
+    }
 
     private FeatureAccumulator Get(string feature, FeatureKind kind)
     {
@@ -102,37 +120,60 @@ internal sealed class BaselineBuilder
         public void Add(ReadOnlySpan<double> values)
         {
             Rows += values.Length;
-            foreach (var x in values)
+            // Locals rather than fields: the JIT keeps them in registers, which makes this loop several times faster
+            // with the very same arithmetic (so the same bits) as before.
+            var missing = 0L;
+            var invalid = 0L;
+            var valid = _valid;
+            var mean = _mean;
+            var m2 = _m2;
+            var min = _min;
+            var max = _max;
+            var run = 0;
+            for (var i = 0; i < values.Length; i++)
             {
-                if (double.IsNaN(x))
+                var x = values[i];
+                if (!double.IsFinite(x))
                 {
-                    Missing++;
-                    continue;
-                }
+                    // The sample takes the valid values between missing or invalid ones a run at a time.
+                    _sample.Add(values[run..i]);
+                    run = i + 1;
+                    if (double.IsNaN(x))
+                    {
+                        missing++;
+                    }
+                    else
+                    {
+                        invalid++;
+                    }
 
-                if (double.IsInfinity(x))
-                {
-                    _invalid++;
                     continue;
                 }
 
                 // Welford: stable for large offsets, one pass.
-                _valid++;
-                var delta = x - _mean;
-                _mean += delta / _valid;
-                _m2 += delta * (x - _mean);
-                if (x < _min)
+                valid++;
+                var delta = x - mean;
+                mean += delta / valid;
+                m2 += delta * (x - mean);
+                if (x < min)
                 {
-                    _min = x;
+                    min = x;
                 }
 
-                if (x > _max)
+                if (x > max)
                 {
-                    _max = x;
+                    max = x;
                 }
-
-                _sample.Add(x);
             }
+
+            _sample.Add(values[run..]);
+            Missing += missing;
+            _invalid += invalid;
+            _valid = valid;
+            _mean = mean;
+            _m2 = m2;
+            _min = min;
+            _max = max;
         }
 
         public override FeatureProfile Build()
@@ -213,19 +254,29 @@ internal sealed class BaselineBuilder
         internal static KsReference KsReferenceOf(double[] sorted, int points, long validCount, bool sampleComplete)
         {
             var n = sorted.Length;
-            var distinct = new List<double>();
-            var cumulative = new List<double>();
+            var distinctCount = 0;
             for (var i = 0; i < n; i++)
             {
                 if (i == n - 1 || sorted[i + 1] != sorted[i])
                 {
-                    distinct.Add(sorted[i]);
-                    cumulative.Add((double)(i + 1) / n);
+                    distinctCount++;
                 }
             }
 
-            if (distinct.Count <= points)
+            // Counted first so that a million distinct values are not copied into lists only to be thinned out.
+            if (distinctCount <= points)
             {
+                var distinct = new List<double>(distinctCount);
+                var cumulative = new List<double>(distinctCount);
+                for (var i = 0; i < n; i++)
+                {
+                    if (i == n - 1 || sorted[i + 1] != sorted[i])
+                    {
+                        distinct.Add(sorted[i]);
+                        cumulative.Add((double)(i + 1) / n);
+                    }
+                }
+
                 return new KsReference { Values = distinct, Cumulative = cumulative, Count = validCount, Exact = sampleComplete };
             }
 

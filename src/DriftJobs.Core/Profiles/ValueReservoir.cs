@@ -8,8 +8,14 @@ namespace DriftJobs.Core.Profiles;
 /// </summary>
 internal sealed class ValueReservoir(int capacity, SampleRandom random)
 {
+    // Values live in fixed chunks rather than one array grown by doubling: growing a million-value array leaves
+    // about as much garbage on the large object heap as it keeps, per feature, which doubled the job's peak memory.
+    private const int ChunkShift = 16;
+    private const int ChunkSize = 1 << ChunkShift;
+    private const int ChunkMask = ChunkSize - 1;
+
     private readonly int _capacity = capacity;
-    private double[] _values = new double[Math.Min(capacity, 1024)];
+    private readonly List<double[]> _chunks = [];
     private int _count;
     private long _seen;
     private SampleRandom _random = random;
@@ -21,41 +27,86 @@ internal sealed class ValueReservoir(int capacity, SampleRandom random)
 
     public bool IsComplete => _seen <= _capacity;
 
-    public void Add(double value)
+    public void Add(double value) => Add(new ReadOnlySpan<double>(in value));
+
+    /// <summary>Offers <paramref name="values"/> in order: the same sample as adding them one by one.</summary>
+    public void Add(ReadOnlySpan<double> values)
     {
-        _seen++;
         if (_count < _capacity)
         {
-            if (_count == _values.Length)
-            {
-                Array.Resize(ref _values, (int)Math.Min(_capacity, (long)_values.Length * 2));
-            }
-
-            _values[_count++] = value;
+            var take = Math.Min(_capacity - _count, values.Length);
+            Append(values[..take]);
+            _seen += take;
+            values = values[take..];
             if (_count == _capacity)
             {
                 _w = Math.Exp(Math.Log(_random.NextOpenUnit()) / _capacity);
                 _nextReplacement = _seen + Skip();
             }
+        }
 
+        if (values.IsEmpty)
+        {
             return;
         }
 
-        if (_seen == _nextReplacement)
+        // Only the values Algorithm L picks are looked at: the one numbered _nextReplacement (1-based over all
+        // values offered) replaces a random slot, then the next pick is drawn.
+        var first = _seen;
+        var last = _seen + values.Length;
+        while (_nextReplacement <= last)
         {
-            _values[_random.NextInt(_capacity)] = value;
+            var index = _random.NextInt(_capacity);
+            _chunks[index >> ChunkShift][index & ChunkMask] = values[(int)(_nextReplacement - first - 1)];
             _w *= Math.Exp(Math.Log(_random.NextOpenUnit()) / _capacity);
-            _nextReplacement = _seen + Skip();
+            _nextReplacement += Skip();
         }
+
+        _seen = last;
     }
 
     /// <summary>The sample, sorted ascending.</summary>
     public double[] ToSortedArray()
     {
-        var sorted = _values.AsSpan(0, _count).ToArray();
+        var sorted = GC.AllocateUninitializedArray<double>(_count);
+        for (var i = 0; i < _chunks.Count; i++)
+        {
+            var start = i << ChunkShift;
+            _chunks[i].AsSpan(0, Math.Min(ChunkSize, _count - start)).CopyTo(sorted.AsSpan(start));
+        }
+
         Array.Sort(sorted);
         return sorted;
     }
+
+    private void Append(ReadOnlySpan<double> values)
+    {
+        while (!values.IsEmpty)
+        {
+            var chunkIndex = _count >> ChunkShift;
+            var offset = _count & ChunkMask;
+            if (chunkIndex == _chunks.Count)
+            {
+                // The first chunk starts small and grows, so a feature with a handful of values costs a handful of bytes.
+                _chunks.Add(new double[chunkIndex == 0 ? Math.Min(ChunkLength(0), Math.Max(1024, values.Length)) : ChunkLength(chunkIndex)]);
+            }
+
+            var chunk = _chunks[chunkIndex];
+            if (offset + values.Length > chunk.Length && chunk.Length < ChunkLength(chunkIndex))
+            {
+                Array.Resize(ref chunk, (int)Math.Min(ChunkLength(chunkIndex), Math.Max(2L * chunk.Length, offset + values.Length)));
+                _chunks[chunkIndex] = chunk;
+            }
+
+            var take = Math.Min(chunk.Length - offset, values.Length);
+            values[..take].CopyTo(chunk.AsSpan(offset));
+            _count += take;
+            values = values[take..];
+        }
+    }
+
+    /// <summary>The most values chunk <paramref name="index"/> ever holds: a whole chunk, or what the capacity leaves.</summary>
+    private int ChunkLength(int index) => Math.Min(ChunkSize, _capacity - (index << ChunkShift));
 
     private long Skip()
     {
