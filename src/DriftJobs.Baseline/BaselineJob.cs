@@ -45,24 +45,30 @@ internal sealed partial class BaselineJob(
 
         var columns = ChooseColumns(o, schemas);
         var builder = new BaselineBuilder(o.ToBuildOptions());
-        var sink = new BaselineBuilderSink(builder);
-        for (var i = 0; i < inputs.Count; i++)
+        foreach (var column in columns)
         {
-            var stream = await source.OpenAsync(inputs[i], cancellationToken).ConfigureAwait(false);
-            await using (stream.ConfigureAwait(false))
-            {
-                var result = inputs[i].Format == TrainingDataFormat.Parquet
-                    ? await new ParquetFeatureReader(columns).ReadAsync(stream, inputs[i].Name, sink, cancellationToken).ConfigureAwait(false)
-                    : await new CsvFeatureReader(columns).ReadAsync(stream, inputs[i].Name, sink, cancellationToken).ConfigureAwait(false);
-                builder.AddRows(result.RowsRead);
-                foreach (var absent in result.AbsentColumns)
-                {
-                    var kind = columns.First(c => c.Name == absent).Kind == ColumnKind.Numeric ? FeatureKind.Numeric : FeatureKind.Categorical;
-                    builder.AddMissing(absent, kind, result.RowsRead);
-                }
+            // Declared up front, in input column order: readers working in parallel then each touch only their own
+            // features, and the order does not depend on which file has which column.
+            builder.Declare(column.Name, KindOf(column));
+        }
 
-                LogRead(logger, inputs[i].Name, result.RowsRead, result.AbsentColumns.Count);
+        var sink = new BaselineBuilderSink(builder);
+        var parquet = inputs[0].Format == TrainingDataFormat.Parquet;
+        var readers = parquet
+            ? SplitColumns(columns, o.ReadConcurrency > 0 ? o.ReadConcurrency : Environment.ProcessorCount).Select(g => new ParquetFeatureReader(g)).ToArray()
+            : [];
+        foreach (var input in inputs)
+        {
+            var (rows, absent) = parquet
+                ? await ReadParquetAsync(source, input, readers, sink, cancellationToken).ConfigureAwait(false)
+                : await ReadCsvAsync(source, input, columns, sink, cancellationToken).ConfigureAwait(false);
+            builder.AddRows(rows);
+            foreach (var column in absent)
+            {
+                builder.AddMissing(column.Name, KindOf(column), rows);
             }
+
+            LogRead(logger, input.Name, rows, absent.Count);
         }
 
         var description = $"{(source.IsLocal ? "file" : "blob")} {source.Location} ({inputs.Count} {(inputs[0].Format == TrainingDataFormat.Parquet ? "Parquet" : "CSV")} file{(inputs.Count == 1 ? "" : "s")})";
@@ -74,6 +80,85 @@ internal sealed partial class BaselineJob(
             $"{(baseline.Target is { } t ? $", target {t.Name}" : "")} → {container.Name}/{blobName}").ConfigureAwait(false);
         return JobExitCode.Ran;
     }
+
+    /// <summary>
+    /// Reads one Parquet file with every reader at once, each decoding its own columns into its own features, so a
+    /// feature still sees its values in file order and the baseline is the same as read by one reader. A file in
+    /// blob storage is downloaded once and shared; local readers each open the file.
+    /// </summary>
+    private static async Task<(long Rows, List<RequestedColumn> Absent)> ReadParquetAsync(
+        TrainingDataSource source, TrainingInput input, ParquetFeatureReader[] readers, IColumnBatchSink sink, CancellationToken cancellationToken)
+    {
+        byte[]? downloaded = null;
+        var length = 0;
+        if (!source.IsLocal && readers.Length > 1)
+        {
+            using var buffer = new MemoryStream((int)Math.Clamp(input.Size, 0, Array.MaxLength));
+            var stream = await source.OpenAsync(input, cancellationToken).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+            }
+
+            downloaded = buffer.GetBuffer();
+            length = (int)buffer.Length;
+        }
+
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var tasks = readers.Select(reader => Task.Run(async () =>
+        {
+            try
+            {
+                var stream = downloaded is null
+                    ? await source.OpenAsync(input, failed.Token).ConfigureAwait(false)
+                    : new MemoryStream(downloaded, 0, length, writable: false);
+                await using (stream.ConfigureAwait(false))
+                {
+                    return await reader.ReadAsync(stream, input.Name, sink, failed.Token).ConfigureAwait(false);
+                }
+            }
+            catch
+            {
+                // One reader's failure is the file's: stop the others rather than decode the rest of it for nothing.
+                await failed.CancelAsync().ConfigureAwait(false);
+                throw;
+            }
+        }, CancellationToken.None)).ToArray();
+        // A cancelled task adds no exception, so a failure surfaces as itself, not as its siblings' cancellation.
+        await Task.WhenAll(tasks).ConfigureAwait(false);
+
+        var absent = readers.SelectMany((reader, i) => tasks[i].Result.AbsentColumns.Select(name => reader.Columns.First(c => c.Name == name))).ToList();
+        return (tasks[0].Result.RowsRead, absent);
+    }
+
+    private static async Task<(long Rows, List<RequestedColumn> Absent)> ReadCsvAsync(
+        TrainingDataSource source, TrainingInput input, IReadOnlyList<RequestedColumn> columns, IColumnBatchSink sink, CancellationToken cancellationToken)
+    {
+        var stream = await source.OpenAsync(input, cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var result = await new CsvFeatureReader(columns).ReadAsync(stream, input.Name, sink, cancellationToken).ConfigureAwait(false);
+            return (result.RowsRead, result.AbsentColumns.Select(name => columns.First(c => c.Name == name)).ToList());
+        }
+    }
+
+    /// <summary>
+    /// Deals numeric and categorical columns out in turn (as many groups as readers, at most one per column), so each
+    /// reader gets a like share of both: text columns cost more to decode than numbers.
+    /// </summary>
+    private static List<List<RequestedColumn>> SplitColumns(IReadOnlyList<RequestedColumn> columns, int readers)
+    {
+        var groups = Enumerable.Range(0, Math.Clamp(readers, 1, columns.Count)).Select(_ => new List<RequestedColumn>()).ToList();
+        var next = 0;
+        foreach (var column in columns.Where(c => c.Kind == ColumnKind.Numeric).Concat(columns.Where(c => c.Kind != ColumnKind.Numeric)))
+        {
+            groups[next++ % groups.Count].Add(column);
+        }
+
+        return groups;
+    }
+
+    private static FeatureKind KindOf(RequestedColumn column) => column.Kind == ColumnKind.Numeric ? FeatureKind.Numeric : FeatureKind.Categorical;
 
     private static async Task<IReadOnlyList<ProbedColumn>> ProbeAsync(TrainingDataSource source, TrainingInput input, CancellationToken cancellationToken)
     {

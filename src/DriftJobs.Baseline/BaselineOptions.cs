@@ -31,6 +31,10 @@ internal sealed class BaselineOptions
     [ConfigurationKeyName("DRIFT_BASELINE_SAMPLE_SIZE")]
     public int SampleSize { get; set; } = BaselineBuildOptions.DefaultSampleSize;
 
+    /// <summary>Parquet readers working on a file at once, each on its own share of the columns; 0 means one per core.</summary>
+    [ConfigurationKeyName("DRIFT_READ_CONCURRENCY")]
+    public int ReadConcurrency { get; set; }
+
     /// <summary>Replace an existing baseline (reports already written were judged against the old one).</summary>
     [ConfigurationKeyName("FORCE")]
     public bool Force { get; set; }
@@ -80,6 +84,11 @@ internal sealed class BaselineOptionsValidator : IValidateOptions<BaselineOption
         if (options.SampleSize is < BaselineBuildOptions.DefaultKsReferencePoints or > 50_000_000)
         {
             failures.Add($"DRIFT_BASELINE_SAMPLE_SIZE = {options.SampleSize} is out of range: it must be between {BaselineBuildOptions.DefaultKsReferencePoints} and 50,000,000.");
+        }
+
+        if (options.ReadConcurrency is < 0 or > 64)
+        {
+            failures.Add($"DRIFT_READ_CONCURRENCY = {options.ReadConcurrency} is out of range: it must be between 0 (one per core) and 64.");
         }
 
         var both = options.Excluded.Intersect(options.Categorical).ToList();

@@ -15,6 +15,7 @@ internal static class BaselineSettings
         new("CATEGORICAL_COLUMNS", "comma list of numeric columns to profile as categories"),
         new("DRIFT_PSI_BINS", "quantile bins per numeric feature (10)"),
         new("DRIFT_BASELINE_SAMPLE_SIZE", "values per feature kept for quantiles and the ECDF (1000000)"),
+        new("DRIFT_READ_CONCURRENCY", "Parquet readers per file, each on a share of the columns, 0 = one per core (0)"),
         new("FORCE", "replace an existing baseline", IsFlag: true),
         new(StorageOptions.ContainerSetting, "blob container (model-monitoring)"),
         new(StorageOptions.ConnectionStringSetting, "storage connection string (development; prefer the account URL)"),

@@ -1,13 +1,18 @@
 using System.Text;
 using DriftJobs.Core.Profiles;
 using DriftJobs.Core.Serialization;
+using DriftJobs.Storage;
 using DriftJobs.Testing;
+using Parquet;
+using Parquet.Schema;
 
 namespace DriftJobs.Jobs.Tests;
 
 [Collection(AzuriteCollection.Name)]
 public sealed class BaselineJobTests(AzuriteFixture azurite) : IDisposable
 {
+    private static readonly DateTimeOffset Created = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     private readonly string _folder = Directory.CreateTempSubdirectory("baseline-test-").FullName;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
@@ -80,6 +85,126 @@ public sealed class BaselineJobTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal(500, baseline.Source.Rows);
         Assert.Equal(["age", "city", "label"], baseline.Features.Select(f => f.Name));
         Assert.Equal(FeatureKind.Categorical, baseline.Features[0].Kind);
+    }
+
+    /// <summary>Three files of several row groups: nulls, ±∞, an int, a bool and a string column; the middle file lacks "count".</summary>
+    private async Task<string> TrainingParquetAsync()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_folder, "parquet")).FullName;
+        var random = new Random(5);
+        for (var file = 0; file < 3; file++)
+        {
+            var score = new DataField<double?>("score");
+            var count = new DataField<int>("count");
+            var city = new DataField<string>("city", nullable: true);
+            var flag = new DataField<bool>("flag");
+            var price = new DataField<double?>("price");
+            var fields = file == 1 ? new DataField[] { score, city, flag, price } : [score, count, city, flag, price];
+            await using var stream = File.Create(Path.Combine(folder, $"part-{file}.parquet"));
+            await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), stream);
+            for (var g = 0; g < 3; g++)
+            {
+                var rows = 2_000 + random.Next(4_000);
+                using var group = writer.CreateRowGroup();
+                var scores = Enumerable.Range(0, rows).Select(i => random.Next(50) switch
+                {
+                    0 => (double?)null,
+                    1 => double.PositiveInfinity,
+                    2 => double.NegativeInfinity,
+                    _ => random.NextDouble() * 100,
+                }).ToArray();
+                await group.WriteAsync<double>(score, scores, null, null, default);
+                if (file != 1)
+                {
+                    await group.WriteAsync<int>(count, Enumerable.Range(0, rows).Select(_ => random.Next(20)).ToArray(), null, null, default);
+                }
+
+                await group.WriteAsync(city, new ArraySegment<string>(Enumerable.Range(0, rows).Select(_ => random.Next(10) == 0 ? null! : $"city-{random.Next(30)}").ToArray()), null);
+                await group.WriteAsync<bool>(flag, Enumerable.Range(0, rows).Select(_ => random.Next(3) == 0).ToArray(), null, null, default);
+                await group.WriteAsync<double>(price, Enumerable.Range(0, rows).Select(_ => (double?)Math.Round(random.NextDouble() * 50, 1)).ToArray(), null, null, default);
+            }
+        }
+
+        return folder;
+    }
+
+    /// <summary>The baseline as the job built it before it read in parallel: one reader, file after file.</summary>
+    private static async Task<BaselineProfile> SequentialBaselineAsync(string folder, BaselineBuildOptions options)
+    {
+        var files = Directory.GetFiles(folder, "*.parquet").Order(StringComparer.Ordinal).ToList();
+        var columns = new List<RequestedColumn>();
+        foreach (var file in files)
+        {
+            await using var stream = File.OpenRead(file);
+            foreach (var probed in await ParquetFeatureReader.ProbeAsync(stream, file))
+            {
+                if (!columns.Any(c => c.Name == probed.Name))
+                {
+                    columns.Add(new RequestedColumn(probed.Name, probed.Kind));
+                }
+            }
+        }
+
+        var builder = new BaselineBuilder(options);
+        var sink = new Baseline.BaselineBuilderSink(builder);
+        foreach (var file in files)
+        {
+            await using var stream = File.OpenRead(file);
+            var result = await new ParquetFeatureReader(columns).ReadAsync(stream, file, sink);
+            builder.AddRows(result.RowsRead);
+            foreach (var absent in result.AbsentColumns)
+            {
+                builder.AddMissing(absent, columns.First(c => c.Name == absent).Kind == ColumnKind.Numeric ? FeatureKind.Numeric : FeatureKind.Categorical, result.RowsRead);
+            }
+        }
+
+        return builder.Build("m", "1", "s", Created);
+    }
+
+    [Theory]
+    [InlineData(1_000_000)]
+    [InlineData(10_000)]
+    public async Task Reading_parquet_with_parallel_readers_gives_the_baseline_of_one_reader_exactly(int sampleSize)
+    {
+        // 1,000,000: every value kept (exact path); 10,000: below the ~36,000 rows, so the sample is drawn.
+        var container = await azurite.CreateContainerAsync();
+        var folder = await TrainingParquetAsync();
+        foreach (var file in Directory.GetFiles(folder))
+        {
+            await container.GetBlobClient($"training/{Path.GetFileName(file)}").UploadAsync(file);
+        }
+
+        var expected = Comparable(await SequentialBaselineAsync(folder, new BaselineBuildOptions { SampleSize = sampleSize }));
+        foreach (var (data, readers) in new[] { (folder, "1"), (folder, "2"), (folder, "3"), (folder, "0"), ("training", "2") })
+        {
+            var version = $"v{readers}{(data == folder ? "local" : "blob")}";
+            var run = await Jobs.BaselineAsync(azurite.ConnectionString, container, "--training-data", data, "--model-name", "m", "--model-version", version,
+                "--drift-read-concurrency", readers, "--drift-baseline-sample-size", sampleSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.True(run.ExitCode == 0, run.Output);
+            var blob = await container.GetBlobClient($"baselines/m/{version}/baseline.json").DownloadContentAsync();
+            var baseline = DriftJson.ReadBaseline(blob.Value.Content.ToMemory().Span, "b");
+            Assert.Equal(expected, Comparable(baseline));
+        }
+
+        static string Comparable(BaselineProfile baseline) =>
+            Encoding.UTF8.GetString(DriftJson.Serialize(baseline with { ModelVersion = "1", CreatedAt = Created, Source = baseline.Source with { Description = "s" } }));
+    }
+
+    [Fact]
+    public async Task A_corrupt_parquet_file_read_in_parallel_fails_naming_it()
+    {
+        var container = await azurite.CreateContainerAsync();
+        var folder = await TrainingParquetAsync();
+        var bytes = await File.ReadAllBytesAsync(Path.Combine(folder, "part-1.parquet"));
+        // Keep the footer (the probe passes) and overwrite the column data.
+        Array.Fill(bytes, (byte)0x55, 4, bytes.Length / 2);
+        await File.WriteAllBytesAsync(Path.Combine(folder, "part-1.parquet"), bytes);
+
+        var run = await Jobs.BaselineAsync(azurite.ConnectionString, container, "--training-data", folder, "--model-name", "m", "--model-version", "1", "--drift-read-concurrency", "3");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("part-1.parquet", run.Output, StringComparison.Ordinal);
+        Assert.Empty(await Jobs.BlobNamesAsync(container));
     }
 
     [Theory]
