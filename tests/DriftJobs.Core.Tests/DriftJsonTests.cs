@@ -37,6 +37,31 @@ public class DriftJsonTests
         Assert.Contains("schema_version 2 is not supported", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("{\"schema_version\": \"1\"}", "schema_version \"1\" is not supported")]
+    [InlineData("{\"schema_version\": 1.5}", "schema_version 1.5 is not supported")]
+    [InlineData("{\"schema_version\": {\"major\": 1}}", "schema_version {\"major\": 1} is not supported")]
+    [InlineData("{\"schema_version\": null}", "schema_version null is not supported")]
+    [InlineData("{\"window\": {\"schema_version\": 1}, \"items\": [{\"schema_version\": 1}]}", "field 'schema_version' is missing")]
+    public void A_schema_version_that_is_not_the_supported_number_is_quoted(string text, string expected)
+    {
+        var error = Assert.Throws<InvalidDataException>(() => DriftJson.ReadReport(Encoding.UTF8.GetBytes(text), "latest.json"));
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("latest.json", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_schema_version_is_found_after_large_nested_fields()
+    {
+        var json = Encoding.UTF8.GetString(DriftJson.Serialize(SampleBaseline()));
+        var moved = "{" + json.Replace("\"schema_version\": 1,", "", StringComparison.Ordinal).Trim()[1..^1].Trim() + ",\n  \"schema_version\": 1\n}";
+        Assert.NotEqual(json, moved);
+
+        var read = DriftJson.ReadBaseline(Encoding.UTF8.GetBytes(moved), "baseline.json");
+
+        Assert.Equal(DriftJson.Serialize(SampleBaseline()), DriftJson.Serialize(read));
+    }
+
     [Fact]
     public void Missing_schema_version_is_named()
     {

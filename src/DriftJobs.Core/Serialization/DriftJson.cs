@@ -43,26 +43,7 @@ internal static class DriftJson
     {
         try
         {
-            var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
-            using (var document = JsonDocument.ParseValue(ref reader))
-            {
-                if (document.RootElement.ValueKind != JsonValueKind.Object)
-                {
-                    throw new InvalidDataException($"{source}: expected a JSON object, found {document.RootElement.ValueKind}.");
-                }
-
-                if (!document.RootElement.TryGetProperty(SchemaVersionField, out var version))
-                {
-                    throw new InvalidDataException($"{source}: field '{SchemaVersionField}' is missing.");
-                }
-
-                if (version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out var v) || v != supportedVersion)
-                {
-                    throw new InvalidDataException(
-                        $"{source}: {SchemaVersionField} {version.GetRawText()} is not supported (this version of DriftJobs reads {supportedVersion}).");
-                }
-            }
-
+            CheckSchemaVersion(json, source, supportedVersion);
             return JsonSerializer.Deserialize<T>(json, Options)
                 ?? throw new InvalidDataException($"{source}: the document is null.");
         }
@@ -73,4 +54,59 @@ internal static class DriftJson
             throw new InvalidDataException($"{source}: malformed JSON{field}{line}: {e.Message}", e);
         }
     }
+
+    /// <summary>
+    /// Checks the top-level schema_version before deserializing, so that a file of another version is named as such
+    /// instead of failing on some field that version spells differently. A forward scan that skips every other value:
+    /// a baseline is tens of MB, and a document object model of it cost as much memory again as the baseline itself.
+    /// </summary>
+    private static void CheckSchemaVersion(ReadOnlySpan<byte> json, string source, int supportedVersion)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+        if (!reader.Read())
+        {
+            throw new JsonException("The document is empty.");
+        }
+
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new InvalidDataException($"{source}: expected a JSON object, found {KindOf(reader.TokenType)}.");
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isVersion = reader.ValueTextEquals(SchemaVersionField);
+            reader.Read();
+            var start = (int)reader.TokenStartIndex;
+            var isNumber = reader.TokenType == JsonTokenType.Number;
+            var version = isNumber && reader.TryGetInt32(out var v) ? v : (int?)null;
+            reader.Skip();
+            if (!isVersion)
+            {
+                continue;
+            }
+
+            if (version != supportedVersion)
+            {
+                var raw = System.Text.Encoding.UTF8.GetString(json[start..(int)reader.BytesConsumed]);
+                throw new InvalidDataException(
+                    $"{source}: {SchemaVersionField} {raw} is not supported (this version of DriftJobs reads {supportedVersion}).");
+            }
+
+            return;
+        }
+
+        throw new InvalidDataException($"{source}: field '{SchemaVersionField}' is missing.");
+    }
+
+    private static JsonValueKind KindOf(JsonTokenType token) => token switch
+    {
+        JsonTokenType.StartArray => JsonValueKind.Array,
+        JsonTokenType.String => JsonValueKind.String,
+        JsonTokenType.Number => JsonValueKind.Number,
+        JsonTokenType.True => JsonValueKind.True,
+        JsonTokenType.False => JsonValueKind.False,
+        JsonTokenType.Null => JsonValueKind.Null,
+        _ => JsonValueKind.Undefined,
+    };
 }
