@@ -62,7 +62,11 @@ internal sealed class BaselineBuilder
     private FeatureProfile[] BuildFeatures()
     {
         var features = new FeatureProfile[_order.Count];
-        Parallel.For(0, _order.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i => features[i] = _order[i].Build());
+        Parallel.For<double[]?>(0, _order.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, () => null, (i, _, scratch) =>
+        {
+            features[i] = _order[i].Build(ref scratch);
+            return scratch;
+        }, _ => { });
         return features;
     }
 
@@ -102,7 +106,8 @@ internal sealed class BaselineBuilder
             Missing += rows;
         }
 
-        public abstract FeatureProfile Build();
+        /// <param name="scratch">Room for a sorted sample, reused across the features one thread builds.</param>
+        public abstract FeatureProfile Build(ref double[]? scratch);
     }
 
     private sealed class NumericAccumulator(string name, FeatureRole role, BaselineBuildOptions options) : FeatureAccumulator(name, role)
@@ -176,9 +181,9 @@ internal sealed class BaselineBuilder
             _max = max;
         }
 
-        public override FeatureProfile Build()
+        public override FeatureProfile Build(ref double[]? scratch)
         {
-            var sorted = _sample.ToSortedArray();
+            ReadOnlySpan<double> sorted = _sample.Sorted(ref scratch);
             var std = _valid > 1 ? Math.Sqrt(_m2 / (_valid - 1)) : (_valid == 1 ? 0 : double.NaN);
             return new FeatureProfile
             {
@@ -203,7 +208,7 @@ internal sealed class BaselineBuilder
 
         private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 
-        private static Quantiles QuantilesOf(double[] sorted) => new()
+        private static Quantiles QuantilesOf(ReadOnlySpan<double> sorted) => new()
         {
             P01 = Statistics.SortedQuantile.Linear(sorted, 0.01),
             P05 = Statistics.SortedQuantile.Linear(sorted, 0.05),
@@ -218,7 +223,7 @@ internal sealed class BaselineBuilder
         /// Edges are order statistics (not interpolated), deduplicated, and below the maximum: every bin then holds
         /// at least one training value, so none is empty by construction; ties simply give fewer bins.
         /// </summary>
-        internal static PsiBins PsiBinsOf(double[] sorted, int bins)
+        internal static PsiBins PsiBinsOf(ReadOnlySpan<double> sorted, int bins)
         {
             if (sorted.Length == 0)
             {
@@ -251,7 +256,7 @@ internal sealed class BaselineBuilder
             return new PsiBins { Edges = edges, Expected = expected };
         }
 
-        internal static KsReference KsReferenceOf(double[] sorted, int points, long validCount, bool sampleComplete)
+        internal static KsReference KsReferenceOf(ReadOnlySpan<double> sorted, int points, long validCount, bool sampleComplete)
         {
             var n = sorted.Length;
             var distinctCount = 0;
@@ -335,7 +340,7 @@ internal sealed class BaselineBuilder
             }
         }
 
-        public override FeatureProfile Build()
+        public override FeatureProfile Build(ref double[]? scratch)
         {
             var valid = Rows - Missing;
             var ranked = _counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).ToArray();

@@ -68,14 +68,30 @@ internal sealed class ValueReservoir(int capacity, SampleRandom random)
     /// <summary>The sample, sorted ascending.</summary>
     public double[] ToSortedArray()
     {
-        var sorted = GC.AllocateUninitializedArray<double>(_count);
+        double[]? sorted = null;
+        Sorted(ref sorted);
+        return sorted!;
+    }
+
+    /// <summary>
+    /// The sample, sorted ascending, in <paramref name="scratch"/> (replaced by a larger array when too short): a
+    /// caller building many features reuses one array instead of leaving a sample-sized one behind per feature.
+    /// </summary>
+    public Span<double> Sorted(ref double[]? scratch)
+    {
+        if (scratch is null || scratch.Length < _count)
+        {
+            scratch = GC.AllocateUninitializedArray<double>(_count);
+        }
+
+        var sorted = scratch.AsSpan(0, _count);
         for (var i = 0; i < _chunks.Count; i++)
         {
             var start = i << ChunkShift;
-            _chunks[i].AsSpan(0, Math.Min(ChunkSize, _count - start)).CopyTo(sorted.AsSpan(start));
+            _chunks[i].AsSpan(0, Math.Min(ChunkSize, _count - start)).CopyTo(sorted[start..]);
         }
 
-        Array.Sort(sorted);
+        sorted.Sort();
         return sorted;
     }
 
