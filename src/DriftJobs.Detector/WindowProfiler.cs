@@ -23,8 +23,8 @@ internal sealed record WindowRead(WindowProfile Window, int FilesRead, long Rows
 /// </summary>
 internal sealed class WindowProfiler
 {
-    /// <summary>Values (rows × columns) a reader holds before counting them: 32 MiB of doubles, seven of the logger's files.</summary>
-    public const int HeldValuesLimit = 1 << 22;
+    /// <summary>Values (rows × columns) a reader holds before counting them: 16 MiB of doubles, three or four of the logger's files.</summary>
+    public const int HeldValuesLimit = 1 << 21;
 
     private readonly BaselineProfile _baseline;
     private readonly IReadOnlyList<RequestedColumn> _columns;
