@@ -68,20 +68,20 @@ internal sealed class ValueReservoir(int capacity, SampleRandom random)
     /// <summary>The sample, sorted ascending.</summary>
     public double[] ToSortedArray()
     {
-        double[]? sorted = null;
-        Sorted(ref sorted);
-        return sorted!;
+        double[]? scratch = null;
+        return Sorted(ref scratch).ToArray();
     }
 
     /// <summary>
-    /// The sample, sorted ascending, in <paramref name="scratch"/> (replaced by a larger array when too short): a
-    /// caller building many features reuses one array instead of leaving a sample-sized one behind per feature.
+    /// The sample, sorted ascending, at the start of <paramref name="scratch"/> (replaced by a larger array when
+    /// shorter than twice the sample: the sort needs room): a caller building many features reuses one array instead
+    /// of leaving sample-sized ones behind per feature.
     /// </summary>
     public Span<double> Sorted(ref double[]? scratch)
     {
-        if (scratch is null || scratch.Length < _count)
+        if (scratch is null || scratch.Length < 2L * _count)
         {
-            scratch = GC.AllocateUninitializedArray<double>(_count);
+            scratch = GC.AllocateUninitializedArray<double>(2 * _count);
         }
 
         var sorted = scratch.AsSpan(0, _count);
@@ -91,7 +91,7 @@ internal sealed class ValueReservoir(int capacity, SampleRandom random)
             _chunks[i].AsSpan(0, Math.Min(ChunkSize, _count - start)).CopyTo(sorted[start..]);
         }
 
-        sorted.Sort();
+        Statistics.RadixSort.Sort(sorted, scratch.AsSpan(_count, _count));
         return sorted;
     }
 
