@@ -371,6 +371,13 @@ internal static class DetectorSuite
             }
 
             md.AppendLine();
+            foreach (var s in Sizes)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture,
+                    $"{BenchData.Label(s.Set.Rows).ToUpperInvariant()}: Azurite (Node.js, on the same {cores} cores) used {s.Detector.AzuriteCpu.TotalSeconds:F2} s of CPU serving the detector's reads; against a real storage account that work is not on the pod.");
+                md.AppendLine();
+            }
+
             md.AppendLine($"Detector fixed cost (empty window, process start to exit, median of 5): {Empty.Wall.TotalSeconds:F2} s, peak RSS {Empty.PeakRssBytes / 1048576.0:F0} MiB.");
             md.AppendLine();
             md.AppendLine($"Baseline job on {Baseline.Set.Rows:N0} rows × {BenchData.NumericFeatures} float64 + {BenchData.CategoricalFeatures} string features (local Parquet, {Baseline.Set.Bytes / 1e9:F2} GB): " +
