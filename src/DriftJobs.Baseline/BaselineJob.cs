@@ -57,10 +57,11 @@ internal sealed partial class BaselineJob(
         var readers = parquet
             ? SplitColumns(columns, o.ReadConcurrency > 0 ? o.ReadConcurrency : Environment.ProcessorCount).Select(g => new ParquetFeatureReader(g)).ToArray()
             : [];
+        using var download = new MemoryStream();
         foreach (var input in inputs)
         {
             var (rows, absent) = parquet
-                ? await ReadParquetAsync(source, input, readers, sink, cancellationToken).ConfigureAwait(false)
+                ? await ReadParquetAsync(source, input, readers, download, sink, cancellationToken).ConfigureAwait(false)
                 : await ReadCsvAsync(source, input, columns, sink, cancellationToken).ConfigureAwait(false);
             builder.AddRows(rows);
             foreach (var column in absent)
@@ -84,24 +85,14 @@ internal sealed partial class BaselineJob(
     /// <summary>
     /// Reads one Parquet file with every reader at once, each decoding its own columns into its own features, so a
     /// feature still sees its values in file order and the baseline is the same as read by one reader. A file in
-    /// blob storage is downloaded once and shared; local readers each open the file.
+    /// blob storage is downloaded once into <paramref name="download"/> and shared; local readers each open the file.
     /// </summary>
     private static async Task<(long Rows, List<RequestedColumn> Absent)> ReadParquetAsync(
-        TrainingDataSource source, TrainingInput input, ParquetFeatureReader[] readers, IColumnBatchSink sink, CancellationToken cancellationToken)
+        TrainingDataSource source, TrainingInput input, ParquetFeatureReader[] readers, MemoryStream download, IColumnBatchSink sink, CancellationToken cancellationToken)
     {
-        byte[]? downloaded = null;
-        var length = 0;
         if (!source.IsLocal && readers.Length > 1)
         {
-            using var buffer = new MemoryStream((int)Math.Clamp(input.Size, 0, Array.MaxLength));
-            var stream = await source.OpenAsync(input, cancellationToken).ConfigureAwait(false);
-            await using (stream.ConfigureAwait(false))
-            {
-                await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-            }
-
-            downloaded = buffer.GetBuffer();
-            length = (int)buffer.Length;
+            await source.DownloadAsync(input, download, cancellationToken).ConfigureAwait(false);
         }
 
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -109,9 +100,9 @@ internal sealed partial class BaselineJob(
         {
             try
             {
-                var stream = downloaded is null
+                var stream = source.IsLocal || readers.Length == 1
                     ? await source.OpenAsync(input, failed.Token).ConfigureAwait(false)
-                    : new MemoryStream(downloaded, 0, length, writable: false);
+                    : new MemoryStream(download.GetBuffer(), 0, (int)download.Length, writable: false);
                 await using (stream.ConfigureAwait(false))
                 {
                     return await reader.ReadAsync(stream, input.Name, sink, failed.Token).ConfigureAwait(false);

@@ -102,6 +102,29 @@ internal sealed class TrainingDataSource
             : await BlobReads.OpenSequentialAsync(blob, input.ETag, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Reads one whole input into <paramref name="into"/> (emptied first; its buffer is reused from file to file), so
+    /// several readers can each read the same bytes through their own stream without downloading them again.
+    /// </summary>
+    public async Task DownloadAsync(TrainingInput input, MemoryStream into, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(into);
+        into.SetLength(0);
+        var stream = IsLocal || input.Format != TrainingDataFormat.Parquet
+            ? await OpenAsync(input, cancellationToken).ConfigureAwait(false)
+            : await BlobReads.OpenSeekableAsync(_container!.GetBlobClient(input.Name), input.Size, input.ETag, into, cancellationToken).ConfigureAwait(false);
+        if (ReferenceEquals(stream, into))
+        {
+            return;
+        }
+
+        await using (stream.ConfigureAwait(false))
+        {
+            await stream.CopyToAsync(into, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     private static bool IsLocalPath(string value) =>
         Path.IsPathRooted(value) || value is "." or ".." || value.StartsWith("./", StringComparison.Ordinal) ||
         value.StartsWith("../", StringComparison.Ordinal) || value.StartsWith(".\\", StringComparison.Ordinal) ||
