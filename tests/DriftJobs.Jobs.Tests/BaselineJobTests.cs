@@ -191,6 +191,38 @@ public sealed class BaselineJobTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task Features_keep_input_column_order_when_the_first_file_has_no_rows()
+    {
+        var container = await azurite.CreateContainerAsync();
+        var folder = Directory.CreateDirectory(Path.Combine(_folder, "empty-first")).FullName;
+        var a = new DataField<double?>("a");
+        var b = new DataField<string>("b", nullable: true);
+        var c = new DataField<double?>("c");
+        await using (var stream = File.Create(Path.Combine(folder, "part-0.parquet")))
+        {
+            await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(a, b), stream);
+        }
+
+        await using (var stream = File.Create(Path.Combine(folder, "part-1.parquet")))
+        {
+            await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(a, b, c), stream);
+            using var group = writer.CreateRowGroup();
+            await group.WriteAsync<double>(a, new double?[] { 1, 2 }, null, null, default);
+            await group.WriteAsync(b, new ArraySegment<string>(["x", "y"]), null);
+            await group.WriteAsync<double>(c, new double?[] { 3, null }, null, null, default);
+        }
+
+        var run = await Jobs.BaselineAsync(azurite.ConnectionString, container, "--training-data", folder, "--model-name", "m", "--model-version", "1");
+
+        Assert.True(run.ExitCode == 0, run.Output);
+        var blob = await container.GetBlobClient("baselines/m/1/baseline.json").DownloadContentAsync();
+        var baseline = DriftJson.ReadBaseline(blob.Value.Content.ToMemory().Span, "b");
+        Assert.Equal(["a", "b", "c"], baseline.Features.Select(f => f.Name));
+        Assert.Equal([2L, 2L, 2L], baseline.Features.Select(f => f.Rows));
+        Assert.Equal(1, baseline.Features[2].Missing);
+    }
+
+    [Fact]
     public async Task A_corrupt_parquet_file_read_in_parallel_fails_naming_it()
     {
         var container = await azurite.CreateContainerAsync();
