@@ -272,6 +272,63 @@ public sealed class ModelFilterTests
         Assert.Equal([("id", 2)], sink.Batches);
     }
 
+    [Theory]
+    [InlineData("v1", new[] { 1, 3 })]
+    [InlineData("v2", new[] { 2 })]
+    [InlineData("v3", new int[0])]
+    public async Task A_model_column_of_one_value_is_judged_by_its_statistics_and_the_version_still_filters(string version, int[] expected)
+    {
+        var versionField = new DataField<string>("model_version");
+        var file = await TestFiles.WriteParquetAsync(
+            new ParquetSchema(Id, Model, versionField),
+            async g => { await g.WriteRequired(Id, [1, 2, 3]); await g.Write(Model, ["mine", "mine", "mine"]); await g.Write(versionField, ["v1", "v2", "v1"]); });
+        var sink = new RecordingSink();
+
+        var result = await new ParquetFeatureReader([RequestedColumn.Numeric("id")], new ModelFilter("mine", version)).ReadAsync(file, sink);
+
+        Assert.Equal(expected.Select(i => (double)i), sink.Numeric.GetValueOrDefault("id") ?? []);
+        Assert.Equal(3 - expected.Length, result.RowsSkipped);
+    }
+
+    [Fact]
+    public async Task A_model_column_of_nulls_only_keeps_no_row()
+    {
+        var file = await TestFiles.WriteParquetAsync(
+            new ParquetSchema(Id, Model),
+            async g => { await g.WriteRequired(Id, [1, 2]); await g.Write(Model, [null, null]); });
+        var sink = new RecordingSink();
+
+        var result = await new ParquetFeatureReader([RequestedColumn.Numeric("id")], new ModelFilter("mine")).ReadAsync(file, sink);
+
+        Assert.Equal(2, result.RowsSkipped);
+        Assert.Empty(sink.Batches);
+    }
+
+    [Theory]
+    [InlineData("mine", 3)]
+    [InlineData("other", 0)]
+    public async Task When_the_statistics_decide_the_model_column_itself_is_never_read(string model, int kept)
+    {
+        var file = await TestFiles.WriteParquetAsync(
+            new ParquetSchema(Id, Model),
+            async g => { await g.WriteRequired(Id, [1, 2, 3]); await g.Write(Model, [model, model, model]); });
+        long start, end;
+        await using (var metadata = await ParquetReader.CreateAsync(new MemoryStream(file)))
+        {
+            var chunk = metadata.Metadata!.RowGroups[0].Columns[1].MetaData!;
+            start = chunk.DictionaryPageOffset ?? chunk.DataPageOffset;
+            end = start + chunk.TotalCompressedSize;
+        }
+
+        // The model column's bytes cannot be read: only its statistics (in the footer) can tell.
+        var sink = new RecordingSink();
+        var result = await new ParquetFeatureReader([RequestedColumn.Numeric("id")], new ModelFilter("mine"))
+            .ReadAsync(new UnreadableRange(file, start, end), "a.parquet", sink);
+
+        Assert.Equal(3 - kept, result.RowsSkipped);
+        Assert.Equal(kept, (sink.Numeric.GetValueOrDefault("id") ?? []).Count);
+    }
+
     [Fact]
     public async Task The_filter_is_case_sensitive()
     {
@@ -327,4 +384,29 @@ public sealed class ModelFilterTests
     [Fact]
     public void The_filter_model_name_is_validated() =>
         Assert.Throws<StorageConfigurationException>(() => new ParquetFeatureReader([RequestedColumn.Numeric("id")], new ModelFilter("../x")));
+}
+
+/// <summary>A file whose bytes in [start, end) fail to read, as a damaged disk or a dropped connection would.</summary>
+internal sealed class UnreadableRange(byte[] content, long start, long end) : MemoryStream(content, 0, content.Length, writable: false, publiclyVisible: true)
+{
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (buffer.Length > 0 && Position < end && Position + buffer.Length > start)
+        {
+            throw new IOException($"bytes {start}..{end} are unreadable");
+        }
+
+        var count = (int)Math.Min(buffer.Length, Length - Position);
+        GetBuffer().AsSpan((int)Position, count).CopyTo(buffer);
+        Position += count;
+        return count;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        Task.FromResult(Read(buffer.AsSpan(offset, count)));
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Read(buffer.Span));
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.InteropServices;
 using Azure;
 using Parquet;
 using Parquet.Schema;
@@ -36,6 +37,8 @@ internal sealed class ParquetFeatureReader
     private int[] _definitions = [];
     private bool[] _keep = [];
     private ReadOnlyMemory<char>[] _filterValues = [];
+    private readonly byte[] _filterName = [];
+    private readonly byte[] _filterVersion = [];
 
     public ParquetFeatureReader(IReadOnlyList<RequestedColumn> columns, ModelFilter? filter = null)
     {
@@ -51,6 +54,8 @@ internal sealed class ParquetFeatureReader
 
         _columns = columns.ToArray();
         _filter = filter;
+        _filterName = filter is null ? [] : System.Text.Encoding.UTF8.GetBytes(filter.ModelName);
+        _filterVersion = filter?.ModelVersion is null ? [] : System.Text.Encoding.UTF8.GetBytes(filter.ModelVersion);
     }
 
     public IReadOnlyList<RequestedColumn> Columns => _columns;
@@ -195,15 +200,65 @@ internal sealed class ParquetFeatureReader
             return rows;
         }
 
+        var name = Judge(group, plan.ModelName, _filterName);
+        var version = plan.ModelVersion is null ? Verdict.AllMatch : Judge(group, plan.ModelVersion, _filterVersion);
+        if (name == Verdict.NoneMatch || version == Verdict.NoneMatch)
+        {
+            return 0;
+        }
+
+        if (name == Verdict.AllMatch && version == Verdict.AllMatch)
+        {
+            return rows;
+        }
+
         Grow(ref _keep, rows);
         _keep.AsSpan(0, rows).Fill(true);
-        await MatchAsync(group, plan.ModelName, _filter!.ModelName, rows, cancellationToken).ConfigureAwait(false);
-        if (plan.ModelVersion is not null)
+        if (name == Verdict.Unknown)
         {
-            await MatchAsync(group, plan.ModelVersion, _filter.ModelVersion!, rows, cancellationToken).ConfigureAwait(false);
+            await MatchAsync(group, plan.ModelName, _filter!.ModelName, rows, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (version == Verdict.Unknown)
+        {
+            await MatchAsync(group, plan.ModelVersion!, _filter!.ModelVersion!, rows, cancellationToken).ConfigureAwait(false);
         }
 
         return _keep.AsSpan(0, rows).Count(true);
+    }
+
+    /// <summary>
+    /// What the column chunk's statistics say about a filter column, without decoding it: the model's own files
+    /// (every row one model, the logger's case) and other models' files need no string compared. Only the exact
+    /// statistics fields are used (min_value and max_value, unsigned byte order for strings), and only as bounds:
+    /// min = max = the expected value with no nulls means every row matches; the expected value outside [min, max]
+    /// means none does. Anything else is read and compared.
+    /// </summary>
+    private static Verdict Judge(ParquetRowGroupReader group, DataField field, byte[] expected)
+    {
+        Parquet.Meta.Statistics? statistics;
+        try
+        {
+            statistics = group.GetMetadata(field)?.MetaData?.Statistics;
+        }
+        catch (Exception e) when (IsFormatError(e))
+        {
+            return Verdict.Unknown;
+        }
+
+        if (statistics?.MinValue is not { } min || statistics.MaxValue is not { } max || min.AsSpan().SequenceCompareTo(max) > 0)
+        {
+            return Verdict.Unknown;
+        }
+
+        if (expected.AsSpan().SequenceCompareTo(min) < 0 || expected.AsSpan().SequenceCompareTo(max) > 0)
+        {
+            return Verdict.NoneMatch;
+        }
+
+        return statistics.NullCount == 0 && min.AsSpan().SequenceEqual(expected) && max.AsSpan().SequenceEqual(expected)
+            ? Verdict.AllMatch
+            : Verdict.Unknown;
     }
 
     private async ValueTask MatchAsync(ParquetRowGroupReader group, DataField field, string expected, int rows, CancellationToken cancellationToken)
@@ -265,8 +320,16 @@ internal sealed class ParquetFeatureReader
     private static void ExpandNumbers<T>(T[] values, ReadOnlySpan<int> definitions, int maxDefinition, Span<double> output)
         where T : unmanaged, INumberBase<T>
     {
-        if (definitions.IsEmpty)
+        // A nullable column without a null in the row group (the common case: the logger declares every feature
+        // nullable) is packed like a required one; finding that out is one vectorised scan.
+        if (definitions.IsEmpty || !definitions.ContainsAnyExcept(maxDefinition))
         {
+            if (typeof(T) == typeof(double))
+            {
+                MemoryMarshal.Cast<T, double>(values.AsSpan(0, output.Length)).CopyTo(output);
+                return;
+            }
+
             for (var i = 0; i < output.Length; i++)
             {
                 output[i] = double.CreateTruncating(values[i]);
@@ -571,6 +634,13 @@ internal sealed class ParquetFeatureReader
 
     private static InvalidDataException Unreadable(string fileName, Exception e) =>
         new($"{fileName} is not a readable Parquet file (truncated, corrupt or not Parquet): {e.Message}", e);
+
+    private enum Verdict
+    {
+        Unknown,
+        AllMatch,
+        NoneMatch,
+    }
 
     private enum SourceType
     {
