@@ -154,4 +154,53 @@ public class WindowProfileTests
 
         return parts;
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Categorical_counts_do_not_depend_on_whether_equal_values_share_one_string(bool shared)
+    {
+        // Training: a, b, c frequent; r1..r5 rare (the "other" bucket, remembered by name).
+        var training = Enumerable.Repeat("a", 400).Concat(Enumerable.Repeat("b", 300)).Concat(Enumerable.Repeat("c", 200))
+            .Concat(Enumerable.Range(1, 5).Select(i => $"r{i}")).Select(v => (string?)v).ToArray();
+        var baseline = TestData.Baseline([], new() { ["cat"] = training }, new BaselineBuildOptions { MaxCategories = 3 });
+
+        // More distinct values than the window caches by reference, each row its own string unless shared.
+        var random = new Random(5);
+        var pool = new Dictionary<string, string>(StringComparer.Ordinal);
+        var values = Enumerable.Range(0, 30_000).Select(i =>
+        {
+            var text = (i % 10) switch
+            {
+                0 or 1 or 2 => "a",
+                3 or 4 => "b",
+                5 => "c",
+                6 => $"r{random.Next(1, 6)}",
+                7 => null,
+                _ => $"new-{random.Next(0, 6_000)}",
+            };
+            if (text is null)
+            {
+                return null;
+            }
+
+            var copy = new string(text.AsSpan());
+            return shared ? pool.TryGetValue(text, out var existing) ? existing : pool[text] = copy : copy;
+        }).ToArray();
+
+        var window = new WindowProfile(baseline);
+        foreach (var chunk in values.Chunk(1_000))
+        {
+            window.AddCategorical("cat", chunk);
+        }
+
+        var w = (CategoricalWindow)window.Features["cat"];
+        var categories = baseline.Features[0].Categorical!.Categories.Select(c => c.Value).ToList();
+        Assert.Equal(categories.Select(c => (long)values.Count(v => v == c)), w.CategoryCounts);
+        Assert.Equal(values.Count(v => v is null), w.Missing);
+        Assert.Equal(values.Count(v => v is not null && !categories.Contains(v)), w.OtherCount);
+        var unseen = values.Where(v => v is not null && v.StartsWith("new-", StringComparison.Ordinal)).GroupBy(v => v!).ToDictionary(g => g.Key, g => (long)g.Count());
+        Assert.Equal(unseen.Values.Sum(), w.UnseenCount);
+        Assert.Equal(unseen.OrderBy(u => u.Key, StringComparer.Ordinal), w.Unseen.OrderBy(u => u.Key, StringComparer.Ordinal));
+    }
 }

@@ -637,8 +637,17 @@ internal sealed class CategoricalWindow : FeatureWindow
     /// <summary>Distinct unseen values remembered by name; more only add to the unseen count.</summary>
     public const int MaxTrackedUnseen = 10_000;
 
+    private const int KnownOtherCode = -1;
+    private const int UnseenCode = -2;
+
+    // Readers hand out one shared string per distinct value (StringPool), so the same few instances come back row
+    // after row: looking them up by reference skips hashing their characters, the bulk of counting a categorical
+    // value. Bounded, for columns whose values are not shared.
+    private const int MaxCachedInstances = 4_096;
+
     private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
     private readonly HashSet<string> _knownOther;
+    private readonly Dictionary<string, int> _byInstance = new(ReferenceEqualityComparer.Instance);
 
     public CategoricalWindow(FeatureProfile baseline)
         : base(baseline)
@@ -672,21 +681,36 @@ internal sealed class CategoricalWindow : FeatureWindow
             if (value is null)
             {
                 Missing++;
+                continue;
             }
-            else if (_index.TryGetValue(value, out var i))
+
+            if (!_byInstance.TryGetValue(value, out var code))
             {
-                CategoryCounts[i]++;
+                code = Classify(value);
+                if (_byInstance.Count < MaxCachedInstances)
+                {
+                    _byInstance.Add(value, code);
+                }
+            }
+
+            if (code >= 0)
+            {
+                CategoryCounts[code]++;
             }
             else
             {
                 OtherCount++;
-                if (!_knownOther.Contains(value))
+                if (code == UnseenCode)
                 {
                     CountUnseen(value, 1);
                 }
             }
         }
     }
+
+    /// <summary>A category's index, <see cref="KnownOtherCode"/> or <see cref="UnseenCode"/>.</summary>
+    private int Classify(string value) =>
+        _index.TryGetValue(value, out var i) ? i : _knownOther.Contains(value) ? KnownOtherCode : UnseenCode;
 
     protected override void MergeCounts(FeatureWindow other, bool emptyOther)
     {
