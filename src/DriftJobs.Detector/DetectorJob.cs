@@ -57,6 +57,7 @@ internal sealed partial class DetectorJob(
         await metrics.PushAsync(report, time.GetElapsedTime(started), cancellationToken).ConfigureAwait(false);
 
         await output.Writer.WriteAsync(ReportSummary.Format(report)).ConfigureAwait(false);
+        LogFinished(time.GetElapsedTime(started), window.Rows, files.Read);
         return JobExitCode.Ran;
     }
 
@@ -97,6 +98,14 @@ internal sealed partial class DetectorJob(
         return (read.Window, files);
     }
 
+    /// <summary>What the run cost, for sizing the pod (its requests and limits).</summary>
+    private void LogFinished(TimeSpan elapsed, long rows, int files)
+    {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        LogCost(logger, elapsed.TotalSeconds, rows, files, process.TotalProcessorTime.TotalSeconds, process.PeakWorkingSet64 / (1024 * 1024),
+            GC.GetTotalAllocatedBytes() / (1024 * 1024), GC.GetGCMemoryInfo(GCKind.Any).HeapSizeBytes / (1024 * 1024), GC.CollectionCount(0), GC.CollectionCount(2));
+    }
+
     /// <summary>The window end of a stored report; null when it cannot be read (such a latest.json gets replaced).</summary>
     private static DateTimeOffset? WindowEndOf(BinaryData json)
     {
@@ -113,6 +122,9 @@ internal sealed partial class DetectorJob(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Detecting drift for {Model} {ModelVersion} over [{WindowStart:o}, {WindowEnd:o})")]
     private static partial void LogStarting(ILogger logger, string model, string modelVersion, DateTimeOffset windowStart, DateTimeOffset windowEnd);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Finished in {ElapsedSeconds:F1} s: {Rows} rows from {Files} files; CPU {CpuSeconds:F1} s, peak working set {PeakWorkingSetMiB} MiB, allocated {AllocatedMiB} MiB, GC heap {GcHeapMiB} MiB after {Gen0Collections} gen0 and {Gen2Collections} gen2 collections")]
+    private static partial void LogCost(ILogger logger, double elapsedSeconds, long rows, int files, double cpuSeconds, long peakWorkingSetMiB, long allocatedMiB, long gcHeapMiB, int gen0Collections, int gen2Collections);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Skipped {File}: {Reason}")]
     private static partial void LogSkipped(ILogger logger, string file, string reason);
