@@ -196,6 +196,13 @@ internal static class DetectorSuite
             throw new InvalidOperationException($"detector exited {exit} on {prefix}:\n{output}");
         }
 
+        // The detector's own account of the run (CPU, peak working set, GC), next to what was measured from outside.
+        if (output.Split('\n').FirstOrDefault(l => l.Contains("\"Finished in", StringComparison.Ordinal)) is { } finished)
+        {
+            using var line = System.Text.Json.JsonDocument.Parse(finished);
+            Console.Error.WriteLine($"    detector says: {line.RootElement.GetProperty("@m").GetString()}");
+        }
+
         var report = await ReadReportAsync(azurite, token);
         if (report.Samples != expectedRows)
         {

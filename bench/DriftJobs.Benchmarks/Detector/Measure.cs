@@ -20,8 +20,10 @@ internal static partial class Measure
     private const int RusageChildren = -1;
 
     /// <summary>
-    /// Runs a child to its exit. Peak RSS is the kernel's high-water mark: VmHWM polled every 10 ms while it runs,
-    /// and the children's ru_maxrss when this child raised it. CPU is the children's user+system time it added.
+    /// Runs a child to its exit. Peak RSS is the kernel's high-water mark of the child, VmHWM, polled every 10 ms while
+    /// it runs (a high-water mark, so only growth in its last 10 ms could be missed). Not the children's ru_maxrss: that
+    /// is the largest of every child reaped so far, and a child reaped late showed up as another child's peak.
+    /// CPU is the children's user+system time it added.
     /// </summary>
     public static async Task<(Cost Cost, int ExitCode, string Output)> ChildAsync(
         string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, int? azuritePid, CancellationToken cancellationToken)
@@ -62,10 +64,6 @@ internal static partial class Measure
         await exited;
         var wall = clock.Elapsed;
         var after = Usage();
-        if (after.MaxRssKb > before.MaxRssKb)
-        {
-            peak = Math.Max(peak, after.MaxRssKb * 1024);
-        }
 
         var azuriteCpu = azuritePid is { } b ? ProcessCpu(b) - azuriteBefore : TimeSpan.Zero;
         return (new Cost(wall, after.Cpu - before.Cpu, peak, azuriteCpu), process.ExitCode, output.ToString());
