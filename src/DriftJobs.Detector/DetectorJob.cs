@@ -42,7 +42,9 @@ internal sealed partial class DetectorJob(
         LogStarting(logger, model, version, range.Start, range.End);
 
         var baseline = await LoadBaselineAsync(model, version, cancellationToken).ConfigureAwait(false);
-        var blobs = await InferenceLogWindow.ListAsync(container, layout, end, o.WindowHours, cancellationToken).ConfigureAwait(false);
+        var blobs = string.IsNullOrWhiteSpace(o.LogsPath)
+            ? await InferenceLogWindow.ListAsync(container, layout, end, o.WindowHours, cancellationToken).ConfigureAwait(false)
+            : InferenceLogWindow.ListLocal(o.LogsPath, layout, end, o.WindowHours);
         var (window, files) = await ProfileAsync(baseline, blobs, o, cancellationToken).ConfigureAwait(false);
         var report = DriftAnalyzer.Analyze(window, range, o.ToSettings(), files);
 
@@ -84,7 +86,9 @@ internal sealed partial class DetectorJob(
             (name, buffer, token) =>
             {
                 var blob = listed[name];
-                return BlobReads.OpenSeekableAsync(container.GetBlobClient(name), blob.Size, blob.ETag, buffer, token);
+                return string.IsNullOrWhiteSpace(o.LogsPath)
+                    ? BlobReads.OpenSeekableAsync(container.GetBlobClient(name), blob.Size, blob.ETag, buffer, token)
+                    : OpenLocalAsync(Path.Combine(o.LogsPath, name), blob.Size, buffer, token);
             },
             (name, reason) => LogSkipped(logger, name, reason),
             cancellationToken).ConfigureAwait(false);
@@ -96,6 +100,25 @@ internal sealed partial class DetectorJob(
             Skipped = read.Skipped,
         };
         return (read.Window, files);
+    }
+
+    /// <summary>A log file under DRIFT_LOGS_PATH, read whole into the reader's buffer unless it is large.</summary>
+    private static async Task<Stream> OpenLocalAsync(string path, long size, MemoryStream buffer, CancellationToken cancellationToken)
+    {
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        if (size > BlobReads.InMemoryLimit)
+        {
+            return file;
+        }
+
+        await using (file.ConfigureAwait(false))
+        {
+            buffer.SetLength(0);
+            await file.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+
+        buffer.Position = 0;
+        return buffer;
     }
 
     /// <summary>What the run cost, for sizing the pod (its requests and limits).</summary>

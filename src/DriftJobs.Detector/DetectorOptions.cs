@@ -50,6 +50,14 @@ internal sealed class DetectorOptions
     [ConfigurationKeyName("DRIFT_UNSEEN_CATEGORY_SHARE")]
     public double UnseenCategoryShare { get; set; } = 0.05;
 
+    /// <summary>
+    /// A directory holding the container's layout (the logs container mounted with the Blob CSI driver or blobfuse,
+    /// or a copy): the window's logs are read from {path}/{DRIFT_LOGS_PREFIX}/year=…/hour=… there instead of through
+    /// the Blob API. Baselines and reports stay in the container.
+    /// </summary>
+    [ConfigurationKeyName("DRIFT_LOGS_PATH")]
+    public string? LogsPath { get; set; }
+
     /// <summary>Files read at once; 0 means one per core.</summary>
     [ConfigurationKeyName("DRIFT_READ_CONCURRENCY")]
     public int ReadConcurrency { get; set; }
@@ -160,6 +168,11 @@ internal sealed class DetectorOptionsValidator : IValidateOptions<DetectorOption
         if (options.WindowHours is < 1 or > StorageLayout.MaxWindowHours)
         {
             failures.Add($"DRIFT_ANALYSIS_WINDOW_HOURS = {options.WindowHours} is out of range: it must be between 1 and {StorageLayout.MaxWindowHours}.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.LogsPath) && !Directory.Exists(options.LogsPath))
+        {
+            failures.Add($"DRIFT_LOGS_PATH = '{options.LogsPath}' is not a directory: it must be where the logs container is mounted (or unset, to read the logs through the Blob API).");
         }
 
         if (options.ReadConcurrency is < 0 or > 64)

@@ -20,6 +20,7 @@ internal static class DetectorSettings
         new("DRIFT_MISSING_RATE_INCREASE", "missing-rate rise reported as a data-quality warning (0.1)"),
         new("DRIFT_OUT_OF_RANGE_SHARE", "share outside the training range that is reported (0.05)"),
         new("DRIFT_UNSEEN_CATEGORY_SHARE", "share of never-seen categories that is reported (0.05)"),
+        new("DRIFT_LOGS_PATH", "directory where the logs container is mounted: logs are read as files there (unset: Blob API)"),
         new("DRIFT_READ_CONCURRENCY", "files read at once, 0 = one per core (0)"),
         new("DRIFT_ALERTMANAGER_URL", "Alertmanager base URL: alerts are posted to its /api/v2/alerts (off)"),
         new("DRIFT_SLACK_WEBHOOK_URL", "Slack incoming-webhook URL, a secret (off)"),

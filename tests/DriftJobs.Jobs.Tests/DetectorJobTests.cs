@@ -103,6 +103,75 @@ public sealed class DetectorJobTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Logs_read_from_a_mounted_directory_give_the_same_report_as_through_the_blob_api()
+    {
+        var container = await SetUpAsync(shift: 0.5);
+        // A second hour, written unpadded, and a file of another model: the listing rules are the same.
+        await LogFiles.UploadAsync(container, $"inference-logs/year=2026/month=11/day=20/hour=9/b.parquet", await LogFiles.WriteAsync("m", "1",
+            new Dictionary<string, double?[]> { ["x"] = LogFiles.Normal(new Random(8), 250, 0.5) }));
+        await LogFiles.UploadAsync(container, LogFiles.HourPath(End.AddHours(-5), "other.parquet"), await LogFiles.WriteAsync("n", "1",
+            new Dictionary<string, double?[]> { ["x"] = LogFiles.Normal(new Random(9), 90) }));
+        var mount = Directory.CreateTempSubdirectory("drift-logs-");
+        try
+        {
+            foreach (var name in await Jobs.BlobNamesAsync(container, "inference-logs/"))
+            {
+                var path = Path.Combine(mount.FullName, name);
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                await container.GetBlobClient(name).DownloadToAsync(path);
+            }
+
+            Assert.Equal(0, (await DetectAsync(container)).ExitCode);
+            var throughApi = (await container.GetBlobClient("drift-reports/m/1/2026-11-20T12Z.json").DownloadContentAsync()).Value.Content.ToArray();
+            await container.DeleteBlobAsync("drift-reports/m/1/2026-11-20T12Z.json");
+            // A file only the mount has, outside the window's hours, must not be read either.
+            var outside = Path.Combine(mount.FullName, LogFiles.HourPath(End, "late.parquet"));
+            Directory.CreateDirectory(Path.GetDirectoryName(outside)!);
+            await File.WriteAllBytesAsync(outside, await LogFiles.WriteAsync("m", "1", new Dictionary<string, double?[]> { ["x"] = LogFiles.Normal(new Random(1), 70) }));
+
+            var run = await DetectAsync(container, "--drift-logs-path", mount.FullName);
+
+            Assert.Equal(0, run.ExitCode);
+            var fromMount = (await container.GetBlobClient("drift-reports/m/1/2026-11-20T12Z.json").DownloadContentAsync()).Value.Content.ToArray();
+            Assert.Equal(Encoding.UTF8.GetString(throughApi), Encoding.UTF8.GetString(fromMount));
+            var report = DriftJson.ReadReport(fromMount, "report");
+            Assert.Equal(850, report.Samples);
+            Assert.Equal(90, report.Files.RowsOfOtherModels);
+        }
+        finally
+        {
+            mount.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_corrupt_file_in_a_mounted_directory_is_skipped_and_named_by_its_path_in_the_container()
+    {
+        var container = await SetUpAsync(rows: 0);
+        var mount = Directory.CreateTempSubdirectory("drift-logs-");
+        try
+        {
+            var good = Path.Combine(mount.FullName, LogFiles.HourPath(End.AddHours(-1), "good.parquet"));
+            Directory.CreateDirectory(Path.GetDirectoryName(good)!);
+            await File.WriteAllBytesAsync(good, await LogFiles.WriteAsync("m", "1", new Dictionary<string, double?[]> { ["x"] = LogFiles.Normal(new Random(2), 400) }));
+            await File.WriteAllTextAsync(Path.Combine(Path.GetDirectoryName(good)!, "bad.parquet"), "not parquet");
+
+            var run = await DetectAsync(container, "--drift-logs-path", mount.FullName);
+
+            Assert.Equal(0, run.ExitCode);
+            var report = await Jobs.LatestReportAsync(container, "m");
+            Assert.Equal(400, report.Samples);
+            Assert.Equal(1, report.Files.Read);
+            var skipped = Assert.Single(report.Files.Skipped);
+            Assert.Equal(LogFiles.HourPath(End.AddHours(-1), "bad.parquet"), skipped.Path);
+        }
+        finally
+        {
+            mount.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Corrupt_truncated_and_wrongly_typed_files_are_skipped_and_listed()
     {
         var container = await SetUpAsync();
@@ -201,6 +270,7 @@ public sealed class DetectorJobTests(AzuriteFixture azurite)
     [InlineData("--drift-window-end", "2026-11-20T12:30:00Z", "DRIFT_WINDOW_END")]
     [InlineData("--drift-window-end", "yesterday", "DRIFT_WINDOW_END")]
     [InlineData("--model-version", "../1", "MODEL_VERSION")]
+    [InlineData("--drift-logs-path", "/no/such/mount", "DRIFT_LOGS_PATH")]
     public async Task Out_of_range_settings_exit_2_naming_the_setting(string option, string value, string setting)
     {
         var container = await SetUpAsync();

@@ -48,4 +48,46 @@ internal static class InferenceLogWindow
 
         return found.Values.OrderBy(b => b.Name, StringComparer.Ordinal).ToList();
     }
+
+    /// <summary>
+    /// The same files as <see cref="ListAsync"/> would list, from a directory holding the container's layout (the
+    /// container mounted with the Blob CSI driver or blobfuse, or a copy of it): <paramref name="root"/>/{logs
+    /// prefix}/year=…/hour=…/**/*.parquet. Names are relative to <paramref name="root"/> with '/' separators, as blob
+    /// names are, so reports do not depend on where the logs were read from. Sorted by name (ordinal).
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException"><paramref name="root"/> does not exist.</exception>
+    public static IReadOnlyList<LogBlob> ListLocal(string root, StorageLayout layout, DateTimeOffset windowEnd, int hours)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(root);
+        ArgumentNullException.ThrowIfNull(layout);
+        var full = Path.GetFullPath(root);
+        if (!Directory.Exists(full))
+        {
+            throw new DirectoryNotFoundException($"Logs directory '{root}' does not exist.");
+        }
+
+        var found = new Dictionary<string, LogBlob>(StringComparer.Ordinal);
+        foreach (var hour in StorageLayout.WindowHours(windowEnd, hours))
+        {
+            foreach (var prefix in layout.HourPrefixes(hour))
+            {
+                var directory = Path.Combine(full, prefix.Replace('/', Path.DirectorySeparatorChar));
+                if (!Directory.Exists(directory))
+                {
+                    continue;
+                }
+
+                foreach (var file in new DirectoryInfo(directory).EnumerateFiles("*", SearchOption.AllDirectories))
+                {
+                    if (file.Name.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase))
+                    {
+                        var name = Path.GetRelativePath(full, file.FullName).Replace(Path.DirectorySeparatorChar, '/');
+                        found.TryAdd(name, new LogBlob(name, file.Length, default, hour));
+                    }
+                }
+            }
+        }
+
+        return found.Values.OrderBy(b => b.Name, StringComparer.Ordinal).ToList();
+    }
 }
