@@ -167,6 +167,17 @@ internal static class DetectorSuite
             size.Detector = Cost.Median(detectorRuns);
             size.DetectorPeakRss = detectorRuns.Max(r => r.PeakRssBytes);
             size.DetectorDrifted = await ReportDriftedAsync(azurite, token);
+
+            // The same job reading the same local files DuckDB reads (DRIFT_LOGS_PATH; the report still goes to Azurite).
+            var localRuns = new List<Cost>();
+            for (var i = 0; i < repeat; i++)
+            {
+                localRuns.Add(await DetectorAsync(o, environment, set.Prefix, azurite, set.Rows, token, logsPath: Path.GetFullPath(dataRoot)));
+                Console.Error.WriteLine($"  detector end to end, local files: {localRuns[^1].Wall.TotalSeconds:F2} s, peak RSS {localRuns[^1].PeakRssBytes / 1048576.0:F0} MiB");
+            }
+
+            size.DetectorLocal = Cost.Median(localRuns);
+            size.DetectorLocalPeakRss = localRuns.Max(r => r.PeakRssBytes);
         }
 
         using (var command = duck.CreateCommand())
@@ -183,14 +194,21 @@ internal static class DetectorSuite
         return results.Sizes.Any(s => s.CountMismatches.Count > 0) ? 1 : 0;
     }
 
-    private static async Task<Cost> DetectorAsync(Options o, Dictionary<string, string> environment, string prefix, BenchAzurite azurite, long expectedRows, CancellationToken token)
+    private static async Task<Cost> DetectorAsync(
+        Options o, Dictionary<string, string> environment, string prefix, BenchAzurite azurite, long expectedRows, CancellationToken token, string? logsPath = null)
     {
-        var (cost, exit, output) = await Measure.ChildAsync("dotnet", [o.Detector], new Dictionary<string, string>(environment)
+        var settings = new Dictionary<string, string>(environment)
         {
             ["DRIFT_LOGS_PREFIX"] = prefix,
             ["DRIFT_WINDOW_END"] = BenchData.WindowEnd.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
             ["DRIFT_ANALYSIS_WINDOW_HOURS"] = BenchData.Hours.ToString(CultureInfo.InvariantCulture),
-        }, azurite.ProcessId, token);
+        };
+        if (logsPath is not null)
+        {
+            settings["DRIFT_LOGS_PATH"] = logsPath;
+        }
+
+        var (cost, exit, output) = await Measure.ChildAsync("dotnet", [o.Detector], settings, azurite.ProcessId, token);
         if (exit != 0)
         {
             throw new InvalidOperationException($"detector exited {exit} on {prefix}:\n{output}");
@@ -306,6 +324,10 @@ internal static class DetectorSuite
 
         public long DetectorPeakRss { get; set; }
 
+        public Cost DetectorLocal { get; set; } = null!;
+
+        public long DetectorLocalPeakRss { get; set; }
+
         public IReadOnlyList<string> DetectorDrifted { get; set; } = [];
 
         public Cost EngineLocal { get; set; } = null!;
@@ -352,7 +374,7 @@ internal static class DetectorSuite
             md.AppendLine($"- Reproduce: `make bench` (or `make bench-detector BENCH_ARGS=\"{string.Join(' ', ReproduceArgs())}\"`)");
             md.AppendLine($"- Data: 24 hour partitions of logs as the inference logger writes them ({BenchData.RowsPerLogFile:N0}-row Snappy files, one row group each), " +
                 $"{BenchData.NumericFeatures} float64 + {BenchData.CategoricalFeatures} string features, model filter on; baseline from {Baseline.Set.Rows:N0} training rows. " +
-                "Detector: the published job (`dotnet DriftJobs.Detector.dll`) against Azurite on loopback, process start to exit, report written. " +
+                "Detector: the published job (`dotnet DriftJobs.Detector.dll`), process start to exit, report written to Azurite on loopback; logs read from Azurite, or from the local copy DuckDB reads (DRIFT_LOGS_PATH). " +
                 "Parquet.Net decode: the same 57 columns read raw into reused buffers, one file per core at a time. DuckDB: `histogram(x, PSI edges)`, " +
                 "`histogram(x, KS points)` and `histogram(c)` for every feature in one query, and a plain scan (`sum` of every column), on the local copy of the same files.");
             md.AppendLine($"- Values/s per core = rows × 55 / CPU seconds of the process doing the work; medians of {(options.Repeat?.ToString(CultureInfo.InvariantCulture) ?? "3 (1 at 10M)")} runs.");
@@ -370,6 +392,7 @@ internal static class DetectorSuite
                 }
 
                 Row("detector, end to end (Azurite)", s.Detector, s.DetectorPeakRss);
+                Row("detector, end to end (local files, DRIFT_LOGS_PATH)", s.DetectorLocal, s.DetectorLocalPeakRss);
                 Row("detector engine in-process (local files)", s.EngineLocal);
                 Row("Parquet.Net bare decode (Azurite download + decode)", s.DecodeBlob);
                 Row("Parquet.Net bare decode (local files)", s.DecodeLocal);
@@ -397,20 +420,26 @@ internal static class DetectorSuite
             foreach (var s in Sizes)
             {
                 var label = BenchData.Label(s.Set.Rows).ToUpperInvariant();
-                var vsDuck = s.DuckHistograms.Wall / s.Detector.Wall;
-                Target(md, $"{label}: detector ≥ 3× faster than DuckDB's histograms", $"{vsDuck:F2}× (engine on local files: {s.DuckHistograms.Wall / s.EngineLocal.Wall:F2}×)", vsDuck >= 3);
-                var vsDecode = s.Detector.Wall / s.DecodeBlob.Wall;
-                Target(md, $"{label}: detector within 1.5× of Parquet.Net's bare decode", $"{vsDecode:F2}× of decode from Azurite; engine on local files {s.EngineLocal.Wall / s.DecodeLocal.Wall:F2}× of local decode", vsDecode <= 1.5);
-                md.AppendLine($"| {label}: detector vs DuckDB's plain scan (reported) | detector {s.Detector.Wall / s.DuckScan.Wall:F2}× the scan's time; Parquet.Net local decode {s.DecodeLocal.Wall / s.DuckScan.Wall:F2}× | — |");
+                // The like-for-like comparison is on the same local files DuckDB reads; from Azurite the emulator's own
+                // CPU shares the same cores (reported above).
+                var vsDuck = s.DuckHistograms.Wall / s.DetectorLocal.Wall;
+                Target(md, $"{label}: detector ≥ 3× faster than DuckDB's histograms (same local files)",
+                    $"{vsDuck:F2}× (from Azurite: {s.DuckHistograms.Wall / s.Detector.Wall:F2}×; engine in-process: {s.DuckHistograms.Wall / s.EngineLocal.Wall:F2}×; CPU: DuckDB {s.DuckHistograms.Cpu.TotalSeconds:F1} s, detector {s.DetectorLocal.Cpu.TotalSeconds:F1} s)", vsDuck >= 3);
+                var vsDecode = s.DetectorLocal.Wall / s.DecodeLocal.Wall;
+                Target(md, $"{label}: detector within 1.5× of Parquet.Net's bare decode (same local files)",
+                    $"{vsDecode:F2}× (engine in-process {s.EngineLocal.Wall / s.DecodeLocal.Wall:F2}×; from Azurite {s.Detector.Wall / s.DecodeBlob.Wall:F2}× of decode from Azurite)", vsDecode <= 1.5);
+                md.AppendLine($"| {label}: detector vs DuckDB's plain scan (reported) | detector {s.DetectorLocal.Wall / s.DuckScan.Wall:F2}× the scan's time; Parquet.Net local decode {s.DecodeLocal.Wall / s.DuckScan.Wall:F2}× | — |");
             }
 
             if (Sizes.Count >= 2)
             {
                 var small = Sizes.MinBy(s => s.Set.Rows)!;
                 var large = Sizes.MaxBy(s => s.Set.Rows)!;
-                var ratio = (double)large.DetectorPeakRss / small.DetectorPeakRss;
+                var largePeak = Math.Max(large.DetectorPeakRss, large.DetectorLocalPeakRss);
+                var smallPeak = Math.Max(small.DetectorPeakRss, small.DetectorLocalPeakRss);
+                var ratio = (double)largePeak / smallPeak;
                 Target(md, $"Peak RSS at {BenchData.Label(large.Set.Rows).ToUpperInvariant()} ≤ 1.2× the RSS at {BenchData.Label(small.Set.Rows).ToUpperInvariant()}, and < 300 MiB",
-                    $"{large.DetectorPeakRss / 1048576.0:F0} MiB vs {small.DetectorPeakRss / 1048576.0:F0} MiB = {ratio:F2}×", ratio <= 1.2 && large.DetectorPeakRss < 300L * 1048576);
+                    $"{largePeak / 1048576.0:F0} MiB vs {smallPeak / 1048576.0:F0} MiB = {ratio:F2}× (highest of every detector run at each size)", ratio <= 1.2 && largePeak < 300L * 1048576);
             }
 
             Target(md, "Baseline job on 10M × 50 under a minute", $"{Baseline.Cost.Wall.TotalSeconds:F1} s on {Baseline.Set.Rows:N0} rows", Baseline.Cost.Wall.TotalSeconds < 60 && Baseline.Set.Rows >= 10_000_000);
