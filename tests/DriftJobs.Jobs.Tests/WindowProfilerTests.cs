@@ -53,27 +53,41 @@ public sealed class WindowProfilerTests
     {
         var files = await WindowFilesAsync();
         var broken = await TwoRowGroupFileAsync();
-        var failsAt = await SecondRowGroupOffsetAsync(broken);
+        // Damage the page header of the second row group's amount column: the first row group still reads.
+        var damagedAt = await SecondRowGroupOffsetAsync(broken, column: 2);
+        broken.AsSpan((int)damagedAt, 24).Fill(0xFF);
 
         // The reader does deliver the first row group before it meets the second: the file fails half-way.
         var delivered = new CountingSink();
         await Assert.ThrowsAsync<InvalidDataException>(() =>
-            new ParquetFeatureReader([new RequestedColumn("amount", ColumnKind.Numeric)]).ReadAsync(new FailingStream(broken, failsAt), "broken", delivered));
+            new ParquetFeatureReader([new RequestedColumn("amount", ColumnKind.Numeric)]).ReadAsync(new MemoryStream(broken), "broken", delivered));
         Assert.True(delivered.Values > 0);
 
         var withBroken = new Dictionary<string, byte[]>(files) { ["hour=05/broken.parquet"] = broken };
-        var open = Open(withBroken);
-        var read = await new WindowProfiler(Baseline, concurrency, heldValuesLimit).ProfileAsync(
-            [.. withBroken.Keys.Order(StringComparer.Ordinal)],
-            (name, buffer, token) => name.EndsWith("broken.parquet", StringComparison.Ordinal)
-                ? Task.FromResult<Stream>(new FailingStream(broken, failsAt))
-                : open(name, buffer, token));
+        var read = await new WindowProfiler(Baseline, concurrency, heldValuesLimit).ProfileAsync([.. withBroken.Keys.Order(StringComparer.Ordinal)], Open(withBroken));
 
         Assert.Equal(Fingerprint(await PlainProfileAsync(files)), Fingerprint(read.Window));
         var skipped = Assert.Single(read.Skipped);
         Assert.Equal("hour=05/broken.parquet", skipped.Path);
         Assert.Contains("hour=05/broken.parquet", skipped.Reason, StringComparison.Ordinal);
         Assert.Equal(files.Count, read.FilesRead);
+    }
+
+    [Fact]
+    public async Task A_read_error_half_way_through_a_file_ends_the_read_instead_of_skipping_the_file()
+    {
+        var files = await WindowFilesAsync();
+        var file = await TwoRowGroupFileAsync();
+        var failsAt = await SecondRowGroupOffsetAsync(file);
+        var open = Open(files);
+
+        var error = await Assert.ThrowsAnyAsync<IOException>(() => new WindowProfiler(Baseline, 2).ProfileAsync(
+            [.. files.Keys, "hour=05/unreadable.parquet"],
+            (name, buffer, token) => name == "hour=05/unreadable.parquet" ? Task.FromResult<Stream>(new FailingStream(file, failsAt)) : open(name, buffer, token)));
+
+        Assert.IsNotType<InvalidDataException>(error);
+        Assert.Contains("hour=05/unreadable.parquet", error.Message, StringComparison.Ordinal);
+        Assert.Contains("read error", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -180,11 +194,11 @@ public sealed class WindowProfilerTests
         return stream.ToArray();
     }
 
-    private static async Task<long> SecondRowGroupOffsetAsync(byte[] file)
+    private static async Task<long> SecondRowGroupOffsetAsync(byte[] file, int column = 0)
     {
         await using var reader = await ParquetReader.CreateAsync(new MemoryStream(file));
-        var column = reader.Metadata!.RowGroups[1].Columns[0].MetaData!;
-        return column.DictionaryPageOffset ?? column.DataPageOffset;
+        var chunk = reader.Metadata!.RowGroups[1].Columns[column].MetaData!;
+        return chunk.DictionaryPageOffset ?? chunk.DataPageOffset;
     }
 
     private static string Fingerprint(WindowProfile window)

@@ -75,7 +75,7 @@ internal sealed class ParquetFeatureReader
         var seekable = await EnsureSeekableAsync(stream, cancellationToken).ConfigureAwait(false);
         try
         {
-            var reader = await OpenAsync(seekable, fileName, cancellationToken).ConfigureAwait(false);
+            var reader = await OpenAsync(new SourceStream(seekable, fileName), fileName, cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
                 var plan = Plan(reader.Schema, fileName);
@@ -111,7 +111,7 @@ internal sealed class ParquetFeatureReader
         var seekable = await EnsureSeekableAsync(stream, cancellationToken).ConfigureAwait(false);
         try
         {
-            var reader = await OpenAsync(seekable, fileName, cancellationToken).ConfigureAwait(false);
+            var reader = await OpenAsync(new SourceStream(seekable, fileName), fileName, cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
                 return reader.Schema.Fields
@@ -628,9 +628,9 @@ internal sealed class ParquetFeatureReader
         return buffer;
     }
 
-    /// <summary>Whatever the Parquet library throws on bad bytes; not cancellation, transport or our own errors.</summary>
+    /// <summary>Whatever the Parquet library throws on bad bytes; not cancellation, the source failing to read, or transport errors.</summary>
     private static bool IsFormatError(Exception e) =>
-        e is not (OperationCanceledException or RequestFailedException or OutOfMemoryException);
+        e is not (OperationCanceledException or RequestFailedException or OutOfMemoryException or SourceReadException);
 
     private static InvalidDataException Unreadable(string fileName, Exception e) =>
         new($"{fileName} is not a readable Parquet file (truncated, corrupt or not Parquet): {e.Message}", e);
