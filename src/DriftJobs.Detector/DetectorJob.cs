@@ -44,7 +44,7 @@ internal sealed partial class DetectorJob(
         var baseline = await LoadBaselineAsync(model, version, cancellationToken).ConfigureAwait(false);
         var blobs = string.IsNullOrWhiteSpace(o.LogsPath)
             ? await InferenceLogWindow.ListAsync(container, layout, end, o.WindowHours, cancellationToken).ConfigureAwait(false)
-            : InferenceLogWindow.ListLocal(o.LogsPath, layout, end, o.WindowHours);
+            : ListLocal(o.LogsPath, end, o.WindowHours);
         var (window, files) = await ProfileAsync(baseline, blobs, o, cancellationToken).ConfigureAwait(false);
         var report = DriftAnalyzer.Analyze(window, range, o.ToSettings(), files);
 
@@ -102,11 +102,24 @@ internal sealed partial class DetectorJob(
         return (read.Window, files);
     }
 
-    /// <summary>A log file under DRIFT_LOGS_PATH, read whole into the reader's buffer unless it is large.</summary>
+    /// <summary>The window's files under DRIFT_LOGS_PATH; a mount gone since the start is worth a retry (exit 1).</summary>
+    private IReadOnlyList<LogBlob> ListLocal(string path, DateTimeOffset end, int hours)
+    {
+        try
+        {
+            return InferenceLogWindow.ListLocal(path, layout, end, hours);
+        }
+        catch (DirectoryNotFoundException e)
+        {
+            throw new IOException($"DRIFT_LOGS_PATH '{path}' is no longer there (was the logs volume unmounted?): {e.Message}", e);
+        }
+    }
+
+    /// <summary>A log file under DRIFT_LOGS_PATH, read whole into the reader's buffer unless it is large (then read in place).</summary>
     private static async Task<Stream> OpenLocalAsync(string path, long size, MemoryStream buffer, CancellationToken cancellationToken)
     {
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        if (size > BlobReads.InMemoryLimit)
+        if (size > BlobReads.ReuseLimit)
         {
             return file;
         }

@@ -88,3 +88,56 @@ public sealed class InferenceLogWindowTests(AzuriteFixture azurite)
 
     private static Task Upload(BlobContainerClient container, string name) => container.UploadBlobAsync(name, new BinaryData(new byte[1]));
 }
+
+public sealed class LocalLogWindowTests
+{
+    private static readonly DateTimeOffset End = new(2026, 3, 4, 5, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Lists_the_window_hours_files_by_their_names_in_the_container_without_following_links()
+    {
+        var root = Directory.CreateTempSubdirectory("drift-local-");
+        try
+        {
+            string Hour(int h, bool padded = true) => Path.Combine(root.FullName, "inference-logs", "year=2026", "month=03", "day=04", padded ? $"hour={h:D2}" : $"hour={h}");
+            void Touch(string path)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                File.WriteAllText(path, "x");
+            }
+
+            Touch(Path.Combine(Hour(4), "a.parquet"));
+            Touch(Path.Combine(Hour(4), "deep", "b.PARQUET"));
+            Touch(Path.Combine(Hour(4), "notes.txt"));
+            Touch(Path.Combine(Hour(3, padded: false), "c.parquet"));
+            Touch(Path.Combine(Hour(5), "after-the-window.parquet"));
+            // A loop back to its own hour, and a link to another hour: neither may list a file twice.
+            Directory.CreateSymbolicLink(Path.Combine(Hour(4), "deep", "loop"), Hour(4));
+            Directory.CreateSymbolicLink(Path.Combine(Hour(4), "previous"), Hour(3, padded: false));
+            File.CreateSymbolicLink(Path.Combine(Hour(4), "link.parquet"), Path.Combine(Hour(4), "a.parquet"));
+
+            var files = InferenceLogWindow.ListLocal(root.FullName, new StorageLayout(), End, hours: 2);
+
+            Assert.Equal(
+                [
+                    "inference-logs/year=2026/month=03/day=04/hour=04/a.parquet",
+                    "inference-logs/year=2026/month=03/day=04/hour=04/deep/b.PARQUET",
+                    "inference-logs/year=2026/month=03/day=04/hour=3/c.parquet",
+                ],
+                files.Select(f => f.Name));
+            Assert.Equal([End.AddHours(-1), End.AddHours(-1), End.AddHours(-2)], files.Select(f => f.Hour));
+            Assert.All(files, f => Assert.Equal(1, f.Size));
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_missing_root_is_named()
+    {
+        var error = Assert.Throws<DirectoryNotFoundException>(() => InferenceLogWindow.ListLocal("/no/such/logs", new StorageLayout(), End, 1));
+        Assert.Contains("/no/such/logs", error.Message, StringComparison.Ordinal);
+    }
+}

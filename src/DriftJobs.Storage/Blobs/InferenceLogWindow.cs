@@ -13,6 +13,15 @@ internal static class InferenceLogWindow
     // Listings are small round trips; a few in flight hide the latency without hammering the account.
     private const int ListingConcurrency = 8;
 
+    // Symbolic links are not followed: a link to another hour (or a loop) would count the same file twice under
+    // another name, which a container's listing never does. Hidden names are listed, as blob names would be.
+    private static readonly EnumerationOptions LocalEnumeration = new()
+    {
+        RecurseSubdirectories = true,
+        AttributesToSkip = FileAttributes.ReparsePoint,
+        IgnoreInaccessible = false,
+    };
+
     /// <summary>
     /// The Parquet blobs (any depth below the hour folder, name ending in .parquet) of exactly the hours of
     /// [<paramref name="windowEnd"/> − <paramref name="hours"/>, <paramref name="windowEnd"/>): one prefix listing per
@@ -53,7 +62,8 @@ internal static class InferenceLogWindow
     /// The same files as <see cref="ListAsync"/> would list, from a directory holding the container's layout (the
     /// container mounted with the Blob CSI driver or blobfuse, or a copy of it): <paramref name="root"/>/{logs
     /// prefix}/year=…/hour=…/**/*.parquet. Names are relative to <paramref name="root"/> with '/' separators, as blob
-    /// names are, so reports do not depend on where the logs were read from. Sorted by name (ordinal).
+    /// names are, so reports do not depend on where the logs were read from. Symbolic links below the hour folders are
+    /// not followed. Sorted by name (ordinal).
     /// </summary>
     /// <exception cref="DirectoryNotFoundException"><paramref name="root"/> does not exist.</exception>
     public static IReadOnlyList<LogBlob> ListLocal(string root, StorageLayout layout, DateTimeOffset windowEnd, int hours)
@@ -77,7 +87,7 @@ internal static class InferenceLogWindow
                     continue;
                 }
 
-                foreach (var file in new DirectoryInfo(directory).EnumerateFiles("*", SearchOption.AllDirectories))
+                foreach (var file in new DirectoryInfo(directory).EnumerateFiles("*", LocalEnumeration))
                 {
                     if (file.Name.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase))
                     {
