@@ -43,6 +43,8 @@ public class DriftJsonTests
     [InlineData("{\"schema_version\": {\"major\": 1}}", "schema_version {\"major\": 1} is not supported")]
     [InlineData("{\"schema_version\": null}", "schema_version null is not supported")]
     [InlineData("{\"window\": {\"schema_version\": 1}, \"items\": [{\"schema_version\": 1}]}", "field 'schema_version' is missing")]
+    [InlineData("{\"schema_version\": 1, \"x\": [], \"schema_version\": 2}", "field 'schema_version' appears more than once")]
+    [InlineData("{\"schema_version\": 2, \"schema_version\": 1}", "schema_version 2 is not supported")]
     public void A_schema_version_that_is_not_the_supported_number_is_quoted(string text, string expected)
     {
         var error = Assert.Throws<InvalidDataException>(() => DriftJson.ReadReport(Encoding.UTF8.GetBytes(text), "latest.json"));

@@ -56,8 +56,9 @@ internal static class DriftJson
     }
 
     /// <summary>
-    /// Checks the top-level schema_version before deserializing, so that a file of another version is named as such
-    /// instead of failing on some field that version spells differently. A forward scan that skips every other value:
+    /// Checks the top-level schema_version (present once, the supported number) before deserializing, so that a file of
+    /// another version is named as such instead of failing on some field that version spells differently. A forward
+    /// scan that skips every other value:
     /// a baseline is tens of MB, and a document object model of it cost as much memory again as the baseline itself.
     /// </summary>
     private static void CheckSchemaVersion(ReadOnlySpan<byte> json, string source, int supportedVersion)
@@ -73,30 +74,37 @@ internal static class DriftJson
             throw new InvalidDataException($"{source}: expected a JSON object, found {KindOf(reader.TokenType)}.");
         }
 
+        string? found = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var isVersion = reader.ValueTextEquals(SchemaVersionField);
             reader.Read();
             var start = (int)reader.TokenStartIndex;
-            var isNumber = reader.TokenType == JsonTokenType.Number;
-            var version = isNumber && reader.TryGetInt32(out var v) ? v : (int?)null;
+            var isSupported = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var v) && v == supportedVersion;
             reader.Skip();
             if (!isVersion)
             {
                 continue;
             }
 
-            if (version != supportedVersion)
+            // The deserializer would take the last of two; which one a reader honours is not for a file to leave open.
+            if (found is not null)
             {
-                var raw = System.Text.Encoding.UTF8.GetString(json[start..(int)reader.BytesConsumed]);
-                throw new InvalidDataException(
-                    $"{source}: {SchemaVersionField} {raw} is not supported (this version of DriftJobs reads {supportedVersion}).");
+                throw new InvalidDataException($"{source}: field '{SchemaVersionField}' appears more than once.");
             }
 
-            return;
+            found = System.Text.Encoding.UTF8.GetString(json[start..(int)reader.BytesConsumed]);
+            if (!isSupported)
+            {
+                throw new InvalidDataException(
+                    $"{source}: {SchemaVersionField} {found} is not supported (this version of DriftJobs reads {supportedVersion}).");
+            }
         }
 
-        throw new InvalidDataException($"{source}: field '{SchemaVersionField}' is missing.");
+        if (found is null)
+        {
+            throw new InvalidDataException($"{source}: field '{SchemaVersionField}' is missing.");
+        }
     }
 
     private static JsonValueKind KindOf(JsonTokenType token) => token switch
