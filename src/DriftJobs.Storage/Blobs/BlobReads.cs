@@ -9,6 +9,10 @@ internal static class BlobReads
     /// <summary>Blobs up to this size are downloaded in one go; larger ones are read through a seekable buffered stream.</summary>
     public const long InMemoryLimit = 128L * 1024 * 1024;
 
+    /// <summary>Blobs up to this size are downloaded into a caller's reused buffer; a larger one gets its own, so that one
+    /// large file does not leave every reader holding a buffer its size for the rest of the run.</summary>
+    public const long ReuseLimit = 32L * 1024 * 1024;
+
     private const int StreamBufferSize = 4 * 1024 * 1024;
 
     /// <summary>
@@ -38,16 +42,19 @@ internal static class BlobReads
 
     /// <summary>
     /// As <see cref="OpenSeekableAsync(BlobClient, long?, ETag?, CancellationToken)"/>, but a blob of up to
-    /// <see cref="InMemoryLimit"/> bytes is downloaded into <paramref name="reuse"/>, which is returned: a job reading
+    /// <see cref="ReuseLimit"/> bytes is downloaded into <paramref name="reuse"/>, which is returned: a job reading
     /// hundreds of small files keeps one buffer per reader instead of allocating (and collecting) one per file. A
     /// larger blob gets its own stream, which the caller disposes; <paramref name="reuse"/> is never to be disposed by it.
     /// </summary>
     /// <exception cref="IOException">The blob disappeared or changed after it was listed.</exception>
-    public static async Task<Stream> OpenSeekableAsync(BlobClient blob, long knownSize, ETag? ifMatch, MemoryStream reuse, CancellationToken cancellationToken = default)
+    /// <param name="reuseLimit">Largest blob read into <paramref name="reuse"/>; <see cref="ReuseLimit"/> unless the caller
+    /// keeps the whole file in <paramref name="reuse"/> anyway (the baseline job's readers share it).</param>
+    public static async Task<Stream> OpenSeekableAsync(
+        BlobClient blob, long knownSize, ETag? ifMatch, MemoryStream reuse, CancellationToken cancellationToken = default, long reuseLimit = ReuseLimit)
     {
         ArgumentNullException.ThrowIfNull(blob);
         ArgumentNullException.ThrowIfNull(reuse);
-        if (knownSize > InMemoryLimit)
+        if (knownSize > Math.Min(reuseLimit, InMemoryLimit))
         {
             return await OpenSeekableAsync(blob, knownSize, ifMatch, cancellationToken).ConfigureAwait(false);
         }

@@ -113,7 +113,7 @@ internal sealed class TrainingDataSource
         into.SetLength(0);
         var stream = IsLocal || input.Format != TrainingDataFormat.Parquet
             ? await OpenAsync(input, cancellationToken).ConfigureAwait(false)
-            : await BlobReads.OpenSeekableAsync(_container!.GetBlobClient(input.Name), input.Size, input.ETag, into, cancellationToken).ConfigureAwait(false);
+            : await BlobReads.OpenSeekableAsync(_container!.GetBlobClient(input.Name), input.Size, input.ETag, into, cancellationToken, BlobReads.InMemoryLimit).ConfigureAwait(false);
         if (ReferenceEquals(stream, into))
         {
             return;
