@@ -330,6 +330,25 @@ public sealed class ModelFilterTests
     }
 
     [Fact]
+    public async Task A_source_that_fails_to_read_is_an_io_error_naming_the_file_not_a_corrupt_file()
+    {
+        var file = await TestFiles.WriteParquetAsync(new ParquetSchema(Id, Model), async g => { await g.WriteRequired(Id, [1, 2, 3]); await g.Write(Model, ["mine", "mine", "mine"]); });
+        long start, end;
+        await using (var metadata = await ParquetReader.CreateAsync(new MemoryStream(file)))
+        {
+            var chunk = metadata.Metadata!.RowGroups[0].Columns[0].MetaData!;
+            start = chunk.DictionaryPageOffset ?? chunk.DataPageOffset;
+            end = start + chunk.TotalCompressedSize;
+        }
+
+        var error = await Assert.ThrowsAnyAsync<IOException>(() => new ParquetFeatureReader([RequestedColumn.Numeric("id")], new ModelFilter("mine"))
+            .ReadAsync(new UnreadableRange(file, start, end), "hour=8/a.parquet", new RecordingSink()));
+
+        Assert.IsNotType<InvalidDataException>(error);
+        Assert.StartsWith("hour=8/a.parquet could not be read", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_filter_is_case_sensitive()
     {
         var file = await TestFiles.WriteParquetAsync(

@@ -75,7 +75,7 @@ internal sealed class ParquetFeatureReader
         var seekable = await EnsureSeekableAsync(stream, cancellationToken).ConfigureAwait(false);
         try
         {
-            var reader = await OpenAsync(new SourceStream(seekable, fileName), fileName, cancellationToken).ConfigureAwait(false);
+            var reader = await OpenAsync(SourceStream.Wrap(seekable, fileName), fileName, cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
                 var plan = Plan(reader.Schema, fileName);
@@ -111,7 +111,7 @@ internal sealed class ParquetFeatureReader
         var seekable = await EnsureSeekableAsync(stream, cancellationToken).ConfigureAwait(false);
         try
         {
-            var reader = await OpenAsync(new SourceStream(seekable, fileName), fileName, cancellationToken).ConfigureAwait(false);
+            var reader = await OpenAsync(SourceStream.Wrap(seekable, fileName), fileName, cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
                 return reader.Schema.Fields

@@ -14,6 +14,10 @@ internal sealed class SourceReadException(string message, Exception inner) : IOE
 /// </summary>
 internal sealed class SourceStream(Stream inner, string fileName) : Stream
 {
+    /// <summary>Wraps <paramref name="stream"/> unless it is a plain <see cref="MemoryStream"/> (which cannot fail to read,
+    /// and which the Parquet library reads without copying when it sees one). A subclass may read from anywhere: wrapped.</summary>
+    public static Stream Wrap(Stream stream, string fileName) => stream.GetType() == typeof(MemoryStream) ? stream : new SourceStream(stream, fileName);
+
     public override bool CanRead => inner.CanRead;
 
     public override bool CanSeek => inner.CanSeek;
