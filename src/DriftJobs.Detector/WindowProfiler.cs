@@ -172,11 +172,10 @@ internal sealed class WindowProfiler
             // The whole file was read: it counts. Its values may still be held, to be counted with the next files'.
             var wentToScratch = _held.Commit();
             var profile = wentToScratch ? _scratch! : Profile;
-            var sink = wentToScratch ? _scratchSink! : _held.Counted;
             profile.AddRows(result.RowsKept);
             foreach (var absent in result.AbsentColumns)
             {
-                profile.AddAbsent(sink.Feature(absent), result.RowsKept);
+                profile.AddAbsent(_held.Counted.Feature(absent), result.RowsKept);
             }
 
             if (wentToScratch)
@@ -272,10 +271,7 @@ internal sealed class WindowProfiler
         /// <summary>Forgets the current file's values. Returns true when they had gone to the overflow sink.</summary>
         public bool Rollback()
         {
-            _batches.RemoveRange(_committedBatches, _batches.Count - _committedBatches);
-            _numberCount = _committedNumbers;
-            Array.Clear(_strings, _committedStrings, _stringCount - _committedStrings);
-            _stringCount = _committedStrings;
+            TruncateTo(_committedBatches, _committedNumbers, _committedStrings);
             var direct = _direct is not null;
             _direct = null;
             return direct;
@@ -312,14 +308,7 @@ internal sealed class WindowProfiler
                         continue;
                     }
 
-                    if (batch.Numeric)
-                    {
-                        counted.AddNumeric(column, _numbers.AsSpan(batch.Start, batch.Length));
-                    }
-                    else
-                    {
-                        counted.AddCategorical(column, _strings.AsSpan(batch.Start, batch.Length));
-                    }
+                    Deliver(batch, counted);
                 }
             }
 
@@ -351,23 +340,14 @@ internal sealed class WindowProfiler
                 CountCommitted();
                 if (Held + adding > limit)
                 {
+                    // Nothing committed is held any more: what is held is the current file's, handed over whole.
                     _direct = overflow();
                     foreach (var batch in _batches)
                     {
-                        if (batch.Numeric)
-                        {
-                            _direct.AddNumeric(batch.Column, _numbers.AsSpan(batch.Start, batch.Length));
-                        }
-                        else
-                        {
-                            _direct.AddCategorical(batch.Column, _strings.AsSpan(batch.Start, batch.Length));
-                        }
+                        Deliver(batch, _direct);
                     }
 
-                    _batches.Clear();
-                    _numberCount = 0;
-                    Array.Clear(_strings, 0, _stringCount);
-                    _stringCount = 0;
+                    TruncateTo(0, 0, 0);
                 }
             }
 
@@ -375,6 +355,27 @@ internal sealed class WindowProfiler
         }
 
         private long Held => (long)_numberCount + _stringCount;
+
+        private void Deliver(Batch batch, IColumnBatchSink sink)
+        {
+            if (batch.Numeric)
+            {
+                sink.AddNumeric(batch.Column, _numbers.AsSpan(batch.Start, batch.Length));
+            }
+            else
+            {
+                sink.AddCategorical(batch.Column, _strings.AsSpan(batch.Start, batch.Length));
+            }
+        }
+
+        /// <summary>Keeps only the first batches and values; the strings let go are cleared (the next file may not use them).</summary>
+        private void TruncateTo(int batches, int numbers, int strings)
+        {
+            _batches.RemoveRange(batches, _batches.Count - batches);
+            _numberCount = numbers;
+            Array.Clear(_strings, strings, _stringCount - strings);
+            _stringCount = strings;
+        }
 
         private static void Grow<T>(ref T[] buffer, int needed)
         {
