@@ -3,6 +3,7 @@ using System.Text;
 using DriftJobs.Core.Profiles;
 using DriftJobs.Detector;
 using DriftJobs.Storage;
+using DriftJobs.Testing;
 using Parquet;
 using Parquet.Schema;
 
@@ -83,11 +84,11 @@ public sealed class WindowProfilerTests
 
         var error = await Assert.ThrowsAnyAsync<IOException>(() => new WindowProfiler(Baseline, 2).ProfileAsync(
             [.. files.Keys, "hour=05/unreadable.parquet"],
-            (name, buffer, token) => name == "hour=05/unreadable.parquet" ? Task.FromResult<Stream>(new FailingStream(file, failsAt)) : open(name, buffer, token)));
+            (name, buffer, token) => name == "hour=05/unreadable.parquet" ? Task.FromResult<Stream>(new UnreadableRange(file, failsAt, FooterStart(file))) : open(name, buffer, token)));
 
         Assert.IsNotType<InvalidDataException>(error);
         Assert.Contains("hour=05/unreadable.parquet", error.Message, StringComparison.Ordinal);
-        Assert.Contains("read error", error.Message, StringComparison.Ordinal);
+        Assert.Contains("unreadable", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -201,6 +202,9 @@ public sealed class WindowProfilerTests
         return chunk.DictionaryPageOffset ?? chunk.DataPageOffset;
     }
 
+    // A Parquet file ends with its footer, the footer's length (4 bytes) and "PAR1".
+    private static long FooterStart(byte[] file) => file.Length - 8 - BitConverter.ToInt32(file, file.Length - 8);
+
     private static string Fingerprint(WindowProfile window)
     {
         var text = new StringBuilder().Append(CultureInfo.InvariantCulture, $"rows {window.Rows}\n");
@@ -221,34 +225,6 @@ public sealed class WindowProfilerTests
         }
 
         return text.ToString();
-    }
-
-    /// <summary>A file whose bytes from <paramref name="failAt"/> on cannot be read (a disk or network fault).</summary>
-    private sealed class FailingStream(byte[] content, long failAt) : MemoryStream(content, 0, content.Length, writable: false, publiclyVisible: true)
-    {
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            if (buffer.Length > 0 && Position + buffer.Length > failAt && Position < SecondGroupEnd)
-            {
-                throw new IOException("read error");
-            }
-
-            var count = (int)Math.Min(buffer.Length, Length - Position);
-            GetBuffer().AsSpan((int)Position, count).CopyTo(buffer);
-            Position += count;
-            return count;
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            Task.FromResult(Read(buffer.AsSpan(offset, count)));
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            ValueTask.FromResult(Read(buffer.Span));
-
-        // A Parquet file ends with its footer, the footer's length (4 bytes) and "PAR1".
-        private long SecondGroupEnd => Length - 8 - BitConverter.ToInt32(GetBuffer(), (int)Length - 8);
     }
 
     private sealed class CountingSink : IColumnBatchSink
