@@ -44,7 +44,7 @@ internal static partial class Measure
             start.Environment[key] = value;
         }
 
-        var before = Usage();
+        var before = ChildrenCpu();
         var azuriteBefore = azuritePid is { } a ? ProcessCpu(a) : TimeSpan.Zero;
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{fileName} did not start.");
@@ -63,10 +63,10 @@ internal static partial class Measure
 
         await exited;
         var wall = clock.Elapsed;
-        var after = Usage();
+        var after = ChildrenCpu();
 
         var azuriteCpu = azuritePid is { } b ? ProcessCpu(b) - azuriteBefore : TimeSpan.Zero;
-        return (new Cost(wall, after.Cpu - before.Cpu, peak, azuriteCpu), process.ExitCode, output.ToString());
+        return (new Cost(wall, after - before, peak, azuriteCpu), process.ExitCode, output.ToString());
     }
 
     /// <summary>Work done in this process: its whole CPU time (all threads) over the run.</summary>
@@ -123,15 +123,16 @@ internal static partial class Measure
         }
     }
 
-    private static (TimeSpan Cpu, long MaxRssKb) Usage()
+    /// <summary>User + system time of every child reaped so far.</summary>
+    private static TimeSpan ChildrenCpu()
     {
         if (GetRusage(RusageChildren, out var usage) != 0)
         {
-            return (TimeSpan.Zero, 0);
+            return TimeSpan.Zero;
         }
 
         var micros = ((usage.UserSeconds + usage.SystemSeconds) * 1_000_000) + usage.UserMicros + usage.SystemMicros;
-        return (TimeSpan.FromMicroseconds(micros), usage.MaxRss);
+        return TimeSpan.FromMicroseconds(micros);
     }
 
     [LibraryImport("libc", EntryPoint = "getrusage")]
