@@ -30,6 +30,10 @@ internal sealed class ParquetFeatureReader
 
     private readonly IReadOnlyList<RequestedColumn> _columns;
     private readonly ModelFilter? _filter;
+
+    // The filter's values as UTF-8, to compare with column statistics (empty without a filter).
+    private readonly byte[] _filterName;
+    private readonly byte[] _filterVersion;
     private readonly Dictionary<string, StringPool> _pools = new(StringComparer.Ordinal);
     private readonly Dictionary<Type, Array> _scratch = [];
     private double[] _numbers = [];
@@ -37,8 +41,6 @@ internal sealed class ParquetFeatureReader
     private int[] _definitions = [];
     private bool[] _keep = [];
     private ReadOnlyMemory<char>[] _filterValues = [];
-    private readonly byte[] _filterName = [];
-    private readonly byte[] _filterVersion = [];
 
     public ParquetFeatureReader(IReadOnlyList<RequestedColumn> columns, ModelFilter? filter = null)
     {
