@@ -70,6 +70,49 @@ public sealed class NumericBoundariesTests
         Assert.Equal(values.Length, actual.Rows);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(500)]
+    public void Counts_spilled_from_the_32_bit_slots_equal_counts_kept_in_them(int spillAfter)
+    {
+        var random = new Random(spillAfter);
+        var points = Boundaries(random, 300);
+        var edges = Boundaries(random, 9);
+        var feature = Baseline(points, edges, points.Min(), points.Max()).Features[0];
+        var values = Values(random, points);
+        var kept = new NumericWindow(feature);
+        var spilled = new NumericWindow(feature, spillAfter);
+        var other = new NumericWindow(feature, spillAfter);
+        var fed = 0;
+        while (fed < values.Length)
+        {
+            var take = Math.Min(values.Length - fed, random.Next(1, 40));
+            kept.Add(values.AsSpan(fed, take));
+            // Every third batch goes through another window merged in later, some counts read in between: the totals
+            // must include what is still in 32 bits at every read and merge.
+            (fed % 3 == 0 ? other : spilled).Add(values.AsSpan(fed, take));
+            if (random.Next(10) == 0)
+            {
+                Assert.Equal(spilled.BinCounts.Sum() + other.BinCounts.Sum(), kept.BinCounts.Sum());
+            }
+
+            fed += take;
+        }
+
+        spilled.Merge(other, emptyOther: true);
+        Assert.Equal(kept.BinCounts, spilled.BinCounts);
+        Assert.Equal(kept.GapCounts, spilled.GapCounts);
+        Assert.Equal(kept.EqualCounts, spilled.EqualCounts);
+        Assert.Equal(kept.OutOfRange, spilled.OutOfRange);
+        Assert.Equal(kept.Missing, spilled.Missing);
+        Assert.Equal(values.Length, spilled.Rows);
+        Assert.All(other.GapCounts, count => Assert.Equal(0, count));
+
+        spilled.Add(values);
+        Assert.Equal(kept.GapCounts.Select(c => 2 * c), spilled.GapCounts);
+    }
+
     [Fact]
     public void Negative_zero_is_the_same_boundary_and_the_same_value_as_zero()
     {
