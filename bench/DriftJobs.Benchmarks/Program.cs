@@ -5,6 +5,7 @@ using DriftJobs.Benchmarks.Detector;
 using DriftJobs.Benchmarks.Logger;
 
 // `dotnet run -c Release --project bench/DriftJobs.Benchmarks -- <logger|all|detector> [options]`.
+// (decode-floor: the bare decode as a child process of the detector suite.)
 // logger/all: BenchmarkDotNet suites, each with its config (without --filter every benchmark runs). detector: its own
 // options — the published jobs started and timed end to end, see DetectorSuite.
 var suites = new Dictionary<string, (Type[] Benchmarks, IConfig Config)>(StringComparer.OrdinalIgnoreCase)
@@ -15,6 +16,11 @@ var suites = new Dictionary<string, (Type[] Benchmarks, IConfig Config)>(StringC
 if (args is ["detector", ..])
 {
     return await DetectorSuite.RunAsync(args[1..]);
+}
+
+if (args is ["decode-floor", ..])
+{
+    return await ReadWork.DecodeProcessAsync(args[1..]);
 }
 
 var chosen = args.Length == 0 ? []

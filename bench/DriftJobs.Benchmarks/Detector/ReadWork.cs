@@ -69,6 +69,26 @@ internal static class ReadWork
         return rows;
     }
 
+    /// <summary>
+    /// <c>DriftJobs.Benchmarks decode-floor ROOT FILES COLUMNS</c>: <see cref="DecodeAsync"/> on local files as a
+    /// process of its own, so that it can be timed like the detector, from process start to exit (runtime start and
+    /// JIT included). FILES and COLUMNS are text files, one name a line. Prints the rows read.
+    /// </summary>
+    public static async Task<int> DecodeProcessAsync(string[] args)
+    {
+        if (args.Length != 3)
+        {
+            await Console.Error.WriteLineAsync("usage: DriftJobs.Benchmarks decode-floor ROOT FILES COLUMNS");
+            return 2;
+        }
+
+        var files = await File.ReadAllLinesAsync(args[1]);
+        var columns = await File.ReadAllLinesAsync(args[2]);
+        var rows = await DecodeAsync(files, Local(args[0]), columns, CancellationToken.None);
+        Console.WriteLine(rows.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return 0;
+    }
+
     /// <summary>The detector's profiling (its <see cref="WindowProfiler"/>, one reader per core) on local files, then its analysis.</summary>
     public static async Task<(WindowProfile Window, DriftReport Report, TimeSpan Profile, TimeSpan Analyze)> EngineAsync(
         IReadOnlyList<string> files, OpenFile open, BaselineProfile baseline, CancellationToken cancellationToken)
