@@ -99,11 +99,16 @@ that needs them, so `helm template` and `helm install` fail with the same messag
 {{- if and .Values.baseline.enabled (not .Values.baseline.trainingData) }}
 {{- fail "baseline.trainingData is required when baseline.enabled (TRAINING_DATA): make generate-baseline TRAINING_DATA=..." }}
 {{- end }}
+{{- $logs := clean .Values.detector.logsMountPath }}
+{{- if and .Values.detector.logsVolume (or (eq $logs "/") (eq $logs "/tmp") (hasPrefix "/tmp/" $logs) (eq $logs "/app") (hasPrefix "/app/" $logs)) }}
+{{- fail (printf "detector.logsMountPath %q would hide the job's own files (/, /app, /tmp): mount the logs elsewhere" .Values.detector.logsMountPath) }}
+{{- end }}
 {{- end }}
 
 {{/*
 The pod spec both jobs share, around one container. Arguments: root (the chart context), component, container
-(the container's name), image, resources, extraEnv, extraPodLabels, extraPodAnnotations, env (the job's own EnvVars).
+(the container's name), image, resources, extraEnv, extraPodLabels, extraPodAnnotations, env (the job's own EnvVars),
+and optionally volumes and volumeMounts (the job's own, next to /tmp).
 */}}
 {{- define "drift-jobs.podTemplate" -}}
 {{- $root := .root }}
@@ -158,11 +163,17 @@ spec:
       volumeMounts:
         - name: tmp
           mountPath: /tmp
+        {{- with .volumeMounts }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
   volumes:
     # The root filesystem is read-only; .NET and the jobs' temporary files write here.
     - name: tmp
       emptyDir:
         sizeLimit: {{ $root.Values.tmpSizeLimit }}
+    {{- with .volumes }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
   {{- with $root.Values.nodeSelector }}
   nodeSelector:
     {{- toYaml . | nindent 4 }}

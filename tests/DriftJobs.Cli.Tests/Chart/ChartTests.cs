@@ -284,6 +284,28 @@ public sealed class ChartTests
     }
 
     [Fact]
+    public async Task The_detector_reads_the_logs_from_a_mounted_volume_when_the_values_give_one()
+    {
+        var mounted = (await HelmChart.RenderDefaultsAsync(
+            "--set", "detector.logsVolume.persistentVolumeClaim.claimName=drift-logs",
+            "--set", "detector.logsMountPath=/mnt/logs")).Single<V1CronJob>().Spec.JobTemplate.Spec.Template.Spec;
+
+        var volume = mounted.Volumes.Single(v => v.Name == "logs");
+        Assert.Equal("drift-logs", volume.PersistentVolumeClaim.ClaimName);
+        var container = mounted.Containers.Single();
+        var mount = container.VolumeMounts.Single(m => m.Name == "logs");
+        Assert.Equal(("/mnt/logs", true), (mount.MountPath, mount.ReadOnlyProperty));
+        Assert.Equal("/mnt/logs", container.Env.Single(e => e.Name == "DRIFT_LOGS_PATH").Value);
+        // /tmp stays writable next to it.
+        Assert.Contains(container.VolumeMounts, m => m.MountPath == "/tmp" && m.ReadOnlyProperty is not true);
+
+        // By default the logs come through the Blob API: no volume, no DRIFT_LOGS_PATH.
+        var plain = (await HelmChart.RenderDefaultsAsync()).Single<V1CronJob>().Spec.JobTemplate.Spec.Template.Spec;
+        Assert.Equal(["tmp"], plain.Volumes.Select(v => v.Name));
+        Assert.DoesNotContain(plain.Containers.Single().Env ?? [], e => e.Name == "DRIFT_LOGS_PATH");
+    }
+
+    [Fact]
     public async Task An_existing_secret_is_referenced_and_none_is_created()
     {
         var objects = await HelmChart.RenderAsync(
@@ -392,6 +414,8 @@ public sealed class ChartTests
     [InlineData("multipleTesting", "STORAGE", "--set", "drift.multipleTesting=holm")]
     [InlineData("schedul", "STORAGE", "--set", "detector.schedul=0 0 * * *")]
     [InlineData("psiBins", "STORAGE", "--set", "drift.psiBins=1")]
+    [InlineData("logsMountPath", "STORAGE", "--set", "detector.logsMountPath=logs")]
+    [InlineData("detector.logsMountPath \"/tmp/logs\" would hide", "STORAGE", "--set", "detector.logsVolume.emptyDir.medium=Memory", "--set", "detector.logsMountPath=/tmp/logs")]
     [InlineData("model/version", "--set", "model.name=m", "--set", "model.version=3", "--set", "storage.accountUrl=https://a.blob.core.windows.net")]
     public async Task Bad_values_fail_with_a_message_naming_the_value(string message, params string[] args)
     {
