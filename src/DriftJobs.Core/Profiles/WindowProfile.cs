@@ -160,16 +160,16 @@ internal sealed class NumericWindow : FeatureWindow
 {
     private readonly NumericBoundaries _boundaries;
 
-    // SlotCounts[2u]: values strictly between boundaries u−1 and u; SlotCounts[2u+1]: values equal to boundary u.
-    // One increment per value; the PSI bins, KS gaps and equals and the out-of-range count are sums of slots.
-    private readonly long[] _slots;
-
-    // Values are counted into 32-bit slots first (half the memory for the cache to hold while counting: 6.5 instead of
-    // 8.5 ns a value, counting one feature after another next to the Parquet decoding) and spilled into the 64-bit
-    // totals before any slot could overflow.
-    private readonly int[] _recent;
+    // Slot 2u: values strictly between boundaries u−1 and u; slot 2u+1: values equal to boundary u. One increment per
+    // value; the PSI bins, KS gaps and equals and the out-of-range count are sums of slots.
+    // Values are counted into 32-bit slots (half the memory for the cache to hold while counting: 6.5 instead of 8.5 ns
+    // a value, counting one feature after another next to the Parquet decoding) and added to the 64-bit totals when
+    // the window is read or merged, or before a slot could overflow. Both are allocated on first use: a reader's
+    // partial window only ever counts, the window they merge into only ever adds.
     private readonly int _spillAfter;
+    private int[]? _recent;
     private long _recentValues;
+    private long[]? _totals;
     private Folded? _folded;
 
     /// <param name="baseline">The feature's baseline profile.</param>
@@ -181,8 +181,6 @@ internal sealed class NumericWindow : FeatureWindow
         _spillAfter = spillAfter;
         var numeric = baseline.Numeric ?? throw new InvalidDataException($"Feature '{baseline.Name}' has no numeric profile.");
         _boundaries = NumericBoundaries.For(baseline.Name, numeric);
-        _slots = new long[_boundaries.SlotCount];
-        _recent = new int[_boundaries.SlotCount];
     }
 
     /// <summary>Valid values per PSI bin: BinCounts[i] counts values in (edge i−1, edge i].</summary>
@@ -210,6 +208,7 @@ internal sealed class NumericWindow : FeatureWindow
             Spill();
         }
 
+        _recent ??= new int[_boundaries.SlotCount];
         _recentValues += values.Length;
         var (missing, invalid, min, max) = _boundaries.Count(values, _recent, Min, Max);
         Missing += missing;
@@ -223,8 +222,25 @@ internal sealed class NumericWindow : FeatureWindow
         var o = (NumericWindow)other;
         _folded = null;
         o._folded = null;
-        o.Spill();
-        AddInto(_slots, o._slots, emptyOther);
+        if (o._totals is { } totals)
+        {
+            AddInto(Totals(), totals);
+            if (emptyOther)
+            {
+                Array.Clear(totals);
+            }
+        }
+
+        if (o._recentValues > 0)
+        {
+            AddInto(Totals(), o._recent!);
+            if (emptyOther)
+            {
+                Array.Clear(o._recent!);
+                o._recentValues = 0;
+            }
+        }
+
         Min = Math.Min(Min, o.Min);
         Max = Math.Max(Max, o.Max);
         if (emptyOther)
@@ -237,14 +253,22 @@ internal sealed class NumericWindow : FeatureWindow
     protected override void ClearCounts()
     {
         _folded = null;
-        Array.Clear(_slots);
-        Array.Clear(_recent);
+        if (_totals is not null)
+        {
+            Array.Clear(_totals);
+        }
+
+        if (_recent is not null)
+        {
+            Array.Clear(_recent);
+        }
+
         _recentValues = 0;
         Min = double.PositiveInfinity;
         Max = double.NegativeInfinity;
     }
 
-    private static void AddInto(long[] into, long[] from, bool clear)
+    private static void AddInto(long[] into, long[] from)
     {
         var i = 0;
         if (Vector.IsHardwareAccelerated)
@@ -261,19 +285,24 @@ internal sealed class NumericWindow : FeatureWindow
         {
             into[i] += from[i];
         }
+    }
 
-        if (clear)
+    private static void AddInto(long[] into, int[] from)
+    {
+        for (var i = 0; i < into.Length; i++)
         {
-            Array.Clear(from);
+            into[i] += from[i];
         }
     }
+
+    private long[] Totals() => _totals ??= new long[_boundaries.SlotCount];
 
     private Folded Fold()
     {
         if (_folded is null)
         {
             Spill();
-            _folded = _boundaries.Fold(_slots);
+            _folded = _boundaries.Fold(Totals());
         }
 
         return _folded;
@@ -286,12 +315,8 @@ internal sealed class NumericWindow : FeatureWindow
             return;
         }
 
-        for (var i = 0; i < _slots.Length; i++)
-        {
-            _slots[i] += _recent[i];
-        }
-
-        Array.Clear(_recent);
+        AddInto(Totals(), _recent!);
+        Array.Clear(_recent!);
         _recentValues = 0;
     }
 }
@@ -710,12 +735,13 @@ internal sealed class CategoricalWindow : FeatureWindow
     // Readers hand out one shared string per distinct value (StringPool), so the same few instances come back row
     // after row: a direct-mapped cache keyed by the instance's identity skips hashing their characters, the bulk of
     // counting a categorical value (a reference-keyed Dictionary cost 3 % of the detector's CPU in its comparer
-    // calls). Values whose slot holds another instance are classified by content, as every value once was.
-    private const int InstanceCacheBits = 12;
+    // calls). Values whose slot holds another instance are classified by content, as every value once was. Allocated
+    // on first use (16 KiB), so wide baselines pay only for the features a window actually reads.
+    private const int InstanceCacheBits = 10;
 
     private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
     private readonly HashSet<string> _knownOther;
-    private readonly (string? Instance, int Code)[] _byInstance = new (string?, int)[1 << InstanceCacheBits];
+    private (string? Instance, int Code)[]? _byInstance;
 
     public CategoricalWindow(FeatureProfile baseline)
         : base(baseline)
@@ -744,6 +770,7 @@ internal sealed class CategoricalWindow : FeatureWindow
     public void Add(ReadOnlySpan<string?> values)
     {
         Rows += values.Length;
+        var byInstance = _byInstance ??= new (string?, int)[1 << InstanceCacheBits];
         foreach (var value in values)
         {
             if (value is null)
@@ -752,7 +779,7 @@ internal sealed class CategoricalWindow : FeatureWindow
                 continue;
             }
 
-            ref var cached = ref _byInstance[RuntimeHelpers.GetHashCode(value) & ((1 << InstanceCacheBits) - 1)];
+            ref var cached = ref byInstance[RuntimeHelpers.GetHashCode(value) & ((1 << InstanceCacheBits) - 1)];
             int code;
             if (ReferenceEquals(cached.Instance, value))
             {
