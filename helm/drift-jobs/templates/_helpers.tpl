@@ -103,6 +103,11 @@ that needs them, so `helm template` and `helm install` fail with the same messag
 {{- if and .Values.detector.logsVolume (or (eq $logs "/") (eq $logs "/tmp") (hasPrefix "/tmp/" $logs) (eq $logs "/app") (hasPrefix "/app/" $logs)) }}
 {{- fail (printf "detector.logsMountPath %q would hide the job's own files (/, /app, /tmp): mount the logs elsewhere" .Values.detector.logsMountPath) }}
 {{- end }}
+{{- range .Values.detector.extraEnv }}
+{{- if and $.Values.detector.logsVolume (eq .name "DRIFT_LOGS_PATH") }}
+{{- fail "detector.extraEnv sets DRIFT_LOGS_PATH while detector.logsVolume is set: remove it from extraEnv (the chart sets it to detector.logsMountPath)" }}
+{{- end }}
+{{- end }}
 {{- end }}
 
 {{/*

@@ -165,7 +165,8 @@ internal sealed class NumericWindow : FeatureWindow
     // Values are counted into 32-bit slots (half the memory for the cache to hold while counting: 6.5 instead of 8.5 ns
     // a value, counting one feature after another next to the Parquet decoding) and added to the 64-bit totals when
     // the window is read or merged, or before a slot could overflow. Both are allocated on first use: a reader's
-    // partial window only ever counts, the window they merge into only ever adds.
+    // partial window only ever counts, the window they merge into only ever adds. Reading the counts folds the 32-bit
+    // ones into the totals, so a window is used by one thread at a time, reads included (one window per reader).
     private readonly int _spillAfter;
     private int[]? _recent;
     private long _recentValues;

@@ -415,7 +415,12 @@ public sealed class ChartTests
     [InlineData("schedul", "STORAGE", "--set", "detector.schedul=0 0 * * *")]
     [InlineData("psiBins", "STORAGE", "--set", "drift.psiBins=1")]
     [InlineData("logsMountPath", "STORAGE", "--set", "detector.logsMountPath=logs")]
-    [InlineData("detector.logsMountPath \"/tmp/logs\" would hide", "STORAGE", "--set", "detector.logsVolume.emptyDir.medium=Memory", "--set", "detector.logsMountPath=/tmp/logs")]
+    [InlineData("detector.logsMountPath \"/tmp/logs\" would hide", "STORAGE", "--set", "detector.logsVolume.csi.driver=blob.csi.azure.com", "--set", "detector.logsMountPath=/tmp/logs")]
+    [InlineData("detector.logsMountPath \"/\" would hide", "STORAGE", "--set", "detector.logsVolume.csi.driver=blob.csi.azure.com", "--set", "detector.logsMountPath=/")]
+    [InlineData("detector.logsMountPath \"/app/logs\" would hide", "STORAGE", "--set", "detector.logsVolume.csi.driver=blob.csi.azure.com", "--set", "detector.logsMountPath=/app/logs")]
+    [InlineData("logsVolume", "STORAGE", "--set", "detector.logsVolume.name=mylogs")]
+    [InlineData("logsVolume", "STORAGE", "--set", "detector.logsVolume.hostPath.path=/var/logs")]
+    [InlineData("extraEnv sets DRIFT_LOGS_PATH", "STORAGE", "--set", "detector.logsVolume.csi.driver=blob.csi.azure.com", "--set", "detector.extraEnv[0].name=DRIFT_LOGS_PATH", "--set", "detector.extraEnv[0].value=/other")]
     [InlineData("model/version", "--set", "model.name=m", "--set", "model.version=3", "--set", "storage.accountUrl=https://a.blob.core.windows.net")]
     public async Task Bad_values_fail_with_a_message_naming_the_value(string message, params string[] args)
     {
