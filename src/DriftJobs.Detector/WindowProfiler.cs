@@ -237,10 +237,7 @@ internal sealed class WindowProfiler
                 return;
             }
 
-            Grow(ref _numbers, _numberCount + values.Length);
-            values.CopyTo(_numbers.AsSpan(_numberCount));
-            _batches.Add(new Batch(column, Numeric: true, _numberCount, values.Length));
-            _numberCount += values.Length;
+            Hold(ref _numbers, ref _numberCount, new Batch(column, Numeric: true, _numberCount, values.Length), values);
         }
 
         public void AddCategorical(string column, ReadOnlySpan<string?> values)
@@ -251,10 +248,7 @@ internal sealed class WindowProfiler
                 return;
             }
 
-            Grow(ref _strings, _stringCount + values.Length);
-            values.CopyTo(_strings.AsSpan(_stringCount));
-            _batches.Add(new Batch(column, Numeric: false, _stringCount, values.Length));
-            _stringCount += values.Length;
+            Hold(ref _strings, ref _stringCount, new Batch(column, Numeric: false, _stringCount, values.Length), values);
         }
 
         /// <summary>The current file was read to the end. Returns true when it went to the overflow sink.</summary>
@@ -375,6 +369,15 @@ internal sealed class WindowProfiler
             _numberCount = numbers;
             Array.Clear(_strings, strings, _stringCount - strings);
             _stringCount = strings;
+        }
+
+        /// <summary>Appends a batch's values to the held buffer of their kind.</summary>
+        private void Hold<T>(ref T[] buffer, ref int count, Batch batch, ReadOnlySpan<T> values)
+        {
+            Grow(ref buffer, count + values.Length);
+            values.CopyTo(buffer.AsSpan(count));
+            _batches.Add(batch);
+            count += values.Length;
         }
 
         private static void Grow<T>(ref T[] buffer, int needed)
