@@ -127,7 +127,7 @@ internal sealed partial class DetectorJob(
     {
         using var process = System.Diagnostics.Process.GetCurrentProcess();
         LogCost(logger, elapsed.TotalSeconds, rows, files, process.TotalProcessorTime.TotalSeconds, process.PeakWorkingSet64 / (1024 * 1024),
-            GC.GetTotalAllocatedBytes() / (1024 * 1024), GC.GetGCMemoryInfo(GCKind.Any).HeapSizeBytes / (1024 * 1024), GC.CollectionCount(0), GC.CollectionCount(2));
+            GC.GetTotalAllocatedBytes() / (1024 * 1024), GC.GetGCMemoryInfo(GCKind.Any).HeapSizeBytes / (1024 * 1024), GC.CollectionCount(0), GC.CollectionCount(2), GC.GetTotalPauseDuration().TotalSeconds);
     }
 
     /// <summary>The window end of a stored report; null when it cannot be read (such a latest.json gets replaced).</summary>
@@ -147,8 +147,8 @@ internal sealed partial class DetectorJob(
     [LoggerMessage(Level = LogLevel.Information, Message = "Detecting drift for {Model} {ModelVersion} over [{WindowStart:o}, {WindowEnd:o})")]
     private static partial void LogStarting(ILogger logger, string model, string modelVersion, DateTimeOffset windowStart, DateTimeOffset windowEnd);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Finished in {ElapsedSeconds:F1} s: {Rows} rows from {Files} files; CPU {CpuSeconds:F1} s, peak working set {PeakWorkingSetMiB} MiB, allocated {AllocatedMiB} MiB, GC heap {GcHeapMiB} MiB after {Gen0Collections} gen0 and {Gen2Collections} gen2 collections")]
-    private static partial void LogCost(ILogger logger, double elapsedSeconds, long rows, int files, double cpuSeconds, long peakWorkingSetMiB, long allocatedMiB, long gcHeapMiB, int gen0Collections, int gen2Collections);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Finished in {ElapsedSeconds:F1} s: {Rows} rows from {Files} files; CPU {CpuSeconds:F1} s, peak working set {PeakWorkingSetMiB} MiB, allocated {AllocatedMiB} MiB, GC heap {GcHeapMiB} MiB after {Gen0Collections} gen0 and {Gen2Collections} gen2 collections ({GcPauseSeconds:F2} s paused)")]
+    private static partial void LogCost(ILogger logger, double elapsedSeconds, long rows, int files, double cpuSeconds, long peakWorkingSetMiB, long allocatedMiB, long gcHeapMiB, int gen0Collections, int gen2Collections, double gcPauseSeconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Skipped {File}: {Reason}")]
     private static partial void LogSkipped(ILogger logger, string file, string reason);

@@ -281,6 +281,8 @@ internal sealed class ParquetFeatureReader
                 keep[i] = false;
             }
         }
+
+        ForgetDecoded(_filterValues, next);
     }
 
     private ValueTask ReadColumnAsync(ParquetRowGroupReader group, ColumnPlan column, int rows, CancellationToken cancellationToken) =>
@@ -415,7 +417,16 @@ internal sealed class ParquetFeatureReader
                 ? pool.Get(values[next++].Span)
                 : null;
         }
+
+        ForgetDecoded(values, next);
     }
+
+    /// <summary>
+    /// Drops the scratch buffer's references to the text Parquet.Net just decoded: the buffer lives in the large
+    /// object heap, so every reference left in it would keep that text alive through each gen0 collection until the
+    /// next row group overwrote it.
+    /// </summary>
+    private static void ForgetDecoded(ReadOnlyMemory<char>[] values, int count) => values.AsSpan(0, count).Clear();
 
     /// <summary>Reads the non-null values packed at the start of <paramref name="values"/>; returns the definition
     /// levels (empty for a required column, where every row has a value).</summary>
