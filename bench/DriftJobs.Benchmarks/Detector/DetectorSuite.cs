@@ -86,6 +86,11 @@ internal static class DetectorSuite
             ["MODEL_VERSION"] = BenchData.ModelVersion,
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
         };
+        var detectorEnvironment = new Dictionary<string, string>(environment);
+        foreach (var (key, value) in o.DetectorImageSettings)
+        {
+            detectorEnvironment[key] = value;
+        }
 
         // The baseline job on the training set (local files), writing the baseline every detector run reads.
         Console.Error.WriteLine($"baseline job on {training.Rows:N0} rows");
@@ -109,7 +114,7 @@ internal static class DetectorSuite
         var emptyRuns = new List<Cost>();
         for (var i = 0; i < 5; i++)
         {
-            emptyRuns.Add(await DetectorAsync(o, environment, "logs-empty", azurite, expectedRows: 0, token));
+            emptyRuns.Add(await DetectorAsync(o, detectorEnvironment, "logs-empty", azurite, expectedRows: 0, token));
         }
 
         results.Empty = Cost.Median(emptyRuns);
@@ -132,7 +137,7 @@ internal static class DetectorSuite
             results.Sizes.Add(size);
 
             size.DecodeLocal = await RepeatAsync(repeat, "Parquet.Net decode, local", () => Measure.InProcessAsync(() => ReadWork.DecodeAsync(set.Files, ReadWork.Local(dataRoot), columns, token)));
-            size.DecodeLocalProcess = await RepeatAsync(repeat, "Parquet.Net decode as a process, local", () => DecodeProcessAsync(dataRoot, set, columns, token));
+            size.DecodeLocalProcess = await RepeatAsync(repeat, "Parquet.Net decode as a process, local", () => DecodeProcessAsync(dataRoot, set, columns, o.DetectorImageSettings, token));
             size.DecodeBlob = await RepeatAsync(repeat, "Parquet.Net decode, Azurite", () => Measure.InProcessAsync(() => ReadWork.DecodeAsync(set.Files, ReadWork.Blob(azurite.Container), columns, token)));
 
             WindowProfile? engineWindow = null;
@@ -161,7 +166,7 @@ internal static class DetectorSuite
             var detectorRuns = new List<Cost>();
             for (var i = 0; i < repeat; i++)
             {
-                detectorRuns.Add(await DetectorAsync(o, environment, set.Prefix, azurite, set.Rows, token));
+                detectorRuns.Add(await DetectorAsync(o, detectorEnvironment, set.Prefix, azurite, set.Rows, token));
                 Console.Error.WriteLine($"  detector end to end: {detectorRuns[^1].Wall.TotalSeconds:F2} s, peak RSS {detectorRuns[^1].PeakRssBytes / 1048576.0:F0} MiB");
             }
 
@@ -173,7 +178,7 @@ internal static class DetectorSuite
             var localRuns = new List<Cost>();
             for (var i = 0; i < repeat; i++)
             {
-                localRuns.Add(await DetectorAsync(o, environment, set.Prefix, azurite, set.Rows, token, logsPath: Path.GetFullPath(dataRoot)));
+                localRuns.Add(await DetectorAsync(o, detectorEnvironment, set.Prefix, azurite, set.Rows, token, logsPath: Path.GetFullPath(dataRoot)));
                 Console.Error.WriteLine($"  detector end to end, local files: {localRuns[^1].Wall.TotalSeconds:F2} s, peak RSS {localRuns[^1].PeakRssBytes / 1048576.0:F0} MiB");
             }
 
@@ -233,14 +238,15 @@ internal static class DetectorSuite
 
     /// <summary>
     /// The bare decode as a process of its own (this assembly, <c>decode-floor</c>), timed from start to exit like the
-    /// detector, with the runtime settings the detector's runtimeconfig has (dynamic PGO off).
+    /// detector, with the runtime settings the detector has: its runtimeconfig's (dynamic PGO off) and its image's.
     /// </summary>
-    private static async Task<(Cost Cost, long Rows)> DecodeProcessAsync(string dataRoot, DataSet set, IReadOnlyList<string> columns, CancellationToken token)
+    private static async Task<(Cost Cost, long Rows)> DecodeProcessAsync(
+        string dataRoot, DataSet set, IReadOnlyList<string> columns, IReadOnlyDictionary<string, string> imageSettings, CancellationToken token)
     {
         var lists = Directory.CreateTempSubdirectory("driftjobs-decode-").FullName;
         var files = Path.Combine(lists, "files.txt");
         var columnList = Path.Combine(lists, "columns.txt");
-        var environment = new Dictionary<string, string> { ["DOTNET_TieredPGO"] = "0", ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" };
+        var environment = new Dictionary<string, string>(imageSettings) { ["DOTNET_TieredPGO"] = "0", ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" };
         (Cost Cost, int ExitCode, string Output) run;
         try
         {
@@ -286,7 +292,8 @@ internal static class DetectorSuite
     }
 
     private sealed record Options(
-        IReadOnlyList<long> Rows, long TrainingRows, int? Repeat, string Data, string Detector, string BaselineJob, string Azurite, string Output, bool PrepareOnly)
+        IReadOnlyList<long> Rows, long TrainingRows, int? Repeat, string Data, string Detector, string BaselineJob, string Azurite, string Output, bool PrepareOnly,
+        IReadOnlyDictionary<string, string> DetectorImageSettings)
     {
         public static Options Parse(string[] args)
         {
@@ -321,7 +328,8 @@ internal static class DetectorSuite
                 Path.GetFullPath(Get("baseline-job", Path.Combine(root, "artifacts", "bench", "baseline", "DriftJobs.Baseline.dll"))),
                 Get("azurite", azurite),
                 Path.GetFullPath(Get("output", full ? Path.Combine(root, "docs", "benchmarks.md") : Path.Combine(root, "artifacts", "bench", "detector-results.md"))),
-                values.TryGetValue("prepare-only", out var prepare) && bool.Parse(prepare));
+                values.TryGetValue("prepare-only", out var prepare) && bool.Parse(prepare),
+                ImageRuntime.Settings(Path.Combine(root, "Dockerfile.detector")));
         }
 
         private static long ParseRows(string text)
@@ -394,6 +402,10 @@ internal static class DetectorSuite
 
         public string DuckDbVersion { get; set; } = "?";
 
+        private string ImageSettingsText() => options.DetectorImageSettings.Count == 0
+            ? "none"
+            : string.Join(", ", options.DetectorImageSettings.Select(kv => $"`{kv.Key}={kv.Value}`"));
+
         public string ToMarkdown()
         {
             var md = new StringBuilder();
@@ -411,6 +423,7 @@ internal static class DetectorSuite
                 "Detector: the published job (`dotnet DriftJobs.Detector.dll`), process start to exit, report written to Azurite on loopback; logs read from Azurite, or from the local copy DuckDB reads (DRIFT_LOGS_PATH). " +
                 "Parquet.Net decode: the same 57 columns read raw into reused buffers, one file per core at a time, in the benchmark's own process (already JIT-compiled by the runs before it, except the very first run of the suite), and as a process of its own timed like the detector. DuckDB: `histogram(x, PSI edges)`, " +
                 "`histogram(x, KS points)` and `histogram(c)` for every feature in one query, and a plain scan (`sum` of every column), on the local copy of the same files.");
+            md.AppendLine($"- Runtime settings of the detector's image (Dockerfile.detector), given to the detector and to the decode as a process: {ImageSettingsText()}; the in-process decode and engine run with the benchmark process's defaults.");
             md.AppendLine($"- Values/s per core = rows × 55 / CPU seconds of the process doing the work; medians of {(options.Repeat?.ToString(CultureInfo.InvariantCulture) ?? "3 (1 at 10M)")} runs.");
             md.AppendLine();
             md.AppendLine("| Rows | Run | Wall s | CPU s | Mvalues/s per core | Peak RSS MiB | Wall vs detector |");

@@ -49,6 +49,28 @@ public sealed partial class DockerfileTests
         Assert.DoesNotContain(lines, l => l.StartsWith("COPY", StringComparison.Ordinal) && (l.Contains(".env", StringComparison.Ordinal) || l.Contains(" . ", StringComparison.Ordinal)));
     }
 
+    [Theory]
+    [InlineData("Dockerfile.detector")]
+    [InlineData("Dockerfile.baseline")]
+    public void Sets_only_runtime_knobs_in_the_form_the_benchmark_reads(string file)
+    {
+        // bench/.../ImageRuntime.cs runs the published job with these, so the numbers in docs/benchmarks.md are the image's.
+        foreach (var env in Stages(file)[1].Lines.Where(l => l.StartsWith("ENV ", StringComparison.Ordinal)))
+        {
+            Assert.Matches(@"^ENV DOTNET_[A-Za-z0-9_]+=[^\s=]+$", env);
+        }
+    }
+
+    [Fact]
+    public void Detector_image_sets_a_gen0_budget_the_pod_memory_allows()
+    {
+        var env = Assert.Single(Stages("Dockerfile.detector")[1].Lines, l => l.StartsWith("ENV DOTNET_GCgen0size=", StringComparison.Ordinal));
+        var budget = Convert.ToInt64(env["ENV DOTNET_GCgen0size=".Length..], 16);
+
+        // Between the runtime's own budget and a size that would crowd the detector's 512Mi memory request.
+        Assert.InRange(budget, 16L << 20, 64L << 20);
+    }
+
     [Fact]
     public void The_build_context_leaves_out_build_output_and_credentials()
     {
