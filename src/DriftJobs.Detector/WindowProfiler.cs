@@ -66,6 +66,7 @@ internal sealed class WindowProfiler
     {
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(open);
+        PrepareBoundaries();
         var idle = new ConcurrentBag<Reader>();
         var all = new List<Reader>();
         var skipped = new ConcurrentBag<SkippedFile>();
@@ -111,6 +112,24 @@ internal sealed class WindowProfiler
             all.Sum(r => r.FilesRead),
             all.Sum(r => r.RowsOfOtherModels),
             skipped.OrderBy(s => s.Path, StringComparer.Ordinal).ToArray());
+    }
+
+    /// <summary>
+    /// Builds every numeric feature's lookup grid (cached per baseline profile) on all the readers' cores at once: the
+    /// first reader would otherwise build all of them alone while the others waited for it.
+    /// </summary>
+    private void PrepareBoundaries()
+    {
+        var numeric = _baseline.Features.Where(f => f.Kind == FeatureKind.Numeric && f.Numeric is not null).ToList();
+        try
+        {
+            Parallel.ForEach(numeric, new ParallelOptions { MaxDegreeOfParallelism = _concurrency }, f => NumericBoundaries.For(f.Name, f.Numeric!));
+        }
+        catch (AggregateException)
+        {
+            // A baseline the grids refuse is reported by the first reader's own, feature-ordered construction, with the
+            // same message whichever feature the parallel loop happened to fail on first.
+        }
     }
 
     private static ColumnKind Kind(FeatureKind kind) => kind == FeatureKind.Numeric ? ColumnKind.Numeric : ColumnKind.Categorical;
