@@ -65,6 +65,19 @@ public class DriftJsonTests
     }
 
     [Fact]
+    public void A_field_given_twice_is_refused_naming_the_file_and_the_field()
+    {
+        var json = Encoding.UTF8.GetString(DriftJson.Serialize(SampleBaseline()));
+        var twice = json.Replace("\"model_name\": \"", "\"model_name\": \"other\",\n  \"model_name\": \"", StringComparison.Ordinal);
+        Assert.NotEqual(json, twice);
+
+        var error = Assert.Throws<InvalidDataException>(() => DriftJson.ReadBaseline(Encoding.UTF8.GetBytes(twice), "b.json"));
+
+        Assert.StartsWith("b.json: malformed JSON", error.Message, StringComparison.Ordinal);
+        Assert.Contains("model_name", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Missing_schema_version_is_named()
     {
         var error = Assert.Throws<InvalidDataException>(() => DriftJson.ReadReport("{\"model_name\": \"m\"}"u8, "latest.json"));
