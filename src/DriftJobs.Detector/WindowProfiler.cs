@@ -259,6 +259,24 @@ internal sealed class WindowProfiler
             Hold(ref _numbers, ref _numberCount, new Batch(column, Numeric: true, _numberCount, values.Length), values);
         }
 
+        /// <summary>The held buffer's free end, for the reader to decode into; none once values go to a sink directly.</summary>
+        public Memory<double>? LendNumeric(int count)
+        {
+            if (Sink(count) is not null)
+            {
+                return null;
+            }
+
+            Grow(ref _numbers, _numberCount + count);
+            return _numbers.AsMemory(_numberCount, count);
+        }
+
+        public void AddLentNumeric(string column, int count)
+        {
+            _batches.Add(new Batch(column, Numeric: true, _numberCount, count));
+            _numberCount += count;
+        }
+
         public void AddCategorical(string column, ReadOnlySpan<string?> values)
         {
             if (Sink(values.Length) is { } direct)

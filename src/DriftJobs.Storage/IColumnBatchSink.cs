@@ -11,4 +11,16 @@ internal interface IColumnBatchSink
 
     /// <summary>A categorical feature's values; <see langword="null"/> marks a missing value.</summary>
     void AddCategorical(string column, ReadOnlySpan<string?> values);
+
+    /// <summary>
+    /// Memory for the next numeric batch of at most <paramref name="count"/> values, which the reader decodes into and
+    /// then hands over with <see cref="AddLentNumeric"/> instead of <see cref="AddNumeric"/>, so that a sink which keeps
+    /// the values saves copying them. Null when the sink has none to lend. A reader that fails before handing the
+    /// memory over just never calls <see cref="AddLentNumeric"/>.
+    /// </summary>
+    Memory<double>? LendNumeric(int count) => null;
+
+    /// <summary>The first <paramref name="count"/> values of the memory the last <see cref="LendNumeric"/> returned are
+    /// <paramref name="column"/>'s batch, as <see cref="AddNumeric"/> would have delivered them.</summary>
+    void AddLentNumeric(string column, int count) => throw new InvalidOperationException($"{GetType().Name} lends no memory.");
 }

@@ -67,6 +67,43 @@ public sealed class ParquetFeatureReaderTests
     }
 
     [Fact]
+    public async Task Double_columns_decoded_into_a_sinks_lent_memory_equal_those_delivered_by_copy()
+    {
+        // Two row groups; nulls at both ends and in the middle; other models' rows to drop in both; an int column,
+        // which is converted and so never decoded into lent memory.
+        DataField model = new DataField<string>("model_name"), f64n = new DataField<double?>("x"), f64 = new DataField<double>("y"), i32 = new DataField<int?>("n");
+        string?[][] models = [["fraud", "churn", "fraud", "fraud", "churn", "fraud"], ["churn", "fraud", "fraud"]];
+        double?[][] xs = [[null, 1.5, 2.5, null, 3.5, null], [null, 4.5, -0.0]];
+        double[][] ys = [[1, 2, 3, 4, 5, 6], [7, double.NaN, 9]];
+        int?[][] ns = [[1, null, 3, 4, 5, null], [7, 8, null]];
+        var file = await TestFiles.WriteParquetAsync(
+            new ParquetSchema(model, f64n, f64, i32),
+            [.. Enumerable.Range(0, 2).Select(g => (Func<Parquet.ParquetRowGroupWriter, Task>)(async group =>
+            {
+                await group.Write(model, models[g]);
+                await group.Write(f64n, xs[g]);
+                await group.WriteRequired(f64, ys[g]);
+                await group.Write(i32, ns[g]);
+            }))]);
+        ParquetFeatureReader Reader() => new([RequestedColumn.Numeric("x"), RequestedColumn.Numeric("y"), RequestedColumn.Numeric("n")], new ModelFilter("fraud"));
+        var copied = new RecordingSink();
+        var lent = new LendingSink();
+
+        await Reader().ReadAsync(file, copied);
+        await Reader().ReadAsync(file, lent);
+
+        var fraud = models.SelectMany(m => m).Select(m => m == "fraud").ToArray();
+        List<double> Expected<T>(T[][] groups, Func<T, double> convert) => [.. groups.SelectMany(g => g).Where((_, i) => fraud[i]).Select(convert)];
+        Assert.Equal(Expected(xs, v => v ?? double.NaN), lent.Numeric["x"]);
+        Assert.Equal(Expected(ys, v => v), lent.Numeric["y"]);
+        Assert.Equal(Expected(ns, v => v ?? double.NaN), lent.Numeric["n"]);
+        Assert.True(double.IsNegative(lent.Numeric["x"][^1]), "-0.0 kept its sign");
+        Assert.Equal(copied.Numeric, lent.Numeric);
+        Assert.Equal(copied.Batches, lent.Batches);
+        Assert.Equal([("x", 4), ("y", 4), ("x", 2), ("y", 2)], lent.Lent);
+    }
+
+    [Fact]
     public async Task Strings_and_booleans_are_categorical_with_null_for_missing()
     {
         var file = await AllTypesFileAsync();
@@ -327,6 +364,37 @@ public sealed class ParquetFeatureReaderTests
 
     private static List<double> Flatten<T>(T[][] groups, Func<T, double?> convert) =>
         groups.SelectMany(g => g).Select(v => convert(v) ?? double.NaN).ToList();
+
+    /// <summary>Lends memory filled with a sentinel (and larger than asked), so that a value the reader failed to
+    /// write, or wrote in the wrong place, shows.</summary>
+    private sealed class LendingSink : IColumnBatchSink
+    {
+        private readonly RecordingSink _recorded = new();
+        private double[] _memory = [];
+
+        public Dictionary<string, List<double>> Numeric => _recorded.Numeric;
+
+        public List<(string Column, int Rows)> Batches => _recorded.Batches;
+
+        public List<(string Column, int Rows)> Lent { get; } = [];
+
+        public void AddNumeric(string column, ReadOnlySpan<double> values) => _recorded.AddNumeric(column, values);
+
+        public void AddCategorical(string column, ReadOnlySpan<string?> values) => _recorded.AddCategorical(column, values);
+
+        public Memory<double>? LendNumeric(int count)
+        {
+            _memory = new double[count + 3];
+            _memory.AsSpan().Fill(-12345.678);
+            return _memory;
+        }
+
+        public void AddLentNumeric(string column, int count)
+        {
+            Lent.Add((column, count));
+            _recorded.AddNumeric(column, _memory.AsSpan(0, count));
+        }
+    }
 
     private sealed class ThrowingSink : IColumnBatchSink
     {

@@ -168,12 +168,20 @@ internal sealed class ParquetFeatureReader
         {
             // Read and convert inside the guard (library errors mean a bad file); deliver outside it, so a sink's
             // own exception is never mistaken for one.
+            var lent = column.Source == SourceType.Double && column.Requested.Kind == ColumnKind.Numeric ? sink.LendNumeric(rows) : null;
             try
             {
-                await ReadColumnAsync(group, column, rows, cancellationToken).ConfigureAwait(false);
-                if (kept < rows)
+                if (lent is { } into)
                 {
-                    Compact(column.Requested.Kind, rows);
+                    await ReadDoublesIntoAsync(group, column.Field, into[..rows], kept < rows, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await ReadColumnAsync(group, column, rows, cancellationToken).ConfigureAwait(false);
+                    if (kept < rows)
+                    {
+                        Compact(column.Requested.Kind, rows);
+                    }
                 }
             }
             catch (Exception e) when (IsFormatError(e))
@@ -181,7 +189,11 @@ internal sealed class ParquetFeatureReader
                 throw Unreadable(fileName, e);
             }
 
-            if (column.Requested.Kind == ColumnKind.Numeric)
+            if (lent is not null)
+            {
+                sink.AddLentNumeric(column.Requested.Name, kept);
+            }
+            else if (column.Requested.Kind == ColumnKind.Numeric)
             {
                 sink.AddNumeric(column.Requested.Name, _numbers.AsSpan(0, kept));
             }
@@ -318,6 +330,42 @@ internal sealed class ParquetFeatureReader
         {
             Grow(ref _strings, rows);
             ExpandNumbersAsText(values, definitions, column.Field.MaxDefinitionLevel, _strings.AsSpan(0, rows), column.Pool!);
+        }
+    }
+
+    /// <summary>
+    /// A double column decoded straight into a sink's memory: its values packed at the start are spread over their
+    /// rows in place (from the end, so none is overwritten before it moves), then the other models' rows dropped.
+    /// </summary>
+    private async ValueTask ReadDoublesIntoAsync(ParquetRowGroupReader group, DataField field, Memory<double> values, bool compact, CancellationToken cancellationToken)
+    {
+        var rows = values.Length;
+        ReadOnlyMemory<int> definitions = ReadOnlyMemory<int>.Empty;
+        if (field.MaxDefinitionLevel == 0)
+        {
+            await group.ReadRawAsync(field, values, null, null, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            Grow(ref _definitions, rows);
+            definitions = _definitions.AsMemory(0, rows);
+            await group.ReadRawAsync(field, values, _definitions.AsMemory(0, rows), null, cancellationToken).ConfigureAwait(false);
+        }
+
+        var span = values.Span;
+        var levels = definitions.Span;
+        if (!levels.IsEmpty && levels.ContainsAnyExcept(field.MaxDefinitionLevel))
+        {
+            var next = levels.Count(field.MaxDefinitionLevel) - 1;
+            for (var i = rows - 1; i >= 0; i--)
+            {
+                span[i] = levels[i] == field.MaxDefinitionLevel ? span[next--] : double.NaN;
+            }
+        }
+
+        if (compact)
+        {
+            CompactInPlace(span, _keep.AsSpan(0, rows));
         }
     }
 
