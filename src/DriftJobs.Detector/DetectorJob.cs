@@ -68,8 +68,14 @@ internal sealed partial class DetectorJob(
         var name = StorageLayout.BaselineBlobName(model, version);
         try
         {
-            var content = await container.GetBlobClient(name).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
-            return DriftJson.ReadBaseline(content.Value.Content.ToMemory().Span, name);
+            // Into one buffer of the blob's size (DownloadContentAsync grows one as the bytes come, copying them again
+            // at each step). Parsing while downloading measured no faster here: the asynchronous parse cost what the
+            // overlap saved.
+            var download = await container.GetBlobClient(name).DownloadStreamingAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            using var content = download.Value;
+            using var bytes = new MemoryStream((int)Math.Clamp(content.Details.ContentLength, 0, Array.MaxLength));
+            await content.Content.CopyToAsync(bytes, cancellationToken).ConfigureAwait(false);
+            return DriftJson.ReadBaseline(bytes.GetBuffer().AsSpan(0, (int)bytes.Length), name);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
