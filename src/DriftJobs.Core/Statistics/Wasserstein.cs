@@ -38,6 +38,20 @@ internal static class Wasserstein
         return distance;
     }
 
+    private static bool IsAscending(ReadOnlySpan<double> values)
+    {
+        for (var i = 1; i < values.Length; i++)
+        {
+            // Not <=: a NaN makes the order unknown, and Array.Sort decides where it goes.
+            if (!(values[i - 1] <= values[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static (double[] Values, double[] Weights, double Total) Sorted(ReadOnlySpan<double> values, ReadOnlySpan<double> weights)
     {
         if (!weights.IsEmpty && weights.Length != values.Length)
@@ -47,7 +61,13 @@ internal static class Wasserstein
 
         var v = values.ToArray();
         var w = weights.IsEmpty ? Enumerable.Repeat(1.0, v.Length).ToArray() : weights.ToArray();
-        Array.Sort(v, w);
+        // The drift analysis passes reference points that are sorted already; sorting them again, 50 features of
+        // 10,000 points each in code the JIT had not optimised yet, was ~1.5 % of a 1M-row run's CPU.
+        if (!IsAscending(v))
+        {
+            Array.Sort(v, w);
+        }
+
         double total = 0;
         foreach (var x in w)
         {
