@@ -126,7 +126,7 @@ internal sealed partial class DetectorJob(
     /// first, this cost ~0.4 s less CPU (of ~16 s) on a day of 10M rows.
     /// </summary>
     private static Task<Stream> OpenLocalAsync(string path) =>
-        Task.FromResult<Stream>(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.None));
+        Task.FromResult<Stream>(new InlineReadFileStream(path));
 
     /// <summary>What the run cost, for sizing the pod (its requests and limits).</summary>
     private void LogFinished(TimeSpan elapsed, long rows, int files)

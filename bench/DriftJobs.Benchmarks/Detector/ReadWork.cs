@@ -17,8 +17,9 @@ internal static class ReadWork
     /// <summary>Where a file's bytes come from: the local mirror, or the blob (downloaded whole, as the detector does).</summary>
     public delegate Task<Stream> OpenFile(string name, CancellationToken cancellationToken);
 
+    /// <summary>A local file, opened as the detector opens one under DRIFT_LOGS_PATH (its reads done inline).</summary>
     public static OpenFile Local(string root) => (name, _) =>
-        Task.FromResult<Stream>(new FileStream(Path.Combine(root, name), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous));
+        Task.FromResult<Stream>(new InlineReadFileStream(Path.Combine(root, name)));
 
     public static OpenFile Blob(BlobContainerClient container) => async (name, token) =>
         (await container.GetBlobClient(name).DownloadContentAsync(token)).Value.Content.ToStream();

@@ -92,8 +92,7 @@ internal sealed class TrainingDataSource
         ArgumentNullException.ThrowIfNull(input);
         if (IsLocal)
         {
-            return new FileStream(input.Name, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16,
-                FileOptions.Asynchronous | FileOptions.SequentialScan);
+            return new InlineReadFileStream(input.Name, FileOptions.SequentialScan);
         }
 
         var blob = _container!.GetBlobClient(input.Name);
