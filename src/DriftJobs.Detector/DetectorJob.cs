@@ -41,10 +41,15 @@ internal sealed partial class DetectorJob(
         var range = new ReportWindow { Start = end.AddHours(-o.WindowHours), End = end, Hours = o.WindowHours };
         LogStarting(logger, model, version, range.Start, range.End);
 
-        var baseline = await LoadBaselineAsync(model, version, cancellationToken).ConfigureAwait(false);
-        var blobs = string.IsNullOrWhiteSpace(o.LogsPath)
-            ? await InferenceLogWindow.ListAsync(container, layout, end, o.WindowHours, cancellationToken).ConfigureAwait(false)
-            : ListLocal(o.LogsPath, end, o.WindowHours);
+        // The window is listed while the baseline downloads: each listing is a round trip to storage. When both fail,
+        // the baseline's error is the one reported (WhenAll rethrows in task order).
+        var baselineLoad = LoadBaselineAsync(model, version, cancellationToken);
+        var listing = string.IsNullOrWhiteSpace(o.LogsPath)
+            ? InferenceLogWindow.ListAsync(container, layout, end, o.WindowHours, cancellationToken)
+            : Task.Run(() => ListLocal(o.LogsPath, end, o.WindowHours), cancellationToken);
+        await Task.WhenAll(baselineLoad, listing).ConfigureAwait(false);
+        var baseline = await baselineLoad.ConfigureAwait(false);
+        var blobs = await listing.ConfigureAwait(false);
         var (window, files) = await ProfileAsync(baseline, blobs, o, cancellationToken).ConfigureAwait(false);
         var report = DriftAnalyzer.Analyze(window, range, o.ToSettings(), files);
 
