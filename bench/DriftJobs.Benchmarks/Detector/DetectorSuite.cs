@@ -214,6 +214,7 @@ internal static class DetectorSuite
             settings["DRIFT_LOGS_PATH"] = logsPath;
         }
 
+        await Measure.SettleAsync(azurite.ProcessId, token);
         var (cost, exit, output) = await Measure.ChildAsync("dotnet", [o.Detector], settings, azurite.ProcessId, token);
         if (exit != 0)
         {
@@ -420,7 +421,7 @@ internal static class DetectorSuite
             md.AppendLine($"- Reproduce: `make bench` (or `make bench-detector BENCH_ARGS=\"{string.Join(' ', ReproduceArgs())}\"`)");
             md.AppendLine($"- Data: 24 hour partitions of logs as the inference logger writes them ({BenchData.RowsPerLogFile:N0}-row Snappy files, one row group each), " +
                 $"{BenchData.NumericFeatures} float64 + {BenchData.CategoricalFeatures} string features, model filter on; baseline from {Baseline.Set.Rows:N0} training rows. " +
-                "Detector: the published job (`dotnet DriftJobs.Detector.dll`), process start to exit, report written to Azurite on loopback; logs read from Azurite, or from the local copy DuckDB reads (DRIFT_LOGS_PATH). " +
+                "Detector: the published job (`dotnet DriftJobs.Detector.dll`), process start to exit, report written to Azurite on loopback (each run starts once Azurite has been idle for half a second); logs read from Azurite, or from the local copy DuckDB reads (DRIFT_LOGS_PATH). " +
                 "Parquet.Net decode: the same 57 columns read raw into reused buffers, one file per core at a time, local files opened as the detector opens them, in the benchmark's own process (already JIT-compiled by the runs before it, except the very first run of the suite), and as a process of its own timed like the detector. DuckDB: `histogram(x, PSI edges)`, " +
                 "`histogram(x, KS points)` and `histogram(c)` for every feature in one query, and a plain scan (`sum` of every column), on the local copy of the same files.");
             md.AppendLine($"- Runtime settings of the detector's image (Dockerfile.detector), given to the detector and to the decode as a process: {ImageSettingsText()}; the in-process decode and engine run with the benchmark process's defaults.");

@@ -107,6 +107,24 @@ internal static partial class Measure
         return 0;
     }
 
+    /// <summary>
+    /// Waits (at most 30 s) until a process has been nearly idle for half a second: Azurite keeps working after an
+    /// upload or a baseline write (saving its database), on the same cores the next measurement needs.
+    /// </summary>
+    public static async Task SettleAsync(int pid, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            var before = ProcessCpu(pid);
+            await Task.Delay(500, cancellationToken);
+            if (ProcessCpu(pid) - before < TimeSpan.FromMilliseconds(20))
+            {
+                return;
+            }
+        }
+    }
+
     private static TimeSpan ProcessCpu(int pid)
     {
         try
