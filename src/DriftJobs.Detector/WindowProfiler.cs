@@ -259,16 +259,19 @@ internal sealed class WindowProfiler
             Hold(ref _numbers, ref _numberCount, new Batch(column, Numeric: true, _numberCount, values.Length), values);
         }
 
-        /// <summary>The held buffer's free end, for the reader to decode into; none once values go to a sink directly.</summary>
-        public Memory<double>? LendNumeric(int count)
+        /// <summary>
+        /// The held buffer's free end, for the reader to decode into; none once values go to a sink directly. Whether
+        /// they are held is decided on the values kept, as AddNumeric would decide it.
+        /// </summary>
+        public Memory<double>? LendNumeric(int decoded, int kept)
         {
-            if (Sink(count) is not null)
+            if (Sink(kept) is not null)
             {
                 return null;
             }
 
-            Grow(ref _numbers, _numberCount + count);
-            return _numbers.AsMemory(_numberCount, count);
+            Grow(ref _numbers, _numberCount + decoded);
+            return _numbers.AsMemory(_numberCount, decoded);
         }
 
         public void AddLentNumeric(string column, int count)

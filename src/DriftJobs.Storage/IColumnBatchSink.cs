@@ -13,12 +13,15 @@ internal interface IColumnBatchSink
     void AddCategorical(string column, ReadOnlySpan<string?> values);
 
     /// <summary>
-    /// Memory for the next numeric batch of at most <paramref name="count"/> values, which the reader decodes into and
-    /// then hands over with <see cref="AddLentNumeric"/> instead of <see cref="AddNumeric"/>, so that a sink which keeps
-    /// the values saves copying them. Null when the sink has none to lend. A reader that fails before handing the
-    /// memory over just never calls <see cref="AddLentNumeric"/>.
+    /// Memory of at least <paramref name="decoded"/> values, which the reader decodes the next numeric batch into and
+    /// of which it then hands the first <paramref name="kept"/> over with <see cref="AddLentNumeric"/> (instead of
+    /// calling <see cref="AddNumeric"/>), so that a sink which keeps the values saves copying them. Null when the sink
+    /// has none to lend. A reader that fails before handing the memory over just never calls
+    /// <see cref="AddLentNumeric"/>.
     /// </summary>
-    Memory<double>? LendNumeric(int count) => null;
+    /// <param name="decoded">Rows the reader decodes (the row group's).</param>
+    /// <param name="kept">Of those, rows it will hand over (the model filter drops the others').</param>
+    Memory<double>? LendNumeric(int decoded, int kept) => null;
 
     /// <summary>The first <paramref name="count"/> values of the memory the last <see cref="LendNumeric"/> returned are
     /// <paramref name="column"/>'s batch, as <see cref="AddNumeric"/> would have delivered them.</summary>

@@ -104,6 +104,18 @@ public sealed class ParquetFeatureReaderTests
     }
 
     [Fact]
+    public async Task A_sink_lending_less_memory_than_asked_is_the_sinks_error_not_a_bad_file()
+    {
+        DataField x = new DataField<double>("x");
+        var file = await TestFiles.WriteParquetAsync(new ParquetSchema(x), group => group.WriteRequired(x, new double[] { 1, 2, 3 }));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            new ParquetFeatureReader([RequestedColumn.Numeric("x")]).ReadAsync(file, new ShortLendingSink(), "good.parquet"));
+
+        Assert.Contains("ShortLendingSink lent memory for 2 values; 3 were asked for", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Strings_and_booleans_are_categorical_with_null_for_missing()
     {
         var file = await AllTypesFileAsync();
@@ -382,9 +394,10 @@ public sealed class ParquetFeatureReaderTests
 
         public void AddCategorical(string column, ReadOnlySpan<string?> values) => _recorded.AddCategorical(column, values);
 
-        public Memory<double>? LendNumeric(int count)
+        public Memory<double>? LendNumeric(int decoded, int kept)
         {
-            _memory = new double[count + 3];
+            Assert.InRange(kept, 0, decoded);
+            _memory = new double[decoded + 3];
             _memory.AsSpan().Fill(-12345.678);
             return _memory;
         }
@@ -394,6 +407,17 @@ public sealed class ParquetFeatureReaderTests
             Lent.Add((column, count));
             _recorded.AddNumeric(column, _memory.AsSpan(0, count));
         }
+    }
+
+    private sealed class ShortLendingSink : IColumnBatchSink
+    {
+        public void AddNumeric(string column, ReadOnlySpan<double> values) => throw new InvalidOperationException("not lent");
+
+        public void AddCategorical(string column, ReadOnlySpan<string?> values) => throw new InvalidOperationException("not lent");
+
+        public Memory<double>? LendNumeric(int decoded, int kept) => new double[decoded - 1];
+
+        public void AddLentNumeric(string column, int count) => throw new InvalidOperationException("nothing was lent");
     }
 
     private sealed class ThrowingSink : IColumnBatchSink

@@ -168,7 +168,12 @@ internal sealed class ParquetFeatureReader
         {
             // Read and convert inside the guard (library errors mean a bad file); deliver outside it, so a sink's
             // own exception is never mistaken for one.
-            var lent = column.Source == SourceType.Double && column.Requested.Kind == ColumnKind.Numeric ? sink.LendNumeric(rows) : null;
+            var lent = column.Source == SourceType.Double && column.Requested.Kind == ColumnKind.Numeric ? sink.LendNumeric(rows, kept) : null;
+            if (lent is { Length: var length } && length < rows)
+            {
+                throw new InvalidOperationException($"{sink.GetType().Name} lent memory for {length} values; {rows} were asked for.");
+            }
+
             try
             {
                 if (lent is { } into)
