@@ -41,15 +41,7 @@ internal sealed partial class DetectorJob(
         var range = new ReportWindow { Start = end.AddHours(-o.WindowHours), End = end, Hours = o.WindowHours };
         LogStarting(logger, model, version, range.Start, range.End);
 
-        // The window is listed while the baseline downloads: each listing is a round trip to storage. When both fail,
-        // the baseline's error is the one reported (WhenAll rethrows in task order).
-        var baselineLoad = LoadBaselineAsync(model, version, cancellationToken);
-        var listing = string.IsNullOrWhiteSpace(o.LogsPath)
-            ? InferenceLogWindow.ListAsync(container, layout, end, o.WindowHours, cancellationToken)
-            : Task.Run(() => ListLocal(o.LogsPath, end, o.WindowHours), cancellationToken);
-        await Task.WhenAll(baselineLoad, listing).ConfigureAwait(false);
-        var baseline = await baselineLoad.ConfigureAwait(false);
-        var blobs = await listing.ConfigureAwait(false);
+        var (baseline, blobs) = await LoadBaselineAndListAsync(model, version, end, o, cancellationToken).ConfigureAwait(false);
         var (window, files) = await ProfileAsync(baseline, blobs, o, cancellationToken).ConfigureAwait(false);
         var report = DriftAnalyzer.Analyze(window, range, o.ToSettings(), files);
 
@@ -66,6 +58,38 @@ internal sealed partial class DetectorJob(
         await output.Writer.WriteAsync(ReportSummary.Format(report)).ConfigureAwait(false);
         LogFinished(time.GetElapsedTime(started), window.Rows, files.Read);
         return JobExitCode.Ran;
+    }
+
+    /// <summary>
+    /// The baseline and the window's files, fetched at the same time (each listing is a round trip to storage). The
+    /// first to fail stops the other instead of waiting for it (a missing baseline is not reported after minutes of
+    /// listing retries); when both fail, the baseline's error is the one reported.
+    /// </summary>
+    private async Task<(BaselineProfile Baseline, IReadOnlyList<LogBlob> Blobs)> LoadBaselineAndListAsync(
+        string model, string version, DateTimeOffset end, DetectorOptions o, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var baselineLoad = LoadBaselineAsync(model, version, stop.Token);
+        var listing = string.IsNullOrWhiteSpace(o.LogsPath)
+            ? InferenceLogWindow.ListAsync(container, layout, end, o.WindowHours, stop.Token)
+            : Task.Run(() => ListLocal(o.LogsPath, end, o.WindowHours), stop.Token);
+        if (await Task.WhenAny(baselineLoad, listing).ConfigureAwait(false) is { IsFaulted: true })
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+        }
+
+        try
+        {
+            await Task.WhenAll(baselineLoad, listing).ConfigureAwait(false);
+        }
+        catch (Exception) when (baselineLoad.IsFaulted || listing.IsFaulted)
+        {
+            // Not the other task's cancellation, which only followed from this failure.
+            var failed = baselineLoad.IsFaulted ? baselineLoad : (Task)listing;
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed.Exception!.InnerException!);
+        }
+
+        return (await baselineLoad.ConfigureAwait(false), await listing.ConfigureAwait(false));
     }
 
     private async Task<BaselineProfile> LoadBaselineAsync(string model, string version, CancellationToken cancellationToken)
