@@ -22,10 +22,11 @@ internal static class DriftJson
         RespectRequiredConstructorParameters = true,
         NumberHandling = JsonNumberHandling.Strict,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-
-        // Which of two values of a field a reader honours is not for a file to leave open.
-        AllowDuplicateProperties = false,
     };
+
+    // For baselines and reports: which of two values of a field a reader honours is not for a file to leave open.
+    // (The alert state, also read with Options, keeps taking the last: refusing it would reset it and re-send notices.)
+    private static readonly JsonSerializerOptions ReadOptions = new(Options) { AllowDuplicateProperties = false };
 
     public static byte[] Serialize(BaselineProfile baseline) => JsonSerializer.SerializeToUtf8Bytes(baseline, Options);
 
@@ -52,7 +53,7 @@ internal static class DriftJson
         T value;
         try
         {
-            value = JsonSerializer.Deserialize<T>(json, Options)
+            value = JsonSerializer.Deserialize<T>(json, ReadOptions)
                 ?? throw new InvalidDataException($"{source}: the document is null.");
         }
         catch (Exception e) when (e is not OutOfMemoryException)
