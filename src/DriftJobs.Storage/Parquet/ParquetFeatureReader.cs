@@ -345,20 +345,8 @@ internal sealed class ParquetFeatureReader
     private async ValueTask ReadDoublesIntoAsync(ParquetRowGroupReader group, DataField field, Memory<double> values, bool compact, CancellationToken cancellationToken)
     {
         var rows = values.Length;
-        ReadOnlyMemory<int> definitions = ReadOnlyMemory<int>.Empty;
-        if (field.MaxDefinitionLevel == 0)
-        {
-            await group.ReadRawAsync(field, values, null, null, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            Grow(ref _definitions, rows);
-            definitions = _definitions.AsMemory(0, rows);
-            await group.ReadRawAsync(field, values, _definitions.AsMemory(0, rows), null, cancellationToken).ConfigureAwait(false);
-        }
-
+        var levels = (await ReadRawAsync(group, field, values, cancellationToken).ConfigureAwait(false)).Span;
         var span = values.Span;
-        var levels = definitions.Span;
         if (!levels.IsEmpty && levels.ContainsAnyExcept(field.MaxDefinitionLevel))
         {
             var next = levels.Count(field.MaxDefinitionLevel) - 1;
@@ -483,19 +471,24 @@ internal sealed class ParquetFeatureReader
 
     /// <summary>Reads the non-null values packed at the start of <paramref name="values"/>; returns the definition
     /// levels (empty for a required column, where every row has a value).</summary>
-    private async ValueTask<ReadOnlyMemory<int>> ReadRawAsync<T>(
+    private ValueTask<ReadOnlyMemory<int>> ReadRawAsync<T>(
         ParquetRowGroupReader group, DataField field, T[] values, int rows, CancellationToken cancellationToken)
+        where T : struct => ReadRawAsync(group, field, values.AsMemory(0, rows), cancellationToken);
+
+    /// <summary>As above, into exactly <paramref name="values"/> (one per row of the row group).</summary>
+    private async ValueTask<ReadOnlyMemory<int>> ReadRawAsync<T>(
+        ParquetRowGroupReader group, DataField field, Memory<T> values, CancellationToken cancellationToken)
         where T : struct
     {
         if (field.MaxDefinitionLevel == 0)
         {
-            await group.ReadRawAsync(field, values.AsMemory(0, rows), null, null, cancellationToken).ConfigureAwait(false);
+            await group.ReadRawAsync(field, values, null, null, cancellationToken).ConfigureAwait(false);
             return ReadOnlyMemory<int>.Empty;
         }
 
-        Grow(ref _definitions, rows);
-        var definitions = _definitions.AsMemory(0, rows);
-        await group.ReadRawAsync(field, values.AsMemory(0, rows), definitions, null, cancellationToken).ConfigureAwait(false);
+        Grow(ref _definitions, values.Length);
+        var definitions = _definitions.AsMemory(0, values.Length);
+        await group.ReadRawAsync(field, values, definitions, null, cancellationToken).ConfigureAwait(false);
         return definitions;
     }
 
