@@ -2,9 +2,10 @@
 # Runs a Dockerfile's build stage without a container engine, to check that its publish commands succeed on
 # exactly the files it copies: each COPY from the build context (less .dockerignore's bin/ and obj/) goes into a
 # scratch root, each RUN runs there with its absolute paths moved under that root, and the runtime stage's
-# `COPY --from=<build stage>` folder and ENTRYPOINT dll must then exist. It understands the plain form our
-# Dockerfiles use (ARG, FROM ... AS, WORKDIR, COPY, RUN without shell operators, USER, ENV, ENTRYPOINT in JSON form)
-# and stops on anything else rather than guess.
+# `COPY --from=<build stage>` folder and what ENTRYPOINT runs must then exist: a dll run by `dotnet` on a .NET runtime
+# image, or a self-contained app's executable (/app/<name>, the runtime stage's WORKDIR) on a runtime-deps image. It
+# understands the plain form our Dockerfiles use (ARG, FROM ... AS, WORKDIR, COPY, RUN without shell operators, USER,
+# ENV, ENTRYPOINT in JSON form) and stops on anything else rather than guess.
 # Usage: tools/k8s/check-dockerfile.sh Dockerfile.detector [Dockerfile.baseline ...]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -19,7 +20,7 @@ check() {
   [[ -f "$dockerfile" ]] || fail "no such file"
   local fs; fs="$(mktemp -d "${TMPDIR:-/tmp}/dockerfile-check.XXXXXX")"
   scratch+=("$fs")
-  local stage=0 build_stage="" cwd="$fs" copied_from="" entry_dll="" line instruction rest
+  local stage=0 build_stage="" cwd="$fs" copied_from="" entry_dll="" entry_exe="" runtime_from="" runtime_dir="" line instruction rest
 
   # Join continuation lines, drop comments and blank lines.
   local joined; joined="$(sed -e 's/[[:space:]]*$//' "$dockerfile" | grep -v '^[[:space:]]*#' | sed -e ':a' -e '/\\$/N; s/\\\n[[:space:]]*/ /; ta' | grep -v '^[[:space:]]*$')"
@@ -35,10 +36,11 @@ check() {
           [[ "$rest" == *dotnet/sdk* ]] || fail "the build stage should start from the .NET SDK image"
         else
           [[ "$rest" != *dotnet/sdk* ]] || fail "the runtime stage must not be the SDK image"
+          runtime_from="$rest"
         fi
         cwd="$fs" ;;
       WORKDIR)
-        if [[ $stage -eq 1 ]]; then cwd="$fs$rest"; mkdir -p "$cwd"; fi ;;
+        if [[ $stage -eq 1 ]]; then cwd="$fs$rest"; mkdir -p "$cwd"; else runtime_dir="$rest"; fi ;;
       ENV)
         [[ $stage -eq 1 ]] && export "${rest%% *}=${rest#* }" ;;
       COPY)
@@ -75,17 +77,32 @@ check() {
       USER)
         [[ "$rest" =~ ^[0-9]+$ && "$rest" != 0 ]] || fail "USER $rest: use a numeric non-root uid (the kubelet checks runAsNonRoot on it)" ;;
       ENTRYPOINT)
-        [[ "$rest" =~ ^\[\"dotnet\",\ *\"([A-Za-z0-9._-]+\.dll)\"\]$ ]] || fail "ENTRYPOINT $rest: expected [\"dotnet\", \"<app>.dll\"]"
-        entry_dll="${BASH_REMATCH[1]}" ;;
+        if [[ "$rest" =~ ^\[\"dotnet\",\ *\"([A-Za-z0-9._-]+\.dll)\"\]$ ]]; then
+          entry_dll="${BASH_REMATCH[1]}"
+        elif [[ "$rest" =~ ^\[\"(/[A-Za-z0-9._/-]+)/([A-Za-z0-9._-]+)\"\]$ ]]; then
+          [[ "${BASH_REMATCH[1]}" == "$runtime_dir" ]] || fail "ENTRYPOINT $rest: expected the executable in the runtime stage's WORKDIR ($runtime_dir)"
+          entry_exe="${BASH_REMATCH[2]}"
+        else
+          fail "ENTRYPOINT $rest: expected [\"dotnet\", \"<app>.dll\"] or [\"<WORKDIR>/<app>\"]"
+        fi ;;
       *) fail "instruction $instruction is beyond this check" ;;
     esac
   done <<< "$joined"
 
   [[ -n "$copied_from" ]] || fail "the runtime stage copies nothing from the build stage"
-  [[ -n "$entry_dll" ]] || fail "no ENTRYPOINT"
+  [[ -n "$entry_dll$entry_exe" ]] || fail "no ENTRYPOINT"
   [[ -d "$fs$copied_from" ]] || fail "the build stage left no $copied_from"
-  [[ -f "$fs$copied_from/$entry_dll" ]] || fail "ENTRYPOINT runs $entry_dll, which the publish output ($copied_from) lacks"
-  echo "check-dockerfile: $dockerfile: ok ($entry_dll in $copied_from)"
+  if [[ -n "$entry_dll" ]]; then
+    [[ "$runtime_from" == *dotnet/runtime:* ]] || fail "ENTRYPOINT runs $entry_dll with dotnet: the runtime stage needs a .NET runtime image, not $runtime_from"
+    [[ -f "$fs$copied_from/$entry_dll" ]] || fail "ENTRYPOINT runs $entry_dll, which the publish output ($copied_from) lacks"
+    echo "check-dockerfile: $dockerfile: ok ($entry_dll in $copied_from)"
+  else
+    # A self-contained publish brings its own runtime: runtime-deps is the image made for it.
+    [[ "$runtime_from" == *dotnet/runtime-deps:* ]] || fail "ENTRYPOINT runs the executable $entry_exe: the runtime stage should be a runtime-deps image, not $runtime_from"
+    [[ -x "$fs$copied_from/$entry_exe" ]] || fail "ENTRYPOINT runs $entry_exe, which the publish output ($copied_from) lacks or cannot execute"
+    [[ -f "$fs$copied_from/libcoreclr.so" ]] || fail "ENTRYPOINT runs $entry_exe on a runtime-deps image, but the publish output ($copied_from) is not self-contained (no libcoreclr.so)"
+    echo "check-dockerfile: $dockerfile: ok (self-contained $entry_exe in $copied_from)"
+  fi
 }
 
 [[ $# -gt 0 ]] || { echo "usage: $0 Dockerfile..." >&2; exit 2; }

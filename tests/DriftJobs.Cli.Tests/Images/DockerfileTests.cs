@@ -17,9 +17,8 @@ public sealed partial class DockerfileTests
 
         Assert.Equal(2, stages.Count);
         var (buildFrom, build) = stages[0];
-        var (runtimeFrom, runtime) = stages[1];
+        var (_, runtime) = stages[1];
         Assert.Matches(@"^mcr\.microsoft\.com/dotnet/sdk:\S+ AS build$", buildFrom);
-        Assert.Matches(@"^mcr\.microsoft\.com/dotnet/runtime:\S+-chiseled AS runtime$", runtimeFrom);
 
         // The build publishes that job's project, and no other.
         var publish = Assert.Single(build, l => l.StartsWith("RUN dotnet publish", StringComparison.Ordinal));
@@ -35,7 +34,35 @@ public sealed partial class DockerfileTests
         Assert.DoesNotContain(runtime, l => l.StartsWith("RUN", StringComparison.Ordinal));
         var user = Assert.Single(runtime, l => l.StartsWith("USER ", StringComparison.Ordinal));
         Assert.Matches(@"^USER [1-9][0-9]*$", user);
-        Assert.Equal($"ENTRYPOINT [\"dotnet\", \"{project}.dll\"]", runtime[^1]);
+    }
+
+    [Fact]
+    public void Detector_runs_self_contained_on_the_runtime_deps_image()
+    {
+        // The detector carries its own runtime, precompiled with it as one ReadyToRun composite (its csproj says why):
+        // the image needs only the native dependencies, and starts the executable itself rather than through `dotnet`.
+        var stages = Stages("Dockerfile.detector");
+        var publish = Assert.Single(stages[0].Lines, l => l.StartsWith("RUN dotnet publish", StringComparison.Ordinal));
+
+        Assert.DoesNotContain("UseAppHost=false", publish, StringComparison.Ordinal);
+        Assert.DoesNotContain("--self-contained false", publish, StringComparison.Ordinal);
+        Assert.Matches(@"^mcr\.microsoft\.com/dotnet/runtime-deps:\S+-chiseled AS runtime$", stages[1].From);
+        Assert.Contains("WORKDIR /app", stages[1].Lines);
+        Assert.Equal("ENTRYPOINT [\"/app/DriftJobs.Detector\"]", stages[1].Lines[^1]);
+
+        var project = File.ReadAllText(Path.Combine(K8sTools.Root, "src", "DriftJobs.Detector", "DriftJobs.Detector.csproj"));
+        Assert.Contains("<SelfContained>true</SelfContained>", project, StringComparison.Ordinal);
+        Assert.Contains("<PublishReadyToRunComposite>true</PublishReadyToRunComposite>", project, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Baseline_runs_framework_dependent_on_the_runtime_image()
+    {
+        // The baseline job runs once per retrain, not hourly: it keeps the smaller framework-dependent publish.
+        var stages = Stages("Dockerfile.baseline");
+
+        Assert.Matches(@"^mcr\.microsoft\.com/dotnet/runtime:\S+-chiseled AS runtime$", stages[1].From);
+        Assert.Equal("ENTRYPOINT [\"dotnet\", \"DriftJobs.Baseline.dll\"]", stages[1].Lines[^1]);
     }
 
     [Theory]
