@@ -17,7 +17,7 @@ bench-logger: ## The inference logger's BenchmarkDotNet suite (LOGGER_BENCH_ARGS
 
 .PHONY: bench-publish
 bench-publish: ## Publish the detector and baseline jobs as their images do, for the detector suite
-	$(DOTNET) publish src/DriftJobs.Detector/DriftJobs.Detector.csproj -c Release -o $(BENCH_OUT)/detector -p:UseAppHost=false --nologo -v quiet
+	$(DOTNET) publish src/DriftJobs.Detector/DriftJobs.Detector.csproj -c Release -o $(BENCH_OUT)/detector --nologo -v quiet
 	$(DOTNET) publish src/DriftJobs.Baseline/DriftJobs.Baseline.csproj -c Release -o $(BENCH_OUT)/baseline -p:UseAppHost=false --nologo -v quiet
 
 .PHONY: bench-detector

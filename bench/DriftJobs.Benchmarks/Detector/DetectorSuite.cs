@@ -23,7 +23,7 @@ internal static class DetectorSuite
           --training-rows 10m      rows of the training set the baseline job profiles [10m]
           --repeat N               runs per measurement, median reported [3 below 5M rows, else 1]
           --data DIR               generated data cache [artifacts/bench-data]
-          --detector DLL           published detector [artifacts/bench/detector/DriftJobs.Detector.dll]
+          --detector PATH          published detector, its executable or dll [artifacts/bench/detector/DriftJobs.Detector]
           --baseline-job DLL       published baseline job [artifacts/bench/baseline/DriftJobs.Baseline.dll]
           --azurite PATH           azurite-blob [$AZURITE_BLOB or tools/azurite/node_modules/.bin/azurite-blob]
           --output FILE            Markdown results [docs/benchmarks.md for the full run, else artifacts/bench/detector-results.md]
@@ -94,7 +94,7 @@ internal static class DetectorSuite
 
         // The baseline job on the training set (local files), writing the baseline every detector run reads.
         Console.Error.WriteLine($"baseline job on {training.Rows:N0} rows");
-        var (baselineCost, baselineExit, baselineOutput) = await Measure.ChildAsync("dotnet", [o.BaselineJob], new Dictionary<string, string>(environment)
+        var (baselineCost, baselineExit, baselineOutput) = await Measure.ChildAsync(Launcher(o.BaselineJob), [.. LauncherArguments(o.BaselineJob)], new Dictionary<string, string>(environment)
         {
             ["TRAINING_DATA"] = Path.GetFullPath(Path.Combine(dataRoot, training.Prefix)),
             ["FORCE"] = "true",
@@ -215,7 +215,7 @@ internal static class DetectorSuite
         }
 
         await Measure.SettleAsync(azurite.ProcessId, token);
-        var (cost, exit, output) = await Measure.ChildAsync("dotnet", [o.Detector], settings, azurite.ProcessId, token);
+        var (cost, exit, output) = await Measure.ChildAsync(Launcher(o.Detector), [.. LauncherArguments(o.Detector)], settings, azurite.ProcessId, token);
         if (exit != 0)
         {
             throw new InvalidOperationException($"detector exited {exit} on {prefix}:\n{output}");
@@ -268,6 +268,11 @@ internal static class DetectorSuite
 
         return (cost, rows);
     }
+
+    /// <summary>A published framework-dependent job is a dll `dotnet` runs; a self-contained one is its own executable.</summary>
+    private static string Launcher(string app) => app.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? "dotnet" : app;
+
+    private static IEnumerable<string> LauncherArguments(string app) => app.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? [app] : [];
 
     private static async Task<DriftReport> ReadReportAsync(BenchAzurite azurite, CancellationToken token)
     {
@@ -325,7 +330,7 @@ internal static class DetectorSuite
                 ParseRows(Get("training-rows", "10m")),
                 values.TryGetValue("repeat", out var repeat) ? int.Parse(repeat, CultureInfo.InvariantCulture) : null,
                 Path.GetFullPath(Get("data", Path.Combine(root, "artifacts", "bench-data"))),
-                Path.GetFullPath(Get("detector", Path.Combine(root, "artifacts", "bench", "detector", "DriftJobs.Detector.dll"))),
+                Path.GetFullPath(Get("detector", Path.Combine(root, "artifacts", "bench", "detector", "DriftJobs.Detector"))),
                 Path.GetFullPath(Get("baseline-job", Path.Combine(root, "artifacts", "bench", "baseline", "DriftJobs.Baseline.dll"))),
                 Get("azurite", azurite),
                 Path.GetFullPath(Get("output", full ? Path.Combine(root, "docs", "benchmarks.md") : Path.Combine(root, "artifacts", "bench", "detector-results.md"))),
@@ -421,8 +426,8 @@ internal static class DetectorSuite
             md.AppendLine($"- Reproduce: `make bench` (or `make bench-detector BENCH_ARGS=\"{string.Join(' ', ReproduceArgs())}\"`)");
             md.AppendLine($"- Data: 24 hour partitions of logs as the inference logger writes them ({BenchData.RowsPerLogFile:N0}-row Snappy files, one row group each), " +
                 $"{BenchData.NumericFeatures} float64 + {BenchData.CategoricalFeatures} string features, model filter on; baseline from {Baseline.Set.Rows:N0} training rows. " +
-                "Detector: the published job (`dotnet DriftJobs.Detector.dll`), process start to exit, report written to Azurite on loopback (each run starts once Azurite has been idle for half a second); logs read from Azurite, or from the local copy DuckDB reads (DRIFT_LOGS_PATH). " +
-                "Parquet.Net decode: the same 57 columns read raw into reused buffers, one file per core at a time, local files opened as the detector opens them, in the benchmark's own process (already JIT-compiled by the runs before it, except the very first run of the suite), and as a process of its own timed like the detector. DuckDB: `histogram(x, PSI edges)`, " +
+                "Detector: the published job as its image runs it (self-contained, one ReadyToRun composite with the .NET libraries), process start to exit, report written to Azurite on loopback (each run starts once Azurite has been idle for half a second); logs read from Azurite, or from the local copy DuckDB reads (DRIFT_LOGS_PATH). " +
+                "Parquet.Net decode: the same 57 columns read raw into reused buffers, one file per core at a time, local files opened as the detector opens them, in the benchmark's own process (already JIT-compiled by the runs before it, except the very first run of the suite), and as a process of its own timed like the detector (the benchmark's framework-dependent build, JIT-compiled as it runs). DuckDB: `histogram(x, PSI edges)`, " +
                 "`histogram(x, KS points)` and `histogram(c)` for every feature in one query, and a plain scan (`sum` of every column), on the local copy of the same files.");
             md.AppendLine($"- Runtime settings of the detector's image (Dockerfile.detector), given to the detector and to the decode as a process: {ImageSettingsText()}; the in-process decode and engine run with the benchmark process's defaults.");
             md.AppendLine($"- Values/s per core = rows × 55 / CPU seconds of the process doing the work; medians of {(options.Repeat?.ToString(CultureInfo.InvariantCulture) ?? "3 (1 at 10M)")} runs.");
