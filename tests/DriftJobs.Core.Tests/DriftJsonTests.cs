@@ -138,4 +138,55 @@ public class DriftJsonTests
         var read = DriftJson.ReadReport(first, "r.json");
         Assert.Equal(first, DriftJson.Serialize(read));
     }
+
+    [Fact]
+    public void Numeric_profiles_lists_are_written_one_per_line_and_read_in_any_layout()
+    {
+        var bytes = DriftJson.Serialize(SampleBaseline());
+        var lines = Encoding.UTF8.GetString(bytes).Split('\n');
+
+        // Every list of the numeric profile on its field's own line: no line holds a bare number.
+        foreach (var field in new[] { "\"edges\": [", "\"expected\": [", "\"values\": [", "\"cumulative\": [" })
+        {
+            var line = Assert.Single(lines, l => l.TrimStart().StartsWith(field, StringComparison.Ordinal));
+            Assert.EndsWith("]", line.TrimEnd().TrimEnd(','), StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain(lines, l => double.TryParse(l.Trim().TrimEnd(','), System.Globalization.CultureInfo.InvariantCulture, out _));
+
+        // A baseline written one number per line (as before this layout) reads as the same profile.
+        var spread = System.Text.Json.Nodes.JsonNode.Parse(bytes)!.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+        Assert.True(spread.Split('\n').Length > lines.Length + 300);
+        Assert.Equal(bytes, DriftJson.Serialize(DriftJson.ReadBaseline(Encoding.UTF8.GetBytes(spread), "b.json")));
+    }
+
+    [Theory]
+    [InlineData("\"values\": [", "\"values\": [1, \"2\", ", "$.features[0].numeric.ks_reference.values")]
+    [InlineData("\"values\": [", "\"values\": {\"a\": 1}, \"x\": [", "$.features[0].numeric.ks_reference.values")]
+    [InlineData("\"cumulative\": [", "\"cumulative\": [true, ", "$.features[0].numeric.ks_reference.cumulative")]
+    [InlineData("\"edges\": [", "\"edges\": [1e999, ", "features[0] ('x').numeric.psi_bins")]
+    public void A_wrongly_typed_number_in_a_list_is_named_by_its_path(string field, string replacement, string path)
+    {
+        var json = Encoding.UTF8.GetString(DriftJson.Serialize(SampleBaseline()));
+        var changed = json.Replace(field, replacement, StringComparison.Ordinal);
+        Assert.NotEqual(json, changed);
+
+        var error = Assert.Throws<InvalidDataException>(() => DriftJson.ReadBaseline(Encoding.UTF8.GetBytes(changed), "b.json"));
+
+        Assert.StartsWith("b.json", error.Message, StringComparison.Ordinal);
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_null_list_is_named()
+    {
+        var json = Encoding.UTF8.GetString(DriftJson.Serialize(SampleBaseline()));
+        var start = json.IndexOf("\"values\": [", StringComparison.Ordinal);
+        var end = json.IndexOf(']', start);
+        var changed = json[..start] + "\"values\": null" + json[(end + 1)..];
+
+        var error = Assert.Throws<InvalidDataException>(() => DriftJson.ReadBaseline(Encoding.UTF8.GetBytes(changed), "b.json"));
+
+        Assert.Contains("values", error.Message, StringComparison.Ordinal);
+    }
 }

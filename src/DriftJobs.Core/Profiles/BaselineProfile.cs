@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using DriftJobs.Core.Serialization;
 
 namespace DriftJobs.Core.Profiles;
 
@@ -120,8 +121,10 @@ internal sealed record Quantiles
 /// </summary>
 internal sealed record PsiBins
 {
+    [JsonConverter(typeof(NumberRowConverter))]
     public required IReadOnlyList<double> Edges { get; init; }
 
+    [JsonConverter(typeof(NumberRowConverter))]
     public required IReadOnlyList<double> Expected { get; init; }
 }
 
@@ -132,8 +135,10 @@ internal sealed record PsiBins
 /// </summary>
 internal sealed record KsReference
 {
+    [JsonConverter(typeof(NumberRowConverter))]
     public required IReadOnlyList<double> Values { get; init; }
 
+    [JsonConverter(typeof(NumberRowConverter))]
     public required IReadOnlyList<double> Cumulative { get; init; }
 
     /// <summary>The true number of valid training values (the KS sample size m), not the number of points.</summary>
