@@ -189,4 +189,15 @@ public class DriftJsonTests
 
         Assert.Contains("values", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Baselines_and_reports_use_the_generated_metadata_and_other_types_still_serialize()
+    {
+        // Reflection-built metadata cost the detector's every run ~0.1 s; a type left out of the context falls back silently.
+        Assert.Same(DriftJsonContext.Default, DriftJson.Options.GetTypeInfo(typeof(BaselineProfile)).OriginatingResolver);
+        Assert.Same(DriftJsonContext.Default, DriftJson.Options.GetTypeInfo(typeof(DriftReport)).OriginatingResolver);
+
+        var other = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, DateTimeOffset> { ["last_sent"] = TestData.Created }, DriftJson.Options);
+        Assert.Contains("\"last_sent\"", other, StringComparison.Ordinal);
+    }
 }
