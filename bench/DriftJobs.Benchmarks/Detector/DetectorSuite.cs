@@ -94,7 +94,7 @@ internal static class DetectorSuite
 
         // The baseline job on the training set (local files), writing the baseline every detector run reads.
         Console.Error.WriteLine($"baseline job on {training.Rows:N0} rows");
-        var (baselineCost, baselineExit, baselineOutput) = await Measure.ChildAsync(Launcher(o.BaselineJob), [.. LauncherArguments(o.BaselineJob)], new Dictionary<string, string>(environment)
+        var (baselineCost, baselineExit, baselineOutput) = await Measure.JobAsync(o.BaselineJob, new Dictionary<string, string>(environment)
         {
             ["TRAINING_DATA"] = Path.GetFullPath(Path.Combine(dataRoot, training.Prefix)),
             ["FORCE"] = "true",
@@ -215,7 +215,7 @@ internal static class DetectorSuite
         }
 
         await Measure.SettleAsync(azurite.ProcessId, token);
-        var (cost, exit, output) = await Measure.ChildAsync(Launcher(o.Detector), [.. LauncherArguments(o.Detector)], settings, azurite.ProcessId, token);
+        var (cost, exit, output) = await Measure.JobAsync(o.Detector, settings, azurite.ProcessId, token);
         if (exit != 0)
         {
             throw new InvalidOperationException($"detector exited {exit} on {prefix}:\n{output}");
@@ -268,11 +268,6 @@ internal static class DetectorSuite
 
         return (cost, rows);
     }
-
-    /// <summary>A published framework-dependent job is a dll `dotnet` runs; a self-contained one is its own executable.</summary>
-    private static string Launcher(string app) => app.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? "dotnet" : app;
-
-    private static IEnumerable<string> LauncherArguments(string app) => app.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? [app] : [];
 
     private static async Task<DriftReport> ReadReportAsync(BenchAzurite azurite, CancellationToken token)
     {

@@ -20,6 +20,16 @@ internal static partial class Measure
     private const int RusageChildren = -1;
 
     /// <summary>
+    /// Runs a published job to its exit (<see cref="ChildAsync"/>): a framework-dependent one is a dll `dotnet` runs, a
+    /// self-contained one its own executable.
+    /// </summary>
+    public static Task<(Cost Cost, int ExitCode, string Output)> JobAsync(
+        string app, IReadOnlyDictionary<string, string> environment, int? azuritePid, CancellationToken cancellationToken) =>
+        app.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)
+            ? ChildAsync("dotnet", [app], environment, azuritePid, cancellationToken)
+            : ChildAsync(app, [], environment, azuritePid, cancellationToken);
+
+    /// <summary>
     /// Runs a child to its exit. Peak RSS is the kernel's high-water mark of the child, VmHWM, polled every 10 ms while
     /// it runs (a high-water mark, so only growth in its last 10 ms could be missed). Not the children's ru_maxrss: that
     /// is the largest of every child reaped so far, and a child reaped late showed up as another child's peak.
