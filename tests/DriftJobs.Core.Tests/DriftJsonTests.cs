@@ -187,7 +187,8 @@ public class DriftJsonTests
 
         var error = Assert.Throws<InvalidDataException>(() => DriftJson.ReadBaseline(Encoding.UTF8.GetBytes(changed), "b.json"));
 
-        Assert.Contains("values", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("b.json", error.Message, StringComparison.Ordinal);
+        Assert.Contains("$.features[0].numeric.ks_reference.values", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
