@@ -34,6 +34,7 @@ internal sealed partial class DetectorJob(
     public async Task<int> RunAsync(CancellationToken cancellationToken = default)
     {
         var started = time.GetTimestamp();
+        var startup = SinceProcessStart();
         var o = options.Value;
         var model = o.ModelName!;
         var version = o.ModelVersion!;
@@ -42,8 +43,11 @@ internal sealed partial class DetectorJob(
         LogStarting(logger, model, version, range.Start, range.End);
 
         var (baseline, blobs) = await LoadBaselineAndListAsync(model, version, end, o, cancellationToken).ConfigureAwait(false);
+        var loaded = time.GetTimestamp();
         var (window, files) = await ProfileAsync(baseline, blobs, o, cancellationToken).ConfigureAwait(false);
+        var read = time.GetTimestamp();
         var report = DriftAnalyzer.Analyze(window, range, o.ToSettings(), files);
+        var analysed = time.GetTimestamp();
 
         var json = new BinaryData(DriftJson.Serialize(report));
         var reportName = StorageLayout.ReportBlobName(model, version, end);
@@ -56,7 +60,9 @@ internal sealed partial class DetectorJob(
         await metrics.PushAsync(report, time.GetElapsedTime(started), cancellationToken).ConfigureAwait(false);
 
         await output.Writer.WriteAsync(ReportSummary.Format(report)).ConfigureAwait(false);
-        LogFinished(time.GetElapsedTime(started), window.Rows, files.Read);
+        var phases = new RunPhases(
+            startup, time.GetElapsedTime(started, loaded), time.GetElapsedTime(loaded, read), time.GetElapsedTime(read, analysed), time.GetElapsedTime(analysed));
+        LogFinished(time.GetElapsedTime(started), phases, window.Rows, files.Read);
         return JobExitCode.Ran;
     }
 
@@ -157,13 +163,27 @@ internal sealed partial class DetectorJob(
     private static Task<Stream> OpenLocalAsync(string path) =>
         Task.FromResult<Stream>(new InlineReadFileStream(path));
 
-    /// <summary>What the run cost, for sizing the pod (its requests and limits).</summary>
-    private void LogFinished(TimeSpan elapsed, long rows, int files)
+    /// <summary>
+    /// What the run cost, for sizing the pod (its requests and limits), and where its time went: a slow run's phases say
+    /// whether storage, the baseline or the window's size made it slow.
+    /// </summary>
+    private void LogFinished(TimeSpan elapsed, RunPhases phases, long rows, int files)
     {
         using var process = System.Diagnostics.Process.GetCurrentProcess();
         LogCost(logger, elapsed.TotalSeconds, rows, files, process.TotalProcessorTime.TotalSeconds, process.PeakWorkingSet64 / (1024 * 1024),
             GC.GetTotalAllocatedBytes() / (1024 * 1024), GC.GetGCMemoryInfo(GCKind.Any).HeapSizeBytes / (1024 * 1024), GC.CollectionCount(0), GC.CollectionCount(2), GC.GetTotalPauseDuration().TotalSeconds);
+        LogPhases(logger, phases.Startup.TotalSeconds, phases.BaselineAndListing.TotalSeconds, phases.Reading.TotalSeconds, phases.Analysis.TotalSeconds, phases.Outputs.TotalSeconds, System.Runtime.JitInfo.GetCompilationTime().TotalSeconds, System.Runtime.JitInfo.GetCompiledMethodCount());
     }
+
+    /// <summary>The runtime's and the host's start, before the job began: the process's start time is the kernel's, not the job's clock.</summary>
+    private static TimeSpan SinceProcessStart()
+    {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        var since = DateTime.Now - process.StartTime;
+        return since < TimeSpan.Zero ? TimeSpan.Zero : since;
+    }
+
+    private readonly record struct RunPhases(TimeSpan Startup, TimeSpan BaselineAndListing, TimeSpan Reading, TimeSpan Analysis, TimeSpan Outputs);
 
     /// <summary>The window end of a stored report; null when it cannot be read (such a latest.json gets replaced).</summary>
     private static DateTimeOffset? WindowEndOf(BinaryData json)
@@ -184,6 +204,9 @@ internal sealed partial class DetectorJob(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Finished in {ElapsedSeconds:F1} s: {Rows} rows from {Files} files; CPU {CpuSeconds:F1} s, peak working set {PeakWorkingSetMiB} MiB, allocated {AllocatedMiB} MiB, GC heap {GcHeapMiB} MiB after {Gen0Collections} gen0 and {Gen2Collections} gen2 collections ({GcPauseSeconds:F2} s paused)")]
     private static partial void LogCost(ILogger logger, double elapsedSeconds, long rows, int files, double cpuSeconds, long peakWorkingSetMiB, long allocatedMiB, long gcHeapMiB, int gen0Collections, int gen2Collections, double gcPauseSeconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Time spent: {StartupSeconds:F2} s starting the process, {BaselineSeconds:F2} s loading the baseline and listing the window, {ReadingSeconds:F2} s reading the window, {AnalysisSeconds:F2} s analysing it, {OutputSeconds:F2} s writing the report, alerts and metrics; JIT {JitSeconds:F2} s for {JitMethods} methods")]
+    private static partial void LogPhases(ILogger logger, double startupSeconds, double baselineSeconds, double readingSeconds, double analysisSeconds, double outputSeconds, double jitSeconds, long jitMethods);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Skipped {File}: {Reason}")]
     private static partial void LogSkipped(ILogger logger, string file, string reason);

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json.Nodes;
 using Azure.Storage.Blobs;
 using DriftJobs.Core.Profiles;
 using DriftJobs.Core.Reports;
@@ -57,6 +58,17 @@ public sealed class DetectorJobTests(AzuriteFixture azurite)
         Assert.Contains("\"Severity\":\"WARNING\"", alertEvent, StringComparison.Ordinal);
         Assert.Contains("\"Model\":\"m\"", alertEvent, StringComparison.Ordinal);
         Assert.Contains("\"Feature\":\"x\"", alertEvent, StringComparison.Ordinal);
+
+        // Where the run's time went, in phases that add up to no more than the whole run.
+        var events = run.Output.Split('\n').Where(l => l.StartsWith('{')).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+        var finished = events.Single(e => ((string?)e["@m"])!.StartsWith("Finished in", StringComparison.Ordinal));
+        var spent = events.Single(e => ((string?)e["@m"])!.StartsWith("Time spent:", StringComparison.Ordinal));
+        var phases = new[] { "BaselineSeconds", "ReadingSeconds", "AnalysisSeconds", "OutputSeconds" }.Select(p => (double)spent[p]!).ToList();
+        Assert.All(phases, p => Assert.InRange(p, 0, (double)finished["ElapsedSeconds"]!));
+        Assert.InRange(phases.Sum(), 0, (double)finished["ElapsedSeconds"]! + 1e-3);
+        Assert.True((double)spent["ReadingSeconds"]! > 0, "reading a file takes time");
+        Assert.True((double)spent["StartupSeconds"]! >= 0);
+        Assert.True((long)spent["JitMethods"]! >= 0);
     }
 
     [Fact]

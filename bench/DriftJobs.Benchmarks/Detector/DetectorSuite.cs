@@ -221,10 +221,10 @@ internal static class DetectorSuite
             throw new InvalidOperationException($"detector exited {exit} on {prefix}:\n{output}");
         }
 
-        // The detector's own account of the run (CPU, peak working set, GC), next to what was measured from outside.
-        if (output.Split('\n').FirstOrDefault(l => l.Contains("\"Finished in", StringComparison.Ordinal)) is { } finished)
+        // The detector's own account of the run (CPU, peak working set, GC, its phases), next to what was measured from outside.
+        foreach (var said in output.Split('\n').Where(l => l.Contains("\"Finished in", StringComparison.Ordinal) || l.Contains("\"Time spent:", StringComparison.Ordinal)))
         {
-            using var line = System.Text.Json.JsonDocument.Parse(finished);
+            using var line = System.Text.Json.JsonDocument.Parse(said);
             Console.Error.WriteLine($"    detector says: {line.RootElement.GetProperty("@m").GetString()}");
         }
 
