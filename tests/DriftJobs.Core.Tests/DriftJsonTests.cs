@@ -177,6 +177,25 @@ public class DriftJsonTests
         Assert.Contains(path, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("\"features\": [", "\"features\": [null, ", "field features[0]: a feature cannot be null")]
+    [InlineData("\"categories\": [", "\"categories\": [null, ", "field features[1] ('c').categorical.categories: a category cannot be null")]
+    public void A_null_feature_or_category_is_named(string find, string replace, string expected)
+    {
+        var json = ReplaceFirst(Encoding.UTF8.GetString(DriftJson.Serialize(SampleBaseline())), find, replace);
+
+        var error = Assert.Throws<InvalidDataException>(() => DriftJson.ReadBaseline(Encoding.UTF8.GetBytes(json), "b.json"));
+
+        Assert.Equal($"b.json: {expected}.", error.Message);
+    }
+
+    private static string ReplaceFirst(string json, string find, string replace)
+    {
+        var at = json.IndexOf(find, StringComparison.Ordinal);
+        Assert.True(at >= 0, $"'{find}' is not in the sample baseline");
+        return json[..at] + replace + json[(at + find.Length)..];
+    }
+
     [Fact]
     public void A_null_list_is_named()
     {

@@ -13,8 +13,10 @@ internal static class BaselineValidation
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < baseline.Features.Count; i++)
         {
+            // JSON typing lets a list's elements be null: [null] would otherwise end in a NullReferenceException.
             var f = baseline.Features[i];
-            var at = $"features[{i}] ('{f.Name}')";
+            Require(f is not null, source, $"features[{i}]", "a feature cannot be null");
+            var at = $"features[{i}] ('{f!.Name}')";
             Require(names.Add(f.Name), source, at, "the feature name appears twice");
             Require(f.Rows >= 0 && f.Missing >= 0 && f.Invalid >= 0 && f.Missing + f.Invalid <= f.Rows, source, at, "rows, missing and invalid are inconsistent");
             if (f.Kind == FeatureKind.Numeric)
@@ -35,6 +37,7 @@ internal static class BaselineValidation
             {
                 Require(f.Categorical is not null, source, at, "a categorical feature needs 'categorical'");
                 var c = f.Categorical!;
+                Require(c.Categories.All(x => x is not null), source, at + ".categorical.categories", "a category cannot be null");
                 Require(c.Categories.Select(x => x.Value).Distinct(StringComparer.Ordinal).Count() == c.Categories.Count,
                     source, at + ".categorical.categories", "a category appears twice");
                 Require(c.Categories.All(x => x.Share is >= 0 and <= 1) && c.OtherShare is >= 0 and <= 1,
