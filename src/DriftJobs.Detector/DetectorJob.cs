@@ -110,7 +110,7 @@ internal sealed partial class DetectorJob(
             using var content = download.Value;
             using var bytes = new MemoryStream((int)Math.Clamp(content.Details.ContentLength, 0, Array.MaxLength));
             await content.Content.CopyToAsync(bytes, cancellationToken).ConfigureAwait(false);
-            return DriftJson.ReadBaseline(bytes.GetBuffer().AsSpan(0, (int)bytes.Length), name);
+            return DriftJson.ReadBaseline(bytes.GetBuffer().AsMemory(0, (int)bytes.Length), name);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {

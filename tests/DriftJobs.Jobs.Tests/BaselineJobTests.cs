@@ -47,7 +47,7 @@ public sealed class BaselineJobTests(AzuriteFixture azurite) : IDisposable
 
         Assert.Equal(0, run.ExitCode);
         var blob = await container.GetBlobClient("baselines/churn/3/baseline.json").DownloadContentAsync();
-        var baseline = DriftJson.ReadBaseline(blob.Value.Content.ToMemory().Span, "baseline.json");
+        var baseline = DriftJson.ReadBaseline(blob.Value.Content.ToMemory(), "baseline.json");
         Assert.Equal(500, baseline.Source.Rows);
         Assert.Equal(["age", "income", "city", "label"], baseline.Features.Select(f => f.Name));
         Assert.Equal(FeatureKind.Numeric, baseline.Features[0].Kind);
@@ -66,7 +66,7 @@ public sealed class BaselineJobTests(AzuriteFixture azurite) : IDisposable
         var forced = await Jobs.BaselineAsync(azurite.ConnectionString, container, "--training-data", Csv("other.csv", TrainingCsv(50)), "--model-name", "churn", "--model-version", "3", "--force");
         Assert.Equal(0, forced.ExitCode);
         var replaced = await container.GetBlobClient("baselines/churn/3/baseline.json").DownloadContentAsync();
-        Assert.Equal(50, DriftJson.ReadBaseline(replaced.Value.Content.ToMemory().Span, "b").Source.Rows);
+        Assert.Equal(50, DriftJson.ReadBaseline(replaced.Value.Content.ToMemory(), "b").Source.Rows);
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public sealed class BaselineJobTests(AzuriteFixture azurite) : IDisposable
 
         Assert.Equal(0, run.ExitCode);
         var blob = await container.GetBlobClient("baselines/churn/1/baseline.json").DownloadContentAsync();
-        var baseline = DriftJson.ReadBaseline(blob.Value.Content.ToMemory().Span, "b");
+        var baseline = DriftJson.ReadBaseline(blob.Value.Content.ToMemory(), "b");
         Assert.Equal(500, baseline.Source.Rows);
         Assert.Equal(["age", "city", "label"], baseline.Features.Select(f => f.Name));
         Assert.Equal(FeatureKind.Categorical, baseline.Features[0].Kind);
@@ -182,7 +182,7 @@ public sealed class BaselineJobTests(AzuriteFixture azurite) : IDisposable
                 "--drift-read-concurrency", readers, "--drift-baseline-sample-size", sampleSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Assert.True(run.ExitCode == 0, run.Output);
             var blob = await container.GetBlobClient($"baselines/m/{version}/baseline.json").DownloadContentAsync();
-            var baseline = DriftJson.ReadBaseline(blob.Value.Content.ToMemory().Span, "b");
+            var baseline = DriftJson.ReadBaseline(blob.Value.Content.ToMemory(), "b");
             Assert.Equal(expected, Comparable(baseline));
         }
 
@@ -216,7 +216,7 @@ public sealed class BaselineJobTests(AzuriteFixture azurite) : IDisposable
 
         Assert.True(run.ExitCode == 0, run.Output);
         var blob = await container.GetBlobClient("baselines/m/1/baseline.json").DownloadContentAsync();
-        var baseline = DriftJson.ReadBaseline(blob.Value.Content.ToMemory().Span, "b");
+        var baseline = DriftJson.ReadBaseline(blob.Value.Content.ToMemory(), "b");
         Assert.Equal(["a", "b", "c"], baseline.Features.Select(f => f.Name));
         Assert.Equal([2L, 2L, 2L], baseline.Features.Select(f => f.Rows));
         Assert.Equal(1, baseline.Features[2].Missing);

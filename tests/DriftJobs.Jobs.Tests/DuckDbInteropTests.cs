@@ -54,7 +54,7 @@ public sealed class DuckDbInteropTests(AzuriteFixture azurite) : IDisposable
 
         var baselineRun = await Jobs.BaselineAsync(azurite.ConnectionString, container, "--training-data", training, "--model-name", "shop", "--model-version", "2");
         Assert.True(baselineRun.ExitCode == 0, baselineRun.Output);
-        var baseline = DriftJson.ReadBaseline((await container.GetBlobClient("baselines/shop/2/baseline.json").DownloadContentAsync()).Value.Content.ToMemory().Span, "b");
+        var baseline = DriftJson.ReadBaseline((await container.GetBlobClient("baselines/shop/2/baseline.json").DownloadContentAsync()).Value.Content.ToMemory(), "b");
         var amount = baseline.Features.Single(f => f.Name == "amount");
         Assert.Equal(20000, amount.Rows);
         Assert.Equal(Convert.ToInt64(Scalar(duck, "SELECT count(*) FILTER (WHERE amount IS NULL) FROM training"), CultureInfo.InvariantCulture), amount.Missing);

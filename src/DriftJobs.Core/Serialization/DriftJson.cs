@@ -32,16 +32,21 @@ internal static class DriftJson
 
     // For baselines and reports: which of two values of a field a reader honours is not for a file to leave open.
     // (The alert state, also read with Options, keeps taking the last: refusing it would reset it and re-send notices.)
-    private static readonly JsonSerializerOptions ReadOptions = new(Options) { AllowDuplicateProperties = false };
+    internal static JsonSerializerOptions ReadOptions { get; } = new(Options) { AllowDuplicateProperties = false };
 
     public static byte[] Serialize(BaselineProfile baseline) => JsonSerializer.SerializeToUtf8Bytes(baseline, Options);
 
     public static byte[] Serialize(DriftReport report) => JsonSerializer.SerializeToUtf8Bytes(report, Options);
 
+    /// <summary>Documents from this size on have their features read on every core (<see cref="BaselineFeaturesReader"/>).</summary>
+    public const int ParallelReadFrom = 1 << 20;
+
     /// <param name="source">The file or blob name, for error messages.</param>
-    public static BaselineProfile ReadBaseline(ReadOnlySpan<byte> json, string source)
+    /// <param name="parallelFrom">The size from which the features are read on every core; tests lower it.</param>
+    public static BaselineProfile ReadBaseline(ReadOnlyMemory<byte> json, string source, int parallelFrom = ParallelReadFrom)
     {
-        var baseline = Read<BaselineProfile>(json, source, BaselineProfile.CurrentSchemaVersion, b => b.SchemaVersion);
+        var baseline = (json.Length >= parallelFrom ? BaselineFeaturesReader.TryRead(json, ReadOptions, BaselineProfile.CurrentSchemaVersion) : null)
+            ?? Read<BaselineProfile>(json.Span, source, BaselineProfile.CurrentSchemaVersion, b => b.SchemaVersion);
         BaselineValidation.Validate(baseline, source);
         return baseline;
     }
