@@ -15,7 +15,7 @@ internal static class DriftAnalyzer
         var baseline = window.Baseline;
         var enoughRows = window.Rows >= settings.MinSamples;
 
-        var monitored = baseline.MonitoredFeatures.Select(f => Measure(window.Features[f.Name], settings)).ToList();
+        var monitored = MeasureAll([.. baseline.MonitoredFeatures.Select(f => window.Features[f.Name])], settings);
         var target = baseline.Target;
         var prediction = target is null ? null : Measure(window.Features[target.Name], settings);
 
@@ -147,6 +147,25 @@ internal static class DriftAnalyzer
     }
 
     internal static string Percent(double share) => (share * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
+
+    /// <summary>
+    /// Every feature on every core: the folds, KS p-values and distances of 50 features were ~0.06 s of each detector
+    /// run, in code that runs once per process. The features share nothing but the (read-only) settings.
+    /// </summary>
+    private static Measurement[] MeasureAll(IReadOnlyList<FeatureWindow> windows, DriftSettings settings)
+    {
+        var measured = new Measurement[windows.Count];
+        try
+        {
+            Parallel.For(0, windows.Count, i => measured[i] = Measure(windows[i], settings));
+        }
+        catch (AggregateException e)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
+
+        return measured;
+    }
 
     private static Measurement Measure(FeatureWindow window, DriftSettings settings) => window switch
     {
