@@ -107,7 +107,7 @@ internal static class DetectorSuite
 
         results.Baseline = (training, baselineCost);
         var baselineJson = await azurite.Container.GetBlobClient(StorageLayout.BaselineBlobName(BenchData.ModelName, BenchData.ModelVersion)).DownloadContentAsync(token);
-        var baseline = DriftJson.ReadBaseline(baselineJson.Value.Content.ToMemory().Span, "baseline.json");
+        var baseline = DriftJson.ReadBaseline(baselineJson.Value.Content.ToMemory(), "baseline.json");
         var columns = baseline.MonitoredFeatures.Select(f => f.Name).Concat([ModelFilter.ModelNameColumn, ModelFilter.ModelVersionColumn]).ToList();
 
         // Fixed cost: process start to exit on a window with no logs at all (the report is still written).
@@ -222,10 +222,16 @@ internal static class DetectorSuite
         }
 
         // The detector's own account of the run (CPU, peak working set, GC, its phases), next to what was measured from outside.
+        string? phases = null;
         foreach (var said in output.Split('\n').Where(l => l.Contains("\"Finished in", StringComparison.Ordinal) || l.Contains("\"Time spent:", StringComparison.Ordinal)))
         {
             using var line = System.Text.Json.JsonDocument.Parse(said);
-            Console.Error.WriteLine($"    detector says: {line.RootElement.GetProperty("@m").GetString()}");
+            var message = line.RootElement.GetProperty("@m").GetString();
+            Console.Error.WriteLine($"    detector says: {message}");
+            if (message?.StartsWith("Time spent:", StringComparison.Ordinal) == true)
+            {
+                phases = message;
+            }
         }
 
         var report = await ReadReportAsync(azurite, token);
@@ -234,7 +240,7 @@ internal static class DetectorSuite
             throw new InvalidOperationException($"detector report on {prefix} has {report.Samples} rows, expected {expectedRows}.");
         }
 
-        return cost;
+        return cost with { Phases = phases };
     }
 
     /// <summary>
@@ -458,6 +464,15 @@ internal static class DetectorSuite
             }
 
             md.AppendLine($"Detector fixed cost (empty window, process start to exit, median of 5): {Empty.Wall.TotalSeconds:F2} s, peak RSS {Empty.PeakRssBytes / 1048576.0:F0} MiB.");
+            md.AppendLine();
+            md.AppendLine("Where the detector's time went, in its own log (the median run; the phases end at its last log line, before the host stops and the process exits):");
+            md.AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"- empty window: {Empty.Phases ?? "(not logged)"}");
+            foreach (var s in Sizes)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"- {BenchData.Label(s.Set.Rows).ToUpperInvariant()}, local files: {s.DetectorLocal.Phases ?? "(not logged)"}");
+            }
+
             md.AppendLine();
             md.AppendLine($"Baseline job on {Baseline.Set.Rows:N0} rows × {BenchData.NumericFeatures} float64 + {BenchData.CategoricalFeatures} string features (local Parquet, {Baseline.Set.Bytes / 1e9:F2} GB): " +
                 $"{Baseline.Cost.Wall.TotalSeconds:F1} s wall, {Baseline.Cost.Cpu.TotalSeconds:F1} s CPU, peak RSS {Baseline.Cost.PeakRssBytes / 1048576.0:F0} MiB.");

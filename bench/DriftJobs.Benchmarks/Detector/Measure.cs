@@ -4,8 +4,11 @@ using System.Runtime.InteropServices;
 
 namespace DriftJobs.Benchmarks.Detector;
 
-/// <summary>What one measured run cost: wall time, CPU time of the process that did the work, its peak RSS.</summary>
-internal sealed record Cost(TimeSpan Wall, TimeSpan Cpu, long PeakRssBytes, TimeSpan AzuriteCpu = default)
+/// <summary>
+/// What one measured run cost: wall time, CPU time of the process that did the work, its peak RSS; for a job, its own
+/// account of where the time went (<see cref="Phases"/>), kept with the run the median picks.
+/// </summary>
+internal sealed record Cost(TimeSpan Wall, TimeSpan Cpu, long PeakRssBytes, TimeSpan AzuriteCpu = default, string? Phases = null)
 {
     public static Cost Median(IReadOnlyList<Cost> runs)
     {
