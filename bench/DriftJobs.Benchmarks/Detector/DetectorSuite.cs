@@ -121,6 +121,13 @@ internal static class DetectorSuite
         Console.Error.WriteLine($"empty window: {results.Empty.Wall.TotalSeconds:F2} s");
 
         using var duck = DuckDbWork.Open();
+
+        // One unmeasured pass of the in-process contenders first: paired with the detector round by round, a first
+        // round paying this process's JIT would be compared with a detector that does not.
+        var warmUp = logs.MinBy(l => l.Rows)!;
+        await ReadWork.DecodeAsync(warmUp.Files, ReadWork.Local(dataRoot), columns, token);
+        await ReadWork.EngineAsync(warmUp.Files, ReadWork.Local(dataRoot), baseline, token);
+
         foreach (var set in logs)
         {
             var repeat = o.Repeat ?? (set.Rows < 5_000_000 ? 3 : 1);
@@ -135,55 +142,46 @@ internal static class DetectorSuite
 
             var size = new SizeResults(set);
             results.Sizes.Add(size);
-
-            size.DecodeLocal = await RepeatAsync(repeat, "Parquet.Net decode, local", () => Measure.InProcessAsync(() => ReadWork.DecodeAsync(set.Files, ReadWork.Local(dataRoot), columns, token)));
-            size.DecodeLocalProcess = await RepeatAsync(repeat, "Parquet.Net decode as a process, local", () => DecodeProcessAsync(dataRoot, set, columns, o.DetectorImageSettings, token));
-            size.DecodeBlob = await RepeatAsync(repeat, "Parquet.Net decode, Azurite", () => Measure.InProcessAsync(() => ReadWork.DecodeAsync(set.Files, ReadWork.Blob(azurite.Container), columns, token)));
-
-            WindowProfile? engineWindow = null;
-            size.EngineLocal = await RepeatAsync(repeat, "detector engine, local", async () =>
-            {
-                var (cost, run) = await Measure.InProcessAsync(() => ReadWork.EngineAsync(set.Files, ReadWork.Local(dataRoot), baseline, token));
-                engineWindow = run.Window;
-                size.EngineAnalyze = run.Analyze;
-                size.EngineDrifted = run.Report.DriftedFeatures;
-                return (cost, run.Window.Rows);
-            });
-
             var histogramSql = DuckDbWork.HistogramQuery(localFiles, baseline);
-            DuckDbWork.Histograms? histograms = null;
-            size.DuckHistograms = await RepeatAsync(repeat, "DuckDB histograms", async () =>
-            {
-                var (cost, h) = await Measure.InProcessAsync(() => Task.FromResult(DuckDbWork.RunHistograms(duck, histogramSql, baseline)));
-                histograms = h;
-                return (cost, h.Rows);
-            });
-            size.CountMismatches = DuckDbWork.Compare(histograms!, engineWindow!);
-
             var scanSql = DuckDbWork.ScanQuery(localFiles, baseline);
-            size.DuckScan = await RepeatAsync(repeat, "DuckDB plain scan", () => Measure.InProcessAsync(() => Task.FromResult(DuckDbWork.RunScan(duck, scanSql))));
+            WindowProfile? engineWindow = null;
+            DuckDbWork.Histograms? histograms = null;
 
-            var detectorRuns = new List<Cost>();
-            for (var i = 0; i < repeat; i++)
+            // Rounds, each running every contender once in turn: this machine's speed drifts over minutes, and runs of
+            // one contender back to back put the drift between contenders, into their ratios. Paired within a round,
+            // a slow minute weighs on both sides of a ratio.
+            for (var round = 1; round <= repeat; round++)
             {
-                detectorRuns.Add(await DetectorAsync(o, detectorEnvironment, set.Prefix, azurite, set.Rows, token));
-                Console.Error.WriteLine($"  detector end to end: {detectorRuns[^1].Wall.TotalSeconds:F2} s, peak RSS {detectorRuns[^1].PeakRssBytes / 1048576.0:F0} MiB");
+                Console.Error.WriteLine($"  round {round} of {repeat}");
+                size.Runs.DecodeLocal.Add(await OnceAsync("Parquet.Net decode, local", () => Measure.InProcessAsync(() => ReadWork.DecodeAsync(set.Files, ReadWork.Local(dataRoot), columns, token))));
+                size.Runs.DecodeLocalProcess.Add(await OnceAsync("Parquet.Net decode as a process, local", () => DecodeProcessAsync(dataRoot, set, columns, o.DetectorImageSettings, token)));
+                size.Runs.DecodeBlob.Add(await OnceAsync("Parquet.Net decode, Azurite", () => Measure.InProcessAsync(() => ReadWork.DecodeAsync(set.Files, ReadWork.Blob(azurite.Container), columns, token))));
+                size.Runs.EngineLocal.Add(await OnceAsync("detector engine, local", async () =>
+                {
+                    var (cost, run) = await Measure.InProcessAsync(() => ReadWork.EngineAsync(set.Files, ReadWork.Local(dataRoot), baseline, token));
+                    engineWindow = run.Window;
+                    size.EngineAnalyze = run.Analyze;
+                    size.EngineDrifted = run.Report.DriftedFeatures;
+                    return (cost, run.Window.Rows);
+                }));
+                size.Runs.DuckHistograms.Add(await OnceAsync("DuckDB histograms", async () =>
+                {
+                    var (cost, h) = await Measure.InProcessAsync(() => Task.FromResult(DuckDbWork.RunHistograms(duck, histogramSql, baseline)));
+                    histograms = h;
+                    return (cost, h.Rows);
+                }));
+                size.Runs.DuckScan.Add(await OnceAsync("DuckDB plain scan", () => Measure.InProcessAsync(() => Task.FromResult(DuckDbWork.RunScan(duck, scanSql)))));
+
+                size.Runs.Detector.Add(await DetectorAsync(o, detectorEnvironment, set.Prefix, azurite, set.Rows, token));
+                Console.Error.WriteLine($"  detector end to end: {size.Runs.Detector[^1].Wall.TotalSeconds:F2} s, peak RSS {size.Runs.Detector[^1].PeakRssBytes / 1048576.0:F0} MiB");
+                size.DetectorDrifted = await ReportDriftedAsync(azurite, token);
+
+                // The same job reading the same local files DuckDB reads (DRIFT_LOGS_PATH; the report still goes to Azurite).
+                size.Runs.DetectorLocal.Add(await DetectorAsync(o, detectorEnvironment, set.Prefix, azurite, set.Rows, token, logsPath: Path.GetFullPath(dataRoot)));
+                Console.Error.WriteLine($"  detector end to end, local files: {size.Runs.DetectorLocal[^1].Wall.TotalSeconds:F2} s, peak RSS {size.Runs.DetectorLocal[^1].PeakRssBytes / 1048576.0:F0} MiB");
             }
 
-            size.Detector = Cost.Median(detectorRuns);
-            size.DetectorPeakRss = detectorRuns.Max(r => r.PeakRssBytes);
-            size.DetectorDrifted = await ReportDriftedAsync(azurite, token);
-
-            // The same job reading the same local files DuckDB reads (DRIFT_LOGS_PATH; the report still goes to Azurite).
-            var localRuns = new List<Cost>();
-            for (var i = 0; i < repeat; i++)
-            {
-                localRuns.Add(await DetectorAsync(o, detectorEnvironment, set.Prefix, azurite, set.Rows, token, logsPath: Path.GetFullPath(dataRoot)));
-                Console.Error.WriteLine($"  detector end to end, local files: {localRuns[^1].Wall.TotalSeconds:F2} s, peak RSS {localRuns[^1].PeakRssBytes / 1048576.0:F0} MiB");
-            }
-
-            size.DetectorLocal = Cost.Median(localRuns);
-            size.DetectorLocalPeakRss = localRuns.Max(r => r.PeakRssBytes);
+            size.CountMismatches = DuckDbWork.Compare(histograms!, engineWindow!);
         }
 
         using (var command = duck.CreateCommand())
@@ -285,17 +283,11 @@ internal static class DetectorSuite
     private static async Task<IReadOnlyList<string>> ReportDriftedAsync(BenchAzurite azurite, CancellationToken token) =>
         (await ReadReportAsync(azurite, token)).DriftedFeatures;
 
-    private static async Task<Cost> RepeatAsync<T>(int repeat, string what, Func<Task<(Cost Cost, T Rows)>> run)
+    private static async Task<Cost> OnceAsync<T>(string what, Func<Task<(Cost Cost, T Rows)>> run)
     {
-        var runs = new List<Cost>();
-        for (var i = 0; i < repeat; i++)
-        {
-            var (cost, rows) = await run();
-            runs.Add(cost);
-            Console.Error.WriteLine($"  {what}: {cost.Wall.TotalSeconds:F2} s wall, {cost.Cpu.TotalSeconds:F2} s CPU ({rows} rows)");
-        }
-
-        return Cost.Median(runs);
+        var (cost, rows) = await run();
+        Console.Error.WriteLine($"  {what}: {cost.Wall.TotalSeconds:F2} s wall, {cost.Cpu.TotalSeconds:F2} s CPU ({rows} rows)");
+        return cost;
     }
 
     private sealed record Options(
@@ -367,36 +359,65 @@ internal static class DetectorSuite
     {
         public DataSet Set { get; } = set;
 
-        public Cost Detector { get; set; } = null!;
+        /// <summary>Every run of every contender, one per round, in round order.</summary>
+        public RoundRuns Runs { get; } = new();
 
-        public long DetectorPeakRss { get; set; }
+        public Cost Detector => Cost.Median(Runs.Detector);
 
-        public Cost DetectorLocal { get; set; } = null!;
+        public long DetectorPeakRss => Runs.Detector.Max(r => r.PeakRssBytes);
 
-        public long DetectorLocalPeakRss { get; set; }
+        public Cost DetectorLocal => Cost.Median(Runs.DetectorLocal);
+
+        public long DetectorLocalPeakRss => Runs.DetectorLocal.Max(r => r.PeakRssBytes);
 
         public IReadOnlyList<string> DetectorDrifted { get; set; } = [];
 
-        public Cost EngineLocal { get; set; } = null!;
+        public Cost EngineLocal => Cost.Median(Runs.EngineLocal);
 
         public TimeSpan EngineAnalyze { get; set; }
 
         public IReadOnlyList<string> EngineDrifted { get; set; } = [];
 
-        public Cost DecodeLocal { get; set; } = null!;
+        public Cost DecodeLocal => Cost.Median(Runs.DecodeLocal);
 
-        public Cost DecodeLocalProcess { get; set; } = null!;
+        public Cost DecodeLocalProcess => Cost.Median(Runs.DecodeLocalProcess);
 
-        public Cost DecodeBlob { get; set; } = null!;
+        public Cost DecodeBlob => Cost.Median(Runs.DecodeBlob);
 
-        public Cost DuckHistograms { get; set; } = null!;
+        public Cost DuckHistograms => Cost.Median(Runs.DuckHistograms);
 
-        public Cost DuckScan { get; set; } = null!;
+        public Cost DuckScan => Cost.Median(Runs.DuckScan);
 
         public List<string> CountMismatches { get; set; } = [];
 
         /// <summary>Feature values the statistics consume: rows × 55.</summary>
         public long Values => Set.Rows * (BenchData.NumericFeatures + BenchData.CategoricalFeatures);
+
+        /// <summary>Median over the rounds of one contender's wall time over another's in the same round.</summary>
+        public static double Ratio(IReadOnlyList<Cost> of, IReadOnlyList<Cost> to)
+        {
+            var ratios = of.Zip(to, (a, b) => a.Wall / b.Wall).Order().ToList();
+            return ratios.Count % 2 == 1 ? ratios[ratios.Count / 2] : (ratios[(ratios.Count / 2) - 1] + ratios[ratios.Count / 2]) / 2;
+        }
+    }
+
+    private sealed class RoundRuns
+    {
+        public List<Cost> Detector { get; } = [];
+
+        public List<Cost> DetectorLocal { get; } = [];
+
+        public List<Cost> EngineLocal { get; } = [];
+
+        public List<Cost> DecodeLocal { get; } = [];
+
+        public List<Cost> DecodeLocalProcess { get; } = [];
+
+        public List<Cost> DecodeBlob { get; } = [];
+
+        public List<Cost> DuckHistograms { get; } = [];
+
+        public List<Cost> DuckScan { get; } = [];
     }
 
     private sealed class Results(Options options)
@@ -428,10 +449,11 @@ internal static class DetectorSuite
             md.AppendLine($"- Data: 24 hour partitions of logs as the inference logger writes them ({BenchData.RowsPerLogFile:N0}-row Snappy files, one row group each), " +
                 $"{BenchData.NumericFeatures} float64 + {BenchData.CategoricalFeatures} string features, model filter on; baseline from {Baseline.Set.Rows:N0} training rows. " +
                 "Detector: the published job as its image runs it (self-contained, one ReadyToRun composite with the .NET libraries), process start to exit, report written to Azurite on loopback (each run starts once Azurite has been idle for half a second); logs read from Azurite, or from the local copy DuckDB reads (DRIFT_LOGS_PATH). " +
-                "Parquet.Net decode: the same 57 columns read raw into reused buffers, one file per core at a time, local files opened as the detector opens them, in the benchmark's own process (already JIT-compiled by the runs before it, except the very first run of the suite), and as a process of its own timed like the detector (the benchmark's framework-dependent build, JIT-compiled as it runs). DuckDB: `histogram(x, PSI edges)`, " +
+                "Parquet.Net decode: the same 57 columns read raw into reused buffers, one file per core at a time, local files opened as the detector opens them, in the benchmark's own process (JIT-compiled by an unmeasured pass before the first round), and as a process of its own timed like the detector (the benchmark's framework-dependent build, JIT-compiled as it runs). DuckDB: `histogram(x, PSI edges)`, " +
                 "`histogram(x, KS points)` and `histogram(c)` for every feature in one query, and a plain scan (`sum` of every column), on the local copy of the same files.");
             md.AppendLine($"- Runtime settings of the detector's image (Dockerfile.detector), given to the detector and to the decode as a process: {ImageSettingsText()}; the in-process decode and engine run with the benchmark process's defaults.");
-            md.AppendLine($"- Values/s per core = rows × 55 / CPU seconds of the process doing the work; medians of {(options.Repeat?.ToString(CultureInfo.InvariantCulture) ?? "3 (1 at 10M)")} runs.");
+            md.AppendLine($"- Values/s per core = rows × 55 / CPU seconds of the process doing the work; medians of {(options.Repeat?.ToString(CultureInfo.InvariantCulture) ?? "3 (1 at 10M)")} runs. " +
+                "The runs go in rounds, each running every contender once in turn (this machine's speed drifts over minutes); the targets' ratios are medians of each round's own ratio, the table's times medians of each contender's runs.");
             md.AppendLine();
             md.AppendLine("| Rows | Run | Wall s | CPU s | Mvalues/s per core | Peak RSS MiB | Wall vs detector |");
             md.AppendLine("|---:|---|---:|---:|---:|---:|---:|");
@@ -485,15 +507,16 @@ internal static class DetectorSuite
             {
                 var label = BenchData.Label(s.Set.Rows).ToUpperInvariant();
                 // The like-for-like comparison is on the same local files DuckDB reads; from Azurite the emulator's own
-                // CPU shares the same cores (reported above).
-                var vsDuck = s.DuckHistograms.Wall / s.DetectorLocal.Wall;
+                // CPU shares the same cores (reported above). Each ratio is the median of the rounds' own ratios.
+                var r = s.Runs;
+                var vsDuck = SizeResults.Ratio(r.DuckHistograms, r.DetectorLocal);
                 Target(md, $"{label}: detector ≥ 3× faster than DuckDB's histograms (same local files)",
-                    $"{vsDuck:F2}× (from Azurite: {s.DuckHistograms.Wall / s.Detector.Wall:F2}×; engine in-process: {s.DuckHistograms.Wall / s.EngineLocal.Wall:F2}×; CPU: DuckDB {s.DuckHistograms.Cpu.TotalSeconds:F1} s, detector {s.DetectorLocal.Cpu.TotalSeconds:F1} s)", vsDuck >= 3);
-                var vsDecode = s.DetectorLocal.Wall / s.DecodeLocal.Wall;
+                    $"{vsDuck:F2}× (from Azurite: {SizeResults.Ratio(r.DuckHistograms, r.Detector):F2}×; engine in-process: {SizeResults.Ratio(r.DuckHistograms, r.EngineLocal):F2}×; CPU: DuckDB {s.DuckHistograms.Cpu.TotalSeconds:F1} s, detector {s.DetectorLocal.Cpu.TotalSeconds:F1} s)", vsDuck >= 3);
+                var vsDecode = SizeResults.Ratio(r.DetectorLocal, r.DecodeLocal);
                 Target(md, $"{label}: detector within 1.5× of Parquet.Net's bare decode (same local files)",
-                    $"{vsDecode:F2}× (engine in-process {s.EngineLocal.Wall / s.DecodeLocal.Wall:F2}×; the decode as its own process, start to exit: {s.DetectorLocal.Wall / s.DecodeLocalProcess.Wall:F2}×; " +
-                    $"from Azurite {s.Detector.Wall / s.DecodeBlob.Wall:F2}× of decode from Azurite)", vsDecode <= 1.5);
-                md.AppendLine($"| {label}: detector vs DuckDB's plain scan (reported) | detector {s.DetectorLocal.Wall / s.DuckScan.Wall:F2}× the scan's time; Parquet.Net local decode {s.DecodeLocal.Wall / s.DuckScan.Wall:F2}× | — |");
+                    $"{vsDecode:F2}× (rounds: {string.Join(", ", r.DetectorLocal.Zip(r.DecodeLocal, (a, b) => (a.Wall / b.Wall).ToString("F2", CultureInfo.InvariantCulture)))}; engine in-process {SizeResults.Ratio(r.EngineLocal, r.DecodeLocal):F2}×; " +
+                    $"the decode as its own process, start to exit: {SizeResults.Ratio(r.DetectorLocal, r.DecodeLocalProcess):F2}×; from Azurite {SizeResults.Ratio(r.Detector, r.DecodeBlob):F2}× of decode from Azurite)", vsDecode <= 1.5);
+                md.AppendLine($"| {label}: detector vs DuckDB's plain scan (reported) | detector {SizeResults.Ratio(r.DetectorLocal, r.DuckScan):F2}× the scan's time; Parquet.Net local decode {SizeResults.Ratio(r.DecodeLocal, r.DuckScan):F2}× | — |");
             }
 
             if (Sizes.Count >= 2)
