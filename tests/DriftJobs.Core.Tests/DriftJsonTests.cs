@@ -279,7 +279,8 @@ public class DriftJsonTests
     [Theory]
     [InlineData("\"features\": [", "\"features\": [null, ", "field features[0]: a feature cannot be null")]
     [InlineData("\"categories\": [", "\"categories\": [null, ", "field features[1] ('c').categorical.categories: a category cannot be null")]
-    public void A_null_feature_or_category_is_named(string find, string replace, string expected)
+    [InlineData("\"description\": \"unit test\",\n    \"rows\": 300", "\"description\": \"unit test\",\n    \"rows\": -300", "field source.rows: the training rows cannot be negative")]
+    public void A_null_feature_or_category_or_negative_training_rows_are_named(string find, string replace, string expected)
     {
         var json = ReplaceFirst(Encoding.UTF8.GetString(DriftJson.Serialize(SampleBaseline())), find, replace);
 

@@ -10,6 +10,7 @@ internal static class BaselineValidation
 {
     public static void Validate(BaselineProfile baseline, string source)
     {
+        Require(baseline.Source.Rows >= 0, source, "source.rows", "the training rows cannot be negative");
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < baseline.Features.Count; i++)
         {
