@@ -38,14 +38,17 @@ internal static class DriftJson
 
     public static byte[] Serialize(DriftReport report) => JsonSerializer.SerializeToUtf8Bytes(report, Options);
 
-    /// <summary>Documents from this size on have their features read on every core (<see cref="BaselineFeaturesReader"/>).</summary>
+    /// <summary>
+    /// Documents from this size on have their features read on every core (<see cref="BaselineFeaturesReader"/>), when
+    /// there is more than one: on one core the parallel read would only add its scan of the document.
+    /// </summary>
     public const int ParallelReadFrom = 1 << 20;
 
     /// <param name="source">The file or blob name, for error messages.</param>
     /// <param name="parallelFrom">The size from which the features are read on every core; tests lower it.</param>
     public static BaselineProfile ReadBaseline(ReadOnlyMemory<byte> json, string source, int parallelFrom = ParallelReadFrom)
     {
-        var baseline = (json.Length >= parallelFrom ? BaselineFeaturesReader.TryRead(json, ReadOptions, BaselineProfile.CurrentSchemaVersion) : null)
+        var baseline = (json.Length >= parallelFrom && Environment.ProcessorCount > 1 ? BaselineFeaturesReader.TryRead(json, ReadOptions, BaselineProfile.CurrentSchemaVersion) : null)
             ?? Read<BaselineProfile>(json.Span, source, BaselineProfile.CurrentSchemaVersion, b => b.SchemaVersion);
         BaselineValidation.Validate(baseline, source);
         return baseline;
