@@ -226,6 +226,18 @@ public class DriftJsonTests
     }
 
     [Theory]
+    [InlineData("\\udc00abcd")]
+    [InlineData("\\ud800abcd")]
+    [InlineData("\\udc00abcdefghij")]
+    public void A_field_name_escaping_a_lone_surrogate_is_malformed_input_both_ways(string name)
+    {
+        var json = Encoding.UTF8.GetString(DriftJson.Serialize(SampleBaseline()));
+        var changed = "{\"" + name + "\": 1," + json[1..];
+        AssertSameErrorBothWays(changed);
+        Assert.Contains("malformed JSON", Assert.Throws<InvalidDataException>(() => DriftJson.ReadBaseline(Encoding.UTF8.GetBytes(changed), "b.json")).Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("},\n    {", "}\n    {")]
     [InlineData("},\n    {", "}, ,\n    {")]
     [InlineData("},\n    {", "} x\n    {")]

@@ -25,7 +25,8 @@ internal static class BaselineFeaturesReader
     public static BaselineProfile? TryRead(ReadOnlyMemory<byte> json, JsonSerializerOptions options, int supportedVersion)
     {
         var maxDepth = options.MaxDepth == 0 ? 64 : options.MaxDepth;
-        if (!TryLocateFeatures(json.Span, maxDepth, out var arrayStart, out var arrayEnd, out var elements))
+        // (A MaxDepth of 0 would mean the default of 64 to the elements' options, not "no nesting".)
+        if (maxDepth - ElementDepthOffset < 1 || !TryLocateFeatures(json.Span, maxDepth, out var arrayStart, out var arrayEnd, out var elements))
         {
             return null;
         }
@@ -118,8 +119,10 @@ internal static class BaselineFeaturesReader
 
             return false;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a property name whose escapes are not valid UTF-16 (a lone surrogate), met
+            // while comparing it with "features".
             return false;
         }
     }

@@ -100,6 +100,12 @@ internal static class DriftJson
         {
             throw Malformed(source, e);
         }
+        catch (InvalidOperationException e)
+        {
+            // The reader comparing a property name whose escapes are not valid UTF-16 (a lone surrogate) with
+            // "schema_version": malformed text, not a failure of this process.
+            throw new InvalidDataException($"{source}: malformed JSON: {e.Message}", e);
+        }
     }
 
     private static InvalidDataException Malformed(string source, JsonException e)
