@@ -394,11 +394,8 @@ internal static class DetectorSuite
         public long Values => Set.Rows * (BenchData.NumericFeatures + BenchData.CategoricalFeatures);
 
         /// <summary>Median over the rounds of one contender's wall time over another's in the same round.</summary>
-        public static double Ratio(IReadOnlyList<Cost> of, IReadOnlyList<Cost> to)
-        {
-            var ratios = of.Zip(to, (a, b) => a.Wall / b.Wall).Order().ToList();
-            return ratios.Count % 2 == 1 ? ratios[ratios.Count / 2] : (ratios[(ratios.Count / 2) - 1] + ratios[ratios.Count / 2]) / 2;
-        }
+        public static double Ratio(IReadOnlyList<Cost> of, IReadOnlyList<Cost> to) =>
+            DriftJobs.Core.Statistics.SortedQuantile.Linear([.. of.Zip(to, (a, b) => a.Wall / b.Wall).Order()], 0.5);
     }
 
     private sealed class RoundRuns
