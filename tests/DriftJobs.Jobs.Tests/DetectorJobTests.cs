@@ -67,8 +67,9 @@ public sealed class DetectorJobTests(AzuriteFixture azurite)
         Assert.All(phases, p => Assert.InRange(p, 0, (double)finished["ElapsedSeconds"]!));
         Assert.InRange(phases.Sum(), 0, (double)finished["ElapsedSeconds"]! + 1e-3);
         Assert.True((double)spent["ReadingSeconds"]! > 0, "reading a file takes time");
-        Assert.True((double)spent["StartupSeconds"]! >= 0);
-        Assert.True((long)spent["JitMethods"]! >= 0);
+        // In-process, the "process start" is the test host's, long before this run; and the host has JIT-compiled code.
+        Assert.True((double)spent["StartupSeconds"]! > 0, "the process started before the job");
+        Assert.True((long)spent["JitMethods"]! > 0, "the JIT's count is read, not left at zero");
     }
 
     [Fact]
