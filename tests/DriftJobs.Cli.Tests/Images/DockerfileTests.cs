@@ -55,6 +55,33 @@ public sealed partial class DockerfileTests
         Assert.Contains("<PublishReadyToRunComposite>true</PublishReadyToRunComposite>", project, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("linux-x64", null, "--instruction-set:x86-64-v3")]
+    [InlineData("linux-musl-x64", null, "--instruction-set:x86-64-v3")]
+    [InlineData("linux-x64", "", null)]
+    [InlineData("linux-arm64", null, null)]
+    public async Task Detector_precompiles_for_x86_64_v3_only_when_publishing_for_x64(string runtimeIdentifier, string? instructionSet, string? expected)
+    {
+        // crossgen2 refuses an x64 instruction set for another architecture, so an arm64 image build would fail; an
+        // empty X64InstructionSet is the documented way back to the default for older nodes.
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+        List<string> arguments =
+        [
+            "msbuild", Path.Combine("src", "DriftJobs.Detector", "DriftJobs.Detector.csproj"), "-nologo",
+            "-t:SetX64InstructionSet", $"-p:RuntimeIdentifier={runtimeIdentifier}", "-p:Configuration=Release",
+            "-getProperty:PublishReadyToRunCrossgen2ExtraArgs",
+        ];
+        if (instructionSet is not null)
+        {
+            arguments.Add($"-p:X64InstructionSet={instructionSet}");
+        }
+
+        var run = await ProcessRunner.RunAsync(dotnet, arguments);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(expected is null ? [] : [expected], run.Output.Trim().Split(';', StringSplitOptions.RemoveEmptyEntries));
+    }
+
     [Fact]
     public void Baseline_runs_framework_dependent_on_the_runtime_image()
     {
