@@ -63,23 +63,33 @@ public sealed partial class DockerfileTests
     public async Task Detector_precompiles_for_x86_64_v3_only_when_publishing_for_x64(string runtimeIdentifier, string? instructionSet, string? expected)
     {
         // crossgen2 refuses an x64 instruction set for another architecture, so an arm64 image build would fail; an
-        // empty X64InstructionSet is the documented way back to the default for older nodes.
+        // empty X64InstructionSet is the documented way back to the default for older nodes. The publish's first step
+        // runs (not the setting's target by name), so the hook into the publish is checked too; it only creates the
+        // publish folder, given a scratch one here.
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        List<string> arguments =
-        [
-            "msbuild", Path.Combine("src", "DriftJobs.Detector", "DriftJobs.Detector.csproj"), "-nologo",
-            "-t:SetX64InstructionSet", $"-p:RuntimeIdentifier={runtimeIdentifier}", "-p:Configuration=Release",
-            "-getProperty:PublishReadyToRunCrossgen2ExtraArgs",
-        ];
-        if (instructionSet is not null)
+        var publishDir = Directory.CreateTempSubdirectory("driftjobs-publish-").FullName;
+        try
         {
-            arguments.Add($"-p:X64InstructionSet={instructionSet}");
+            List<string> arguments =
+            [
+                "msbuild", Path.Combine("src", "DriftJobs.Detector", "DriftJobs.Detector.csproj"), "-nologo",
+                "-t:PrepareForPublish", $"-p:RuntimeIdentifier={runtimeIdentifier}", "-p:Configuration=Release",
+                $"-p:PublishDir={publishDir}{Path.DirectorySeparatorChar}", "-getProperty:PublishReadyToRunCrossgen2ExtraArgs",
+            ];
+            if (instructionSet is not null)
+            {
+                arguments.Add($"-p:X64InstructionSet={instructionSet}");
+            }
+
+            var run = await ProcessRunner.RunAsync(dotnet, arguments);
+
+            Assert.True(run.ExitCode == 0, run.ToString());
+            Assert.Equal(expected is null ? [] : [expected], run.Output.Trim().Split(';', StringSplitOptions.RemoveEmptyEntries));
         }
-
-        var run = await ProcessRunner.RunAsync(dotnet, arguments);
-
-        Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Equal(expected is null ? [] : [expected], run.Output.Trim().Split(';', StringSplitOptions.RemoveEmptyEntries));
+        finally
+        {
+            Directory.Delete(publishDir, recursive: true);
+        }
     }
 
     [Fact]
