@@ -12,6 +12,7 @@ internal static class DetectorHostingExtensions
     public static IHostApplicationBuilder AddDetector(this IHostApplicationBuilder builder)
     {
         builder.AddJob<DetectorJob, DetectorOptions, DetectorOptionsValidator>();
+        builder.Services.AddOptions<DetectorOptions>().Bind(builder.Configuration);
         builder.Services.AddSingleton<IAlertSink, LogAlertSink>();
         builder.Services.AddSingleton<NotificationSinks>();
         builder.Services.AddSingleton<AlertDispatcher>();

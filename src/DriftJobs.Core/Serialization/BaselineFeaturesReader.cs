@@ -69,7 +69,7 @@ internal static class BaselineFeaturesReader
     {
         try
         {
-            return JsonSerializer.Deserialize<T>(json, options);
+            return JsonSerializer.Deserialize(json, DriftJson.TypeInfo<T>(options));
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

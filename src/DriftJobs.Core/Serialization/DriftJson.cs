@@ -24,19 +24,22 @@ internal static class DriftJson
         NumberHandling = JsonNumberHandling.Strict,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
 
-        // Baselines and reports from compile-time metadata: built by reflection, it cost every detector run ~0.1 s of
-        // its one-second fixed work (the first parse and the first serialization); other types (the alert state) by
-        // reflection still.
-        TypeInfoResolver = JsonTypeInfoResolver.Combine(DriftJsonContext.Default, new DefaultJsonTypeInfoResolver()),
+        // Compile-time metadata only: built by reflection, it cost every detector run ~0.1 s of its one-second fixed work
+        // (the first parse and the first serialization), and the detector is compiled ahead of time, where reflection
+        // finds trimmed types. A type missing from the context fails at its first use, in every build.
+        TypeInfoResolver = DriftJsonContext.Default,
     };
 
     // For baselines and reports: which of two values of a field a reader honours is not for a file to leave open.
     // (The alert state, also read with Options, keeps taking the last: refusing it would reset it and re-send notices.)
     internal static JsonSerializerOptions ReadOptions { get; } = new(Options) { AllowDuplicateProperties = false };
 
-    public static byte[] Serialize(BaselineProfile baseline) => JsonSerializer.SerializeToUtf8Bytes(baseline, Options);
+    public static byte[] Serialize(BaselineProfile baseline) => JsonSerializer.SerializeToUtf8Bytes(baseline, TypeInfo<BaselineProfile>());
 
-    public static byte[] Serialize(DriftReport report) => JsonSerializer.SerializeToUtf8Bytes(report, Options);
+    public static byte[] Serialize(DriftReport report) => JsonSerializer.SerializeToUtf8Bytes(report, TypeInfo<DriftReport>());
+
+    /// <summary>The metadata of <typeparamref name="T"/> (a baseline, a report, or one of their parts) under <see cref="Options"/>.</summary>
+    public static JsonTypeInfo<T> TypeInfo<T>(JsonSerializerOptions? options = null) => (JsonTypeInfo<T>)(options ?? Options).GetTypeInfo(typeof(T));
 
     /// <summary>
     /// Documents from this size on have their features read on every core (<see cref="BaselineFeaturesReader"/>), when
@@ -67,7 +70,7 @@ internal static class DriftJson
         T value;
         try
         {
-            value = JsonSerializer.Deserialize<T>(json, ReadOptions)
+            value = JsonSerializer.Deserialize(json, TypeInfo<T>(ReadOptions))
                 ?? throw new InvalidDataException($"{source}: the document is null.");
         }
         catch (Exception e) when (e is not OutOfMemoryException)

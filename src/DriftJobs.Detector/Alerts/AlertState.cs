@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using DriftJobs.Core.Reports;
 using DriftJobs.Core.Serialization;
 
@@ -59,9 +61,18 @@ internal sealed record AlertStateEntry
 /// <summary>The firing notice a sink last accepted for an alert.</summary>
 internal sealed record SinkDelivery(string Sink, AlertSeverity Severity, DateTimeOffset WindowEnd, DateTimeOffset SentAt);
 
+/// <summary>The serializer's metadata for the alert state, generated at build time (the detector has no reflection-built metadata).</summary>
+[JsonSerializable(typeof(AlertStateDocument))]
+internal sealed partial class AlertStateJsonContext : JsonSerializerContext;
+
 internal static class AlertStateJson
 {
-    public static byte[] Serialize(AlertStateDocument document) => JsonSerializer.SerializeToUtf8Bytes(document, DriftJson.Options);
+    // The baselines' and reports' conventions (snake_case, indented, strict numbers), over this document's metadata.
+    private static readonly JsonSerializerOptions Options = new(DriftJson.Options) { TypeInfoResolver = AlertStateJsonContext.Default };
+
+    private static JsonTypeInfo<AlertStateDocument> TypeInfo => DriftJson.TypeInfo<AlertStateDocument>(Options);
+
+    public static byte[] Serialize(AlertStateDocument document) => JsonSerializer.SerializeToUtf8Bytes(document, TypeInfo);
 
     /// <exception cref="InvalidDataException">The document cannot be read; the message names the file and the field.</exception>
     public static AlertStateDocument Read(ReadOnlySpan<byte> json, string source)
@@ -77,7 +88,7 @@ internal static class AlertStateJson
                 }
             }
 
-            return JsonSerializer.Deserialize<AlertStateDocument>(json, DriftJson.Options)
+            return JsonSerializer.Deserialize(json, TypeInfo)
                 ?? throw new InvalidDataException($"{source}: the document is null.");
         }
         catch (JsonException e)

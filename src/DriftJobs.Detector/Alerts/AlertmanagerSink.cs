@@ -24,7 +24,7 @@ internal sealed class AlertmanagerSink(Uri baseUrl, SinkHttpClient http, TimePro
     public Task<DeliveryResult> SendAsync(AlertNotification notification, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(notification);
-        var body = JsonSerializer.SerializeToUtf8Bytes(Payload(notification, time.GetUtcNow()));
+        var body = SinkHttpClient.Utf8Json(Payload(notification, time.GetUtcNow()));
         return http.SendAsync(() => new HttpRequestMessage(HttpMethod.Post, _endpoint)
         {
             Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
@@ -38,11 +38,11 @@ internal sealed class AlertmanagerSink(Uri baseUrl, SinkHttpClient http, TimePro
         var alerts = new JsonArray();
         foreach (var notice in notification.Notices)
         {
-            alerts.Add(Alert(notification, notice, notice.Severity, now, resolved: notice.IsResolved));
+            alerts.Add((JsonNode)Alert(notification, notice, notice.Severity, now, resolved: notice.IsResolved));
             if (notice is { Reason: NoticeReason.Escalated, PreviousSeverity: { } previous })
             {
                 // Severity is a label, so the escalated alert is a new one: end the one sent at the old severity.
-                alerts.Add(Alert(notification, notice, previous, now, resolved: true));
+                alerts.Add((JsonNode)Alert(notification, notice, previous, now, resolved: true));
             }
         }
 

@@ -1,5 +1,8 @@
+using System.Buffers;
 using System.Globalization;
 using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 
 namespace DriftJobs.Detector.Alerts;
@@ -12,6 +15,18 @@ namespace DriftJobs.Detector.Alerts;
 /// </summary>
 internal sealed partial class SinkHttpClient : IDisposable
 {
+    /// <summary>A payload as compact UTF-8 JSON, the bytes JsonSerializer writes for it with its default options.</summary>
+    public static byte[] Utf8Json(JsonNode payload)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            payload.WriteTo(writer);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
     private const int MaxBodyInMessage = 200;
 
     private readonly HttpClient _client;

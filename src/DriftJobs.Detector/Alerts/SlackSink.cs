@@ -22,7 +22,7 @@ internal sealed class SlackSink(Uri webhookUrl, SinkHttpClient http) : IAlertNot
     public Task<DeliveryResult> SendAsync(AlertNotification notification, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(notification);
-        var body = JsonSerializer.SerializeToUtf8Bytes(Payload(notification));
+        var body = SinkHttpClient.Utf8Json(Payload(notification));
         return http.SendAsync(() => new HttpRequestMessage(HttpMethod.Post, webhookUrl)
         {
             Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
@@ -42,25 +42,23 @@ internal sealed class SlackSink(Uri webhookUrl, SinkHttpClient http) : IAlertNot
             (report.DriftScore is { } score ? $"drift score {DriftAnalyzer.Percent(score)} · {report.FeaturesDrifted}/{report.FeaturesMonitored} features drifted" : "no verdict") +
             $" · {report.Samples:N0} samples";
 
-        var blocks = new JsonArray
-        {
+        var blocks = new JsonArray(
             new JsonObject { ["type"] = "header", ["text"] = PlainText(title.Length > 150 ? title[..149] + "…" : title) },
-            new JsonObject { ["type"] = "context", ["elements"] = new JsonArray { Markdown(Escape(context)) } },
-        };
+            new JsonObject { ["type"] = "context", ["elements"] = new JsonArray(Markdown(Escape(context))) });
         foreach (var notice in notification.Notices.Take(MaxNoticesListed))
         {
-            blocks.Add(new JsonObject { ["type"] = "section", ["text"] = Markdown(Line(notice)) });
+            blocks.Add((JsonNode)new JsonObject { ["type"] = "section", ["text"] = Markdown(Line(notice)) });
         }
 
         if (notification.Notices.Count > MaxNoticesListed)
         {
-            blocks.Add(new JsonObject { ["type"] = "context", ["elements"] = new JsonArray { Markdown($"and {notification.Notices.Count - MaxNoticesListed} more") } });
+            blocks.Add((JsonNode)new JsonObject { ["type"] = "context", ["elements"] = new JsonArray(Markdown($"and {notification.Notices.Count - MaxNoticesListed} more")) });
         }
 
         var text = new StringBuilder(title);
         if (notification.Links.Html is { } html)
         {
-            blocks.Add(new JsonObject { ["type"] = "section", ["text"] = Markdown($"<{html.AbsoluteUri}|Open the drift report>") });
+            blocks.Add((JsonNode)new JsonObject { ["type"] = "section", ["text"] = Markdown($"<{html.AbsoluteUri}|Open the drift report>") });
             text.Append(" — ").Append(html.AbsoluteUri);
         }
 

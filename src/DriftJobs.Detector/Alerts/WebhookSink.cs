@@ -28,7 +28,7 @@ internal sealed class WebhookSink(Uri url, byte[] secret, SinkHttpClient http, T
     {
         ArgumentNullException.ThrowIfNull(notification);
         var delivery = Guid.NewGuid().ToString("D");
-        var body = JsonSerializer.SerializeToUtf8Bytes(Payload(notification, delivery));
+        var body = SinkHttpClient.Utf8Json(Payload(notification, delivery));
         var timestamp = time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var signature = Sign(secret, timestamp, body);
         return http.SendAsync(() =>
@@ -62,7 +62,7 @@ internal sealed class WebhookSink(Uri url, byte[] secret, SinkHttpClient http, T
         var alerts = new JsonArray();
         foreach (var notice in notification.Notices)
         {
-            alerts.Add(new JsonObject
+            alerts.Add((JsonNode)new JsonObject
             {
                 ["status"] = notice.IsResolved ? "resolved" : "firing",
                 ["reason"] = JsonNamingPolicy.SnakeCaseLower.ConvertName(notice.Reason.ToString()),
@@ -83,7 +83,7 @@ internal sealed class WebhookSink(Uri url, byte[] secret, SinkHttpClient http, T
             ["sent_at"] = notification.SentAt,
             ["model_name"] = report.ModelName,
             ["model_version"] = report.ModelVersion,
-            ["window"] = JsonSerializer.SerializeToNode(report.Window, DriftJson.Options),
+            ["window"] = JsonSerializer.SerializeToNode(report.Window, DriftJson.TypeInfo<ReportWindow>()),
             ["status"] = report.Status == ReportStatus.Ok ? "ok" : "insufficient_data",
             ["samples"] = report.Samples,
             ["drift_detected"] = report.DriftDetected,
