@@ -28,6 +28,10 @@ internal static class JobFailure
         RequestFailedException { Status: 401 or 403 } e => (JobExitCode.ConfigurationError, $"Storage refused access ({e.Status} {e.ErrorCode}): check the credential and its role on the container."),
         RequestFailedException e => (JobExitCode.Failure, $"Storage request failed ({e.Status} {e.ErrorCode}) after the SDK's retries."),
         AggregateException { InnerExceptions.Count: 1 } e => Classify(e.InnerExceptions[0]),
+        // Options validated at start fail together (storage and the job's own settings, say): one error of several
+        // settings is still a configuration error, not a reason to retry.
+        AggregateException e when e.InnerExceptions.Select(Classify).ToList() is var all && all.All(c => c.ExitCode == JobExitCode.ConfigurationError)
+            => (JobExitCode.ConfigurationError, string.Join(" ", all.Select(c => c.Message))),
         OperationCanceledException => (JobExitCode.Failure, "The job was cancelled before it finished."),
         _ => (JobExitCode.Failure, $"{exception.GetType().Name}: {exception.Message}"),
     };

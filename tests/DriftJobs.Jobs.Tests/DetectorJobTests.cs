@@ -4,6 +4,8 @@ using Azure.Storage.Blobs;
 using DriftJobs.Core.Profiles;
 using DriftJobs.Core.Reports;
 using DriftJobs.Core.Serialization;
+using DriftJobs.Detector;
+using DriftJobs.Hosting;
 using DriftJobs.Testing;
 
 namespace DriftJobs.Jobs.Tests;
@@ -291,6 +293,19 @@ public sealed class DetectorJobTests(AzuriteFixture azurite)
         Assert.Equal(2, run.ExitCode);
         Assert.Contains(setting, run.Output, StringComparison.Ordinal);
         Assert.Empty(await Jobs.BlobNamesAsync(container, "drift-reports/"));
+    }
+
+    [Fact]
+    public async Task Settings_wrong_for_storage_and_for_the_job_at_once_exit_2_naming_each()
+    {
+        // The host validates both options at start and reports the failures together (an AggregateException).
+        using var output = new StringWriter();
+
+        var code = await JobHost.RunAsync(["--model-version", "1"], DetectorJob.Definition, b => b.AddDetector(), output);
+
+        Assert.Equal(2, code);
+        Assert.Contains("No blob storage is configured", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("MODEL_NAME is required", output.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
