@@ -3,9 +3,9 @@
 # exactly the files it copies: each COPY from the build context (less .dockerignore's bin/ and obj/) goes into a
 # scratch root, each RUN runs there with its absolute paths moved under that root, and the runtime stage's
 # `COPY --from=<build stage>` folder and what ENTRYPOINT runs must then exist: a dll run by `dotnet` on a .NET runtime
-# image, or a self-contained app's executable (/app/<name>, the runtime stage's WORKDIR) on a runtime-deps image. It
-# understands the plain form our Dockerfiles use (ARG, FROM ... AS, WORKDIR, COPY, RUN without shell operators, USER,
-# ENV, ENTRYPOINT in JSON form) and stops on anything else rather than guess.
+# image, or a self-contained or native (ahead-of-time compiled) executable (/app/<name>, the runtime stage's WORKDIR)
+# on a runtime-deps image. It understands the plain form our Dockerfiles use (ARG, FROM ... AS, WORKDIR, COPY, RUN
+# without shell operators, USER, ENV, ENTRYPOINT in JSON form) and stops on anything else rather than guess.
 # Usage: tools/k8s/check-dockerfile.sh Dockerfile.detector [Dockerfile.baseline ...]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -97,11 +97,20 @@ check() {
     [[ -f "$fs$copied_from/$entry_dll" ]] || fail "ENTRYPOINT runs $entry_dll, which the publish output ($copied_from) lacks"
     echo "check-dockerfile: $dockerfile: ok ($entry_dll in $copied_from)"
   else
-    # A self-contained publish brings its own runtime: runtime-deps is the image made for it.
+    # A self-contained or ahead-of-time compiled publish brings its own runtime: runtime-deps is the image made for it.
+    # A framework-dependent executable would look for a shared runtime there is not: its publish has a
+    # runtimeconfig.json naming the framework, and no runtime of its own (libcoreclr.so).
     [[ "$runtime_from" == *dotnet/runtime-deps:* ]] || fail "ENTRYPOINT runs the executable $entry_exe: the runtime stage should be a runtime-deps image, not $runtime_from"
     [[ -x "$fs$copied_from/$entry_exe" ]] || fail "ENTRYPOINT runs $entry_exe, which the publish output ($copied_from) lacks or cannot execute"
-    [[ -f "$fs$copied_from/libcoreclr.so" ]] || fail "ENTRYPOINT runs $entry_exe on a runtime-deps image, but the publish output ($copied_from) is not self-contained (no libcoreclr.so)"
-    echo "check-dockerfile: $dockerfile: ok (self-contained $entry_exe in $copied_from)"
+    local kind
+    if [[ -f "$fs$copied_from/libcoreclr.so" ]]; then
+      kind="self-contained"
+    elif [[ ! -e "$fs$copied_from/$entry_exe.runtimeconfig.json" && ! -e "$fs$copied_from/$entry_exe.dll" ]]; then
+      kind="native, ahead-of-time compiled,"
+    else
+      fail "ENTRYPOINT runs $entry_exe on a runtime-deps image, but the publish output ($copied_from) is framework-dependent (no libcoreclr.so, and $entry_exe.dll or its runtimeconfig.json)"
+    fi
+    echo "check-dockerfile: $dockerfile: ok ($kind $entry_exe in $copied_from)"
   fi
 }
 

@@ -24,7 +24,7 @@ internal static partial class Measure
 
     /// <summary>
     /// Runs a published job to its exit (<see cref="ChildAsync"/>): a framework-dependent one is a dll `dotnet` runs, a
-    /// self-contained one its own executable.
+    /// self-contained or native one its own executable.
     /// </summary>
     public static Task<(Cost Cost, int ExitCode, string Output)> JobAsync(
         string app, IReadOnlyDictionary<string, string> environment, int? azuritePid, CancellationToken cancellationToken) =>

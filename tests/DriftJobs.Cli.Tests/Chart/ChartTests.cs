@@ -1,4 +1,5 @@
 using DriftJobs.Cli.Tests.Fakes;
+using DriftJobs.Testing;
 using k8s;
 using k8s.Models;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using DriftJobs.Cli.Tests.Fakes;
+using DriftJobs.Testing;
 
 namespace DriftJobs.Cli.Tests.Commands;
 
