@@ -31,7 +31,8 @@ internal static class DriftJson
     };
 
     // For baselines and reports: which of two values of a field a reader honours is not for a file to leave open.
-    // (The alert state, also read with Options, keeps taking the last: refusing it would reset it and re-send notices.)
+    // (The alert state, read with Options' conventions, keeps taking the last: refusing it would reset it and re-send
+    // notices.)
     internal static JsonSerializerOptions ReadOptions { get; } = new(Options) { AllowDuplicateProperties = false };
 
     public static byte[] Serialize(BaselineProfile baseline) => JsonSerializer.SerializeToUtf8Bytes(baseline, TypeInfo<BaselineProfile>());
