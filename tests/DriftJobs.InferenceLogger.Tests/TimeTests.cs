@@ -145,44 +145,54 @@ public sealed class TimeTests(AzuriteFixture azurite)
             .WithLoggerFactory(loggerFactory)
             .Build();
 
-        for (var i = 0; i < 5; i++)
+        try
         {
-            Assert.True(logger.TryLog(TestRecords.Record(i)));
-        }
-
-        for (var i = 5; i < 8; i++)
-        {
-            Assert.False(logger.TryLog(TestRecords.Record(i)));
-        }
-
-        time.Advance(TimeSpan.FromSeconds(59));
-        Assert.Empty(DropWarnings(logs));
-        time.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal(["Inference log buffer full: 3 records dropped in the last minute (3 since start)"], DropWarnings(logs));
-
-        Assert.False(logger.TryLog(TestRecords.Record(8)));
-        Assert.False(logger.TryLog(TestRecords.Record(9)));
-        time.Advance(TimeSpan.FromSeconds(30));
-        Assert.Single(DropWarnings(logs));
-        time.Advance(TimeSpan.FromSeconds(30));
-        Assert.Equal(
-            ["Inference log buffer full: 3 records dropped in the last minute (3 since start)", "Inference log buffer full: 2 records dropped in the last minute (5 since start)"],
-            DropWarnings(logs));
-
-        // A quiet minute logs nothing.
-        time.Advance(TimeSpan.FromMinutes(1));
-        Assert.Equal(2, DropWarnings(logs).Count);
-        Assert.Equal(5, logger.Counters.DroppedBufferFull);
-
-        // Storage returns: the next retry writes the five that were kept.
-        fault.Failing = false;
-        await Eventually.TrueAsync(
-            () =>
+            for (var i = 0; i < 5; i++)
             {
-                time.Advance(TimeSpan.FromSeconds(10));
-                return logger.Counters.RecordsWritten == 5;
-            },
-            "the buffered records after the outage");
+                Assert.True(logger.TryLog(TestRecords.Record(i)));
+            }
+
+            for (var i = 5; i < 8; i++)
+            {
+                Assert.False(logger.TryLog(TestRecords.Record(i)));
+            }
+
+            time.Advance(TimeSpan.FromSeconds(59));
+            Assert.Empty(DropWarnings(logs));
+            time.Advance(TimeSpan.FromSeconds(1));
+            Assert.Equal(["Inference log buffer full: 3 records dropped in the last minute (3 since start)"], DropWarnings(logs));
+
+            Assert.False(logger.TryLog(TestRecords.Record(8)));
+            Assert.False(logger.TryLog(TestRecords.Record(9)));
+            time.Advance(TimeSpan.FromSeconds(30));
+            Assert.Single(DropWarnings(logs));
+            time.Advance(TimeSpan.FromSeconds(30));
+            Assert.Equal(
+                ["Inference log buffer full: 3 records dropped in the last minute (3 since start)", "Inference log buffer full: 2 records dropped in the last minute (5 since start)"],
+                DropWarnings(logs));
+
+            // A quiet minute logs nothing.
+            time.Advance(TimeSpan.FromMinutes(1));
+            Assert.Equal(2, DropWarnings(logs).Count);
+            Assert.Equal(5, logger.Counters.DroppedBufferFull);
+
+            // Storage returns: the next retry writes the five that were kept.
+            fault.Failing = false;
+            await Eventually.TrueAsync(
+                () =>
+                {
+                    time.Advance(TimeSpan.FromSeconds(10));
+                    return logger.Counters.RecordsWritten == 5;
+                },
+                "the buffered records after the outage");
+        }
+        finally
+        {
+            // Under the fake clock the drain's ShutdownTimeout never comes: with storage still down (a failed assertion
+            // above) the disposal would wait for ever. A real-time bound makes such a failure end the test.
+            using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await logger.StopAsync(bound.Token);
+        }
     }
 
     private static List<string> DropWarnings(FakeLogCollector logs) =>
