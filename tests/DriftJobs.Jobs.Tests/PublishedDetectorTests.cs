@@ -26,7 +26,7 @@ public sealed partial class PublishedDetectorTests(AzuriteFixture azurite, Publi
     [Fact]
     public async Task The_published_executable_writes_what_the_in_process_job_writes()
     {
-        var (training, logs) = WriteEveryColumnType();
+        var (training, logs) = await WriteEveryColumnTypeAsync();
         var inProcess = await azurite.CreateContainerAsync();
         var asPublished = await azurite.CreateContainerAsync();
         var baselineRun = await Jobs.BaselineAsync(azurite.ConnectionString, inProcess,
@@ -124,7 +124,7 @@ public sealed partial class PublishedDetectorTests(AzuriteFixture azurite, Publi
     /// pages, Snappy) and from Parquet.Net (the logger's writer). In the logs <c>amount</c> has moved and a new
     /// colour appears, so the first window raises alerts.
     /// </summary>
-    private (string Training, List<(string Name, byte[] Content)> Logs) WriteEveryColumnType()
+    private async Task<(string Training, List<(string Name, byte[] Content)> Logs)> WriteEveryColumnTypeAsync()
     {
         const string columns = """
             (i % 120 - 60)::TINYINT AS tiny, (i % 200)::UTINYINT AS utiny,
@@ -143,7 +143,7 @@ public sealed partial class PublishedDetectorTests(AzuriteFixture azurite, Publi
             command.CommandText = $"""
                 COPY (SELECT {columns}, (i % 997) / 10.0 AS amount, ['red','green','blue'][1 + (i % 3)] AS colour
                       FROM range(20000) t(i)) TO '{training}' (FORMAT parquet, ROW_GROUP_SIZE 8192);
-                COPY (SELECT 'aot-model' AS model_name, '1' AS model_version, {columns},
+                COPY (SELECT '{Model}' AS model_name, '1' AS model_version, {columns},
                              CASE WHEN i % 29 = 0 THEN NULL ELSE 40 + (i % 997) / 10.0 END AS amount,
                              ['red','green','blue','violet'][1 + (i % 4)] AS colour
                       FROM range(3000) t(i)) TO '{duckLogs}' (FORMAT parquet, ROW_GROUP_SIZE 1024);
@@ -152,13 +152,12 @@ public sealed partial class PublishedDetectorTests(AzuriteFixture azurite, Publi
         }
 
         var random = new Random(5);
-        var parquetNet = LogFiles.WriteAsync(Model, "1",
+        var parquetNet = await LogFiles.WriteAsync(Model, "1",
             new Dictionary<string, double?[]> { ["amount"] = LogFiles.Normal(random, 2000, 50, 29) },
-            new Dictionary<string, string?[]> { ["colour"] = [.. Enumerable.Range(0, 2000).Select(i => i % 50 == 0 ? null : i % 2 == 0 ? "red" : "blue")] })
-            .GetAwaiter().GetResult();
+            new Dictionary<string, string?[]> { ["colour"] = [.. Enumerable.Range(0, 2000).Select(i => i % 50 == 0 ? null : i % 2 == 0 ? "red" : "blue")] });
         return (training,
         [
-            (LogFiles.HourPath(End.AddHours(-1), "duckdb.parquet"), File.ReadAllBytes(duckLogs)),
+            (LogFiles.HourPath(End.AddHours(-1), "duckdb.parquet"), await File.ReadAllBytesAsync(duckLogs)),
             (LogFiles.HourPath(End, "parquet-net.parquet"), parquetNet),
         ]);
     }
