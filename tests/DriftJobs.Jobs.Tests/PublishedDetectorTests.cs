@@ -188,13 +188,8 @@ public sealed class PublishedDetector : IAsyncLifetime
             File.Copy(Path.Combine(root, file), Path.Combine(_folder, file));
         }
 
-        foreach (var project in new[] { "DriftJobs.Core", "DriftJobs.Storage", "DriftJobs.Hosting", "DriftJobs.Detector" })
-        {
-            CopySources(Path.Combine(root, "src", project), Path.Combine(_folder, "src", project));
-        }
-
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        var publish = await ProcessRunner.RunAsync(dotnet,
+        CopySources(Path.Combine(root, "src"), Path.Combine(_folder, "src"));
+        var publish = await ProcessRunner.RunAsync(ProcessRunner.Dotnet,
             ["publish", Path.Combine("src", "DriftJobs.Detector", "DriftJobs.Detector.csproj"), "-c", "Release", "-o", "publish", "--nologo"],
             _folder, timeout: TimeSpan.FromMinutes(15));
         Assert.True(publish.ExitCode == 0, publish.ToString());
@@ -222,7 +217,7 @@ public sealed class PublishedDetector : IAsyncLifetime
         foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
         {
             var relative = Path.GetRelativePath(from, file);
-            if (relative.Split(Path.DirectorySeparatorChar)[0] is "bin" or "obj")
+            if (relative.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"))
             {
                 continue;
             }

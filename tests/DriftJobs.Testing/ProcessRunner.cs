@@ -11,6 +11,9 @@ public sealed record ProcessResult(int ExitCode, string Output, string Error)
 /// <summary>Runs a command to its end; one that hangs is killed after the timeout (two minutes unless given).</summary>
 public static class ProcessRunner
 {
+    /// <summary>The dotnet that runs the tests (the SDK sets DOTNET_HOST_PATH for them), else the one on the PATH.</summary>
+    public static string Dotnet => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+
     public static async Task<ProcessResult> RunAsync(
         string file, IEnumerable<string> arguments, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null,
         TimeSpan? timeout = null)

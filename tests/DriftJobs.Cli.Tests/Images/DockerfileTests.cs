@@ -65,7 +65,6 @@ public sealed partial class DockerfileTests
         // An x64 instruction set means nothing to an arm64 build; an empty X64InstructionSet is the documented way
         // back to the default for older nodes. The publish's first step runs (not the setting's target by name), so
         // the hook into the publish is checked too; it only creates the publish folder, given a scratch one here.
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
         var publishDir = Directory.CreateTempSubdirectory("driftjobs-publish-").FullName;
         try
         {
@@ -80,7 +79,7 @@ public sealed partial class DockerfileTests
                 arguments.Add($"-p:X64InstructionSet={instructionSet}");
             }
 
-            var run = await ProcessRunner.RunAsync(dotnet, arguments);
+            var run = await ProcessRunner.RunAsync(ProcessRunner.Dotnet, arguments);
 
             Assert.True(run.ExitCode == 0, run.ToString());
             var properties = JsonNode.Parse(run.Output)!["Properties"]!;
