@@ -408,8 +408,8 @@ internal sealed class NumericBoundaries
         var distinct = MergeDistinct(MergeDistinct(points, edges), bounds);
         _values = [.. distinct];
         _padded = [.. distinct, double.PositiveInfinity];
-        _points = [.. points.Select(Position)];
-        _edges = [.. edges.Select(Position)];
+        _points = Positions(_values, points);
+        _edges = Positions(_values, edges);
         _minPosition = profile.Min is { } min ? Position(min) : -1;
         _maxPosition = profile.Max is { } max ? Position(max) : -1;
 
@@ -684,6 +684,28 @@ internal sealed class NumericBoundaries
         }
 
         return merged;
+    }
+
+    /// <summary>
+    /// Where each of <paramref name="sorted"/> (increasing, every one among <paramref name="values"/>) sits in
+    /// <paramref name="values"/>: one forward walk instead of a binary search per value, whose mispredicted branches
+    /// were the largest part of building a feature's tables (10,000 KS points), on every run of the detector.
+    /// </summary>
+    private static int[] Positions(double[] values, IReadOnlyList<double> sorted)
+    {
+        var positions = new int[sorted.Count];
+        var at = 0;
+        for (var i = 0; i < positions.Length; i++)
+        {
+            while (values[at] < sorted[i])
+            {
+                at++;
+            }
+
+            positions[i] = at;
+        }
+
+        return positions;
     }
 
     private static void RequireIncreasing(string feature, string what, IReadOnlyList<double> values)
