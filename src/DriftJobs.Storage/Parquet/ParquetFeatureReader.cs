@@ -36,6 +36,7 @@ internal sealed class ParquetFeatureReader
     private readonly byte[] _filterVersion;
     private readonly Dictionary<string, StringPool> _pools = new(StringComparer.Ordinal);
     private readonly Dictionary<Type, Array> _scratch = [];
+    private readonly PlainDoubleChunkDecoder _doubles = new();
     private double[] _numbers = [];
     private string?[] _strings = [];
     private int[] _definitions = [];
@@ -62,6 +63,9 @@ internal sealed class ParquetFeatureReader
 
     public IReadOnlyList<RequestedColumn> Columns => _columns;
 
+    /// <summary>Double column chunks read by the reader's own decoder rather than Parquet.Net's.</summary>
+    internal long ChunksDecodedDirectly => _doubles.ChunksDecoded;
+
     /// <summary>
     /// Reads <paramref name="stream"/> (seekable is best; anything else is buffered in memory first) and pushes
     /// every row group's columns to <paramref name="sink"/>. <paramref name="fileName"/> names the file in errors.
@@ -77,7 +81,8 @@ internal sealed class ParquetFeatureReader
         var seekable = await EnsureSeekableAsync(stream, cancellationToken).ConfigureAwait(false);
         try
         {
-            var reader = await OpenAsync(SourceStream.Wrap(seekable, fileName), fileName, cancellationToken).ConfigureAwait(false);
+            var source = SourceStream.Wrap(seekable, fileName);
+            var reader = await OpenAsync(source, fileName, cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
                 var plan = Plan(reader.Schema, fileName);
@@ -85,7 +90,7 @@ internal sealed class ParquetFeatureReader
                 long rowsSkipped = 0;
                 for (var index = 0; index < reader.RowGroupCount; index++)
                 {
-                    var (rows, kept) = await ReadRowGroupAsync(reader, index, plan, fileName, sink, cancellationToken).ConfigureAwait(false);
+                    var (rows, kept) = await ReadRowGroupAsync(reader, source, index, plan, fileName, sink, cancellationToken).ConfigureAwait(false);
                     rowsRead += rows;
                     rowsSkipped += rows - kept;
                 }
@@ -131,7 +136,7 @@ internal sealed class ParquetFeatureReader
     }
 
     private async Task<(long Rows, long Kept)> ReadRowGroupAsync(
-        ParquetReader reader, int index, FilePlan plan, string fileName, IColumnBatchSink sink, CancellationToken cancellationToken)
+        ParquetReader reader, Stream source, int index, FilePlan plan, string fileName, IColumnBatchSink sink, CancellationToken cancellationToken)
     {
         ParquetRowGroupReader group;
         try
@@ -178,11 +183,11 @@ internal sealed class ParquetFeatureReader
             {
                 if (lent is { } into)
                 {
-                    await ReadDoublesIntoAsync(group, column.Field, into[..rows], kept < rows, cancellationToken).ConfigureAwait(false);
+                    await ReadDoublesIntoAsync(group, source, column.Field, into[..rows], kept < rows, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
-                    await ReadColumnAsync(group, column, rows, cancellationToken).ConfigureAwait(false);
+                    await ReadColumnAsync(group, source, column, rows, cancellationToken).ConfigureAwait(false);
                     if (kept < rows)
                     {
                         Compact(column.Requested.Kind, rows);
@@ -302,9 +307,10 @@ internal sealed class ParquetFeatureReader
         ForgetDecoded(_filterValues, next);
     }
 
-    private ValueTask ReadColumnAsync(ParquetRowGroupReader group, ColumnPlan column, int rows, CancellationToken cancellationToken) =>
+    private ValueTask ReadColumnAsync(ParquetRowGroupReader group, Stream source, ColumnPlan column, int rows, CancellationToken cancellationToken) =>
         column.Source switch
         {
+            SourceType.Double when column.Requested.Kind == ColumnKind.Numeric => ReadDoublesAsync(group, source, column.Field, rows, cancellationToken),
             SourceType.Double => ReadNumberAsync<double>(group, column, rows, cancellationToken),
             SourceType.Float => ReadNumberAsync<float>(group, column, rows, cancellationToken),
             SourceType.Decimal => ReadNumberAsync<decimal>(group, column, rows, cancellationToken),
@@ -338,11 +344,46 @@ internal sealed class ParquetFeatureReader
         }
     }
 
+    private ValueTask ReadDoublesAsync(ParquetRowGroupReader group, Stream source, DataField field, int rows, CancellationToken cancellationToken)
+    {
+        Grow(ref _numbers, rows);
+        return ReadDoublesIntoAsync(group, source, field, _numbers.AsMemory(0, rows), compact: false, cancellationToken);
+    }
+
     /// <summary>
-    /// A double column decoded straight into a sink's memory: its values packed at the start are spread over their
-    /// rows in place (from the end, so none is overwritten before it moves), then the other models' rows dropped.
+    /// A double column decoded straight into <paramref name="values"/> (a sink's memory, or the reader's own), one
+    /// value per row, NaN for none; then, when <paramref name="compact"/>, the other models' rows dropped. The
+    /// logger's shape of chunk is decoded by <see cref="PlainDoubleChunkDecoder"/>, any other by Parquet.Net.
     /// </summary>
-    private async ValueTask ReadDoublesIntoAsync(ParquetRowGroupReader group, DataField field, Memory<double> values, bool compact, CancellationToken cancellationToken)
+    private async ValueTask ReadDoublesIntoAsync(ParquetRowGroupReader group, Stream source, DataField field, Memory<double> values, bool compact, CancellationToken cancellationToken)
+    {
+        if (!await _doubles.TryReadAsync(source, ChunkOf(group, field), field, values, cancellationToken).ConfigureAwait(false))
+        {
+            await ReadDoublesWithParquetNetAsync(group, field, values, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (compact)
+        {
+            CompactInPlace(values.Span, _keep.AsSpan(0, values.Length));
+        }
+    }
+
+    private static Parquet.Meta.ColumnChunk? ChunkOf(ParquetRowGroupReader group, DataField field)
+    {
+        try
+        {
+            return group.GetMetadata(field);
+        }
+        catch (Exception e) when (IsFormatError(e))
+        {
+            // Parquet.Net's read of the column will name what is wrong.
+            return null;
+        }
+    }
+
+    /// <summary>The values packed at the start by Parquet.Net are spread over their rows in place (from the end, so
+    /// none is overwritten before it moves).</summary>
+    private async ValueTask ReadDoublesWithParquetNetAsync(ParquetRowGroupReader group, DataField field, Memory<double> values, CancellationToken cancellationToken)
     {
         var rows = values.Length;
         var levels = (await ReadRawAsync(group, field, values, cancellationToken).ConfigureAwait(false)).Span;
@@ -354,11 +395,6 @@ internal sealed class ParquetFeatureReader
             {
                 span[i] = levels[i] == field.MaxDefinitionLevel ? span[next--] : double.NaN;
             }
-        }
-
-        if (compact)
-        {
-            CompactInPlace(span, _keep.AsSpan(0, rows));
         }
     }
 
