@@ -134,6 +134,7 @@ internal static class DetectorSuite
         // round paying this process's JIT would be compared with a detector that does not.
         var warmUp = logs.MinBy(l => l.Rows)!;
         await ReadWork.DecodeAsync(warmUp.Files, ReadWork.Local(dataRoot), columns, token);
+        await ReadWork.ReaderAsync(warmUp.Files, ReadWork.Local(dataRoot), baseline, token);
         await ReadWork.EngineAsync(warmUp.Files, ReadWork.Local(dataRoot), baseline, token);
 
         foreach (var set in logs)
@@ -164,6 +165,7 @@ internal static class DetectorSuite
                 size.Runs.DecodeLocal.Add(await OnceAsync("Parquet.Net decode, local", () => Measure.InProcessAsync(() => ReadWork.DecodeAsync(set.Files, ReadWork.Local(dataRoot), columns, token))));
                 size.Runs.DecodeLocalProcess.Add(await OnceAsync("Parquet.Net decode as a process, local", () => DecodeProcessAsync(dataRoot, set, columns, o.DetectorImageSettings, token)));
                 size.Runs.DecodeBlob.Add(await OnceAsync("Parquet.Net decode, Azurite", () => Measure.InProcessAsync(() => ReadWork.DecodeAsync(set.Files, ReadWork.Blob(azurite.Container), columns, token))));
+                size.Runs.ReaderLocal.Add(await OnceAsync("detector's reader, local", () => Measure.InProcessAsync(() => ReadWork.ReaderAsync(set.Files, ReadWork.Local(dataRoot), baseline, token))));
                 size.Runs.EngineLocal.Add(await OnceAsync("detector engine, local", async () =>
                 {
                     // A baseline of its own each round, parsed before the clock starts: the per-feature lookup grids are
@@ -415,6 +417,8 @@ internal static class DetectorSuite
 
         public Cost EngineLocal => Cost.Median(Runs.EngineLocal);
 
+        public Cost ReaderLocal => Cost.Median(Runs.ReaderLocal);
+
         public TimeSpan EngineAnalyze { get; set; }
 
         public IReadOnlyList<string> EngineDrifted { get; set; } = [];
@@ -446,6 +450,8 @@ internal static class DetectorSuite
         public List<Cost> DetectorLocal { get; } = [];
 
         public List<Cost> EngineLocal { get; } = [];
+
+        public List<Cost> ReaderLocal { get; } = [];
 
         public List<Cost> DecodeLocal { get; } = [];
 
@@ -487,7 +493,7 @@ internal static class DetectorSuite
             md.AppendLine($"- Data: 24 hour partitions of logs as the inference logger writes them ({BenchData.RowsPerLogFile:N0}-row Snappy files, one row group each), " +
                 $"{BenchData.NumericFeatures} float64 + {BenchData.CategoricalFeatures} string features, model filter on; baseline from {Baseline.Set.Rows:N0} training rows. " +
                 "Detector: the published job as its image runs it (one native executable compiled ahead of time, Native AOT), process start to exit, report written to Azurite on loopback (each run starts once Azurite has been idle for half a second); logs read from Azurite, or from the local copy DuckDB reads (DRIFT_LOGS_PATH). " +
-                "Parquet.Net decode: the same 57 columns read raw into reused buffers, one file per core at a time, local files opened as the detector opens them, in the benchmark's own process (JIT-compiled by an unmeasured pass before the first round), and as a process of its own timed like the detector (the benchmark's framework-dependent build, JIT-compiled as it runs). Detector engine in-process: the detector's profiling and analysis in the benchmark's process on the local files, from a baseline parsed before each round (its lookup grids built in the timed run, as the detector builds them). DuckDB: `histogram(x, PSI edges)`, " +
+                "Parquet.Net decode: the same 57 columns read raw into reused buffers, one file per core at a time, local files opened as the detector opens them, in the benchmark's own process (JIT-compiled by an unmeasured pass before the first round), and as a process of its own timed like the detector (the benchmark's framework-dependent build, JIT-compiled as it runs). Detector engine in-process: the detector's profiling and analysis in the benchmark's process on the local files, from a baseline parsed before each round (its lookup grids built in the timed run, as the detector builds them). The detector's reader without the statistics: its Parquet reader (model filter, its own decoder for the logger's float64 pages, Parquet.Net for the rest) on the same files and columns, delivering to a sink that keeps nothing, in the benchmark's process. DuckDB: `histogram(x, PSI edges)`, " +
                 "`histogram(x, KS points)` and `histogram(c)` for every feature in one query, and a plain scan (`sum` of every column), on the local copy of the same files.");
             md.AppendLine($"- Runtime settings of the detector's image (Dockerfile.detector), given to the detector, to the decode as a process and to the benchmark's own process (which restarts itself with them), so the in-process decode and engine run with them too: {ImageSettingsText()}.");
             md.AppendLine($"- Values/s per core = rows × 55 / CPU seconds of the process doing the work; medians of {(options.Repeat?.ToString(CultureInfo.InvariantCulture) ?? "3 (1 at 10M)")} runs. " +
@@ -508,6 +514,7 @@ internal static class DetectorSuite
                 Row("detector, end to end (Azurite)", s.Detector, s.DetectorPeakRss);
                 Row("detector, end to end (local files, DRIFT_LOGS_PATH)", s.DetectorLocal, s.DetectorLocalPeakRss);
                 Row("detector engine in-process (local files)", s.EngineLocal);
+                Row("detector's reader without the statistics, in-process (local files)", s.ReaderLocal);
                 Row("Parquet.Net bare decode (Azurite download + decode)", s.DecodeBlob);
                 Row("Parquet.Net bare decode (local files)", s.DecodeLocal);
                 Row("Parquet.Net bare decode as its own process, start to exit (local files)", s.DecodeLocalProcess);
@@ -553,6 +560,7 @@ internal static class DetectorSuite
                 var vsDecode = SizeResults.Ratio(r.DetectorLocal, r.DecodeLocal);
                 Target(md, $"{label}: detector within 1.5× of Parquet.Net's bare decode (same local files)",
                     $"{vsDecode:F2}× (rounds: {string.Join(", ", r.DetectorLocal.Zip(r.DecodeLocal, (a, b) => (a.Wall / b.Wall).ToString("F2", CultureInfo.InvariantCulture)))}; engine in-process {SizeResults.Ratio(r.EngineLocal, r.DecodeLocal):F2}×; " +
+                    $"the statistics' own cost, engine against the detector's reader without them: {SizeResults.Ratio(r.EngineLocal, r.ReaderLocal):F2}×; the detector's reader against Parquet.Net's decode: {SizeResults.Ratio(r.ReaderLocal, r.DecodeLocal):F2}×; " +
                     $"the decode as its own process, start to exit: {SizeResults.Ratio(r.DetectorLocal, r.DecodeLocalProcess):F2}×; from Azurite {SizeResults.Ratio(r.Detector, r.DecodeBlob):F2}× of decode from Azurite)", vsDecode <= 1.5);
                 md.AppendLine($"| {label}: detector vs DuckDB's plain scan (reported) | detector {SizeResults.Ratio(r.DetectorLocal, r.DuckScan):F2}× the scan's time; Parquet.Net local decode {SizeResults.Ratio(r.DecodeLocal, r.DuckScan):F2}× | — |");
             }

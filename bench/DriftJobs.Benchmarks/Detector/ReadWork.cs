@@ -90,6 +90,37 @@ internal static class ReadWork
         return 0;
     }
 
+    /// <summary>
+    /// The detector's own reader (<see cref="ParquetFeatureReader"/> with the model filter, the columns the detector
+    /// asks for, its float64 decoder) into a sink that lends reused memory and keeps nothing: reading as the detector
+    /// reads, without the statistics. Returns the rows read.
+    /// </summary>
+    public static async Task<long> ReaderAsync(IReadOnlyList<string> files, OpenFile open, BaselineProfile baseline, CancellationToken cancellationToken)
+    {
+        var columns = baseline.MonitoredFeatures
+            .Select(f => new RequestedColumn(f.Name, f.Kind == FeatureKind.Numeric ? ColumnKind.Numeric : ColumnKind.Categorical))
+            .ToList();
+        var filter = new ModelFilter(baseline.ModelName, baseline.ModelVersion);
+        long rows = 0;
+        var readers = new System.Collections.Concurrent.ConcurrentBag<(ParquetFeatureReader Reader, DiscardingSink Sink)>();
+        await System.Threading.Tasks.Parallel.ForEachAsync(files, Options(cancellationToken), async (name, token) =>
+        {
+            if (!readers.TryTake(out var reader))
+            {
+                reader = (new ParquetFeatureReader(columns, filter), new DiscardingSink());
+            }
+
+            await using (var stream = await open(name, token))
+            {
+                var read = await reader.Reader.ReadAsync(stream, name, reader.Sink, token);
+                Interlocked.Add(ref rows, read.RowsRead);
+            }
+
+            readers.Add(reader);
+        });
+        return rows;
+    }
+
     /// <summary>The detector's profiling (its <see cref="WindowProfiler"/>, one reader per core) on local files, then its analysis.</summary>
     public static async Task<(WindowProfile Window, DriftReport Report, TimeSpan Profile, TimeSpan Analyze)> EngineAsync(
         IReadOnlyList<string> files, OpenFile open, BaselineProfile baseline, CancellationToken cancellationToken)
@@ -105,6 +136,33 @@ internal static class ReadWork
 
     private static ParallelOptions Options(CancellationToken cancellationToken) =>
         new() { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
+
+    private sealed class DiscardingSink : IColumnBatchSink
+    {
+        private double[] _lent = [];
+
+        public void AddNumeric(string column, ReadOnlySpan<double> values)
+        {
+        }
+
+        public void AddCategorical(string column, ReadOnlySpan<string?> values)
+        {
+        }
+
+        public Memory<double>? LendNumeric(int decoded, int kept)
+        {
+            if (_lent.Length < decoded)
+            {
+                _lent = new double[decoded];
+            }
+
+            return _lent.AsMemory(0, decoded);
+        }
+
+        public void AddLentNumeric(string column, int count)
+        {
+        }
+    }
 
     private sealed class DecodeBuffers
     {
