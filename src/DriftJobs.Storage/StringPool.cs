@@ -17,6 +17,12 @@ internal sealed class StringPool
     private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
     private readonly string?[] _recent = new string?[1 << RecentBits];
 
+    // The same cache for values read as UTF-8 bytes: each slot the bytes last seen there and their string.
+    private readonly string?[] _recentUtf8 = new string?[1 << RecentBits];
+    private readonly byte[]?[] _recentUtf8Keys = new byte[]?[1 << RecentBits];
+    private readonly int[] _recentUtf8Lengths = new int[1 << RecentBits];
+    private char[] _chars = [];
+
     public StringPool(int capacity = DefaultCapacity)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(capacity);
@@ -42,6 +48,38 @@ internal sealed class StringPool
         return _recent[slot] = Find(value);
     }
 
+    /// <summary>
+    /// The string for UTF-8 bytes, decoded as <see cref="System.Text.Encoding.UTF8"/> decodes them (invalid sequences
+    /// replaced by U+FFFD, as the Parquet library reads them). A value seen in its cache slot is answered without
+    /// decoding it again.
+    /// </summary>
+    public string GetUtf8(ReadOnlySpan<byte> utf8)
+    {
+        var slot = Slot(utf8);
+        if (_recentUtf8[slot] is { } recent && utf8.SequenceEqual(_recentUtf8Keys[slot].AsSpan(0, _recentUtf8Lengths[slot])))
+        {
+            return recent;
+        }
+
+        var most = System.Text.Encoding.UTF8.GetMaxCharCount(utf8.Length);
+        if (_chars.Length < most)
+        {
+            _chars = new char[Math.Max(most, 256)];
+        }
+
+        var length = System.Text.Encoding.UTF8.GetChars(utf8, _chars);
+        var value = Get(_chars.AsSpan(0, length));
+        if (_recentUtf8Keys[slot] is not { } key || key.Length < utf8.Length)
+        {
+            _recentUtf8Keys[slot] = key = new byte[Math.Max(utf8.Length, 16)];
+        }
+
+        utf8.CopyTo(key);
+        _recentUtf8Lengths[slot] = utf8.Length;
+        _recentUtf8[slot] = value;
+        return value;
+    }
+
     private string Find(ReadOnlySpan<char> value)
     {
         if (_lookup.TryGetValue(value, out var existing))
@@ -59,20 +97,24 @@ internal sealed class StringPool
     }
 
     /// <summary>The cache slot: the length and the first and last four characters, mixed.</summary>
-    private static int Slot(ReadOnlySpan<char> value)
+    private static int Slot(ReadOnlySpan<char> value) => Slot(MemoryMarshal.AsBytes(value), value.Length);
+
+    private static int Slot(ReadOnlySpan<byte> utf8) => Slot(utf8, utf8.Length);
+
+    /// <summary>The length and the first and last eight bytes, mixed.</summary>
+    private static int Slot(ReadOnlySpan<byte> bytes, int length)
     {
-        ulong key = (ulong)value.Length;
-        if (value.Length >= 4)
+        ulong key = (ulong)length;
+        if (bytes.Length >= 8)
         {
-            var bytes = MemoryMarshal.AsBytes(value);
             key ^= MemoryMarshal.Read<ulong>(bytes) * 0x9E3779B97F4A7C15;
             key ^= MemoryMarshal.Read<ulong>(bytes[^8..]) * 0xC2B2AE3D27D4EB4F;
         }
         else
         {
-            foreach (var c in value)
+            foreach (var b in bytes)
             {
-                key = (key * 31) + c;
+                key = (key * 31) + b;
             }
         }
 

@@ -5,15 +5,15 @@ using DriftJobs.Testing;
 namespace DriftJobs.Jobs.Tests;
 
 /// <summary>
-/// The inference logger's own files, written by the logger into Azurite, are the shape the detector decodes itself
-/// (not through Parquet.Net): if the logger's Parquet settings change so that they are not, the detector still reads
+/// The inference logger's own files, written by the logger into Azurite, are the shapes the detector decodes itself
+/// (float64 and string columns, not through Parquet.Net): if the logger's Parquet settings change so that they are not, the detector still reads
 /// them, only slower, and this test says so.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class LoggerFileDecodingTests(AzuriteFixture azurite)
 {
     [Fact]
-    public async Task Every_numeric_column_the_logger_writes_is_decoded_directly_and_reads_back_as_logged()
+    public async Task Every_feature_column_the_logger_writes_is_decoded_directly_and_reads_back_as_logged()
     {
         const int Count = 3_000;
         var container = await azurite.CreateContainerAsync();
@@ -48,7 +48,7 @@ public sealed class LoggerFileDecodingTests(AzuriteFixture azurite)
         }
 
         var reader = new ParquetFeatureReader(
-            [RequestedColumn.Numeric("age"), RequestedColumn.Numeric("income"), RequestedColumn.Numeric("prediction_score")],
+            [RequestedColumn.Numeric("age"), RequestedColumn.Numeric("income"), RequestedColumn.Numeric("prediction_score"), RequestedColumn.Categorical("country")],
             new ModelFilter("fraud", "1"));
         var sink = new Collected();
         var files = 0;
@@ -61,10 +61,12 @@ public sealed class LoggerFileDecodingTests(AzuriteFixture azurite)
         }
 
         Assert.True(files >= 3, $"{files} file(s)");
-        Assert.Equal(3 * files, reader.ChunksDecodedDirectly);
+        Assert.Equal(4 * files, reader.ChunksDecodedDirectly);
         Assert.Equal(Enumerable.Range(0, Count).Select(i => 18.0 + (i % 60)).Order(), sink.Values["age"].Order());
         Assert.Equal(Enumerable.Range(0, Count).Select(i => i % 7 == 0 ? double.NaN : (i * 1000.25) - 1e5).Order(), sink.Values["income"].Order());
         Assert.Equal(Enumerable.Range(0, Count).Select(i => i / (double)Count).Order(), sink.Values["prediction_score"].Order());
+        Assert.Equal(Count / 2, sink.Categories["country"].Count(c => c == "DE"));
+        Assert.Equal(Count / 2, sink.Categories["country"].Count(c => c == "FR"));
     }
 
     private sealed class Collected : IColumnBatchSink
@@ -81,6 +83,16 @@ public sealed class LoggerFileDecodingTests(AzuriteFixture azurite)
             list.AddRange(values);
         }
 
-        public void AddCategorical(string column, ReadOnlySpan<string?> values) => throw new InvalidOperationException($"{column} is numeric");
+        public Dictionary<string, List<string?>> Categories { get; } = [];
+
+        public void AddCategorical(string column, ReadOnlySpan<string?> values)
+        {
+            if (!Categories.TryGetValue(column, out var list))
+            {
+                Categories[column] = list = [];
+            }
+
+            list.AddRange(values);
+        }
     }
 }

@@ -36,7 +36,7 @@ internal sealed class ParquetFeatureReader
     private readonly byte[] _filterVersion;
     private readonly Dictionary<string, StringPool> _pools = new(StringComparer.Ordinal);
     private readonly Dictionary<Type, Array> _scratch = [];
-    private readonly PlainDoubleChunkDecoder _doubles = new();
+    private readonly PlainChunkDecoder _plain = new();
     private double[] _numbers = [];
     private string?[] _strings = [];
     private int[] _definitions = [];
@@ -63,8 +63,8 @@ internal sealed class ParquetFeatureReader
 
     public IReadOnlyList<RequestedColumn> Columns => _columns;
 
-    /// <summary>Double column chunks read by the reader's own decoder rather than Parquet.Net's.</summary>
-    internal long ChunksDecodedDirectly => _doubles.ChunksDecoded;
+    /// <summary>Column chunks read by the reader's own decoder rather than Parquet.Net's.</summary>
+    internal long ChunksDecodedDirectly => _plain.ChunksDecoded;
 
     /// <summary>
     /// Reads <paramref name="stream"/> (seekable is best; anything else is buffered in memory first) and pushes
@@ -323,7 +323,7 @@ internal sealed class ParquetFeatureReader
             SourceType.Int64 => ReadNumberAsync<long>(group, column, rows, cancellationToken),
             SourceType.UInt64 => ReadNumberAsync<ulong>(group, column, rows, cancellationToken),
             SourceType.Boolean => ReadBooleanAsync(group, column, rows, cancellationToken),
-            SourceType.String => ReadStringAsync(group, column, rows, cancellationToken),
+            SourceType.String => ReadStringAsync(group, source, column, rows, cancellationToken),
             _ => throw new InvalidOperationException($"Unplanned source type {column.Source}."),
         };
 
@@ -353,11 +353,11 @@ internal sealed class ParquetFeatureReader
     /// <summary>
     /// A double column decoded straight into <paramref name="values"/> (a sink's memory, or the reader's own), one
     /// value per row, NaN for none; then, when <paramref name="compact"/>, the other models' rows dropped. The
-    /// logger's shape of chunk is decoded by <see cref="PlainDoubleChunkDecoder"/>, any other by Parquet.Net.
+    /// logger's shape of chunk is decoded by <see cref="PlainChunkDecoder"/>, any other by Parquet.Net.
     /// </summary>
     private async ValueTask ReadDoublesIntoAsync(ParquetRowGroupReader group, Stream source, DataField field, Memory<double> values, bool compact, CancellationToken cancellationToken)
     {
-        if (!await _doubles.TryReadAsync(source, ChunkOf(group, field), field, values, cancellationToken).ConfigureAwait(false))
+        if (!await _plain.TryReadDoublesAsync(source, ChunkOf(group, field), field, values, cancellationToken).ConfigureAwait(false))
         {
             await ReadDoublesWithParquetNetAsync(group, field, values, cancellationToken).ConfigureAwait(false);
         }
@@ -480,13 +480,18 @@ internal sealed class ParquetFeatureReader
         }
     }
 
-    private async ValueTask ReadStringAsync(ParquetRowGroupReader group, ColumnPlan column, int rows, CancellationToken cancellationToken)
+    private async ValueTask ReadStringAsync(ParquetRowGroupReader group, Stream source, ColumnPlan column, int rows, CancellationToken cancellationToken)
     {
+        Grow(ref _strings, rows);
+        var pool = column.Pool!;
+        if (await _plain.TryReadStringsAsync(source, ChunkOf(group, column.Field), column.Field, _strings.AsMemory(0, rows), pool, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
         var values = Scratch<ReadOnlyMemory<char>>(rows);
         var definitions = (await ReadRawAsync(group, column.Field, values, rows, cancellationToken).ConfigureAwait(false)).Span;
-        Grow(ref _strings, rows);
         var output = _strings.AsSpan(0, rows);
-        var pool = column.Pool!;
         var next = 0;
         for (var i = 0; i < rows; i++)
         {

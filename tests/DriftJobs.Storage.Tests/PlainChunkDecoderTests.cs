@@ -9,7 +9,7 @@ namespace DriftJobs.Storage.Tests;
 /// decode and DuckDB's reading of the same files; and that every other shape, or bytes that do not add up, is declined
 /// (so Parquet.Net reads it) rather than misread.
 /// </summary>
-public sealed class PlainDoubleChunkDecoderTests
+public sealed class PlainChunkDecoderTests
 {
     private static readonly DataField Nullable = new DataField<double?>("x");
     private static readonly DataField Required = new DataField<double>("y");
@@ -46,6 +46,68 @@ public sealed class PlainDoubleChunkDecoderTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(NullPatterns))]
+    public async Task String_column_written_by_Parquet_Net_decodes_as_Parquet_Net_reads_it(string pattern, int rows)
+    {
+        var field = new DataField<string>("s", nullable: true);
+        var nulls = Nulls(pattern, rows);
+        var column = Texts(rows, seed: rows).Select((t, i) => nulls[i] ? null : t).ToArray();
+        foreach (var compression in new[] { CompressionMethod.Snappy, CompressionMethod.None })
+        {
+            var file = await WriteAsync(new ParquetSchema(field), compression, g => g.WriteAsync(field, column));
+
+            var (decoded, actual) = await DecodeStringsAsync(file, field);
+
+            Assert.True(decoded, $"{pattern}, {compression}: declined");
+            Assert.Equal(await ParquetNetStringsAsync(file, field), actual);
+            Assert.Equal(column, actual);
+        }
+    }
+
+    [Fact]
+    public async Task A_required_string_column_decodes_and_equal_values_share_one_string()
+    {
+        var field = new DataField<string>("s", nullable: false);
+        var column = Texts(20_000, seed: 3);
+        var file = await WriteAsync(new ParquetSchema(field), CompressionMethod.Snappy, g => g.WriteAsync(field, column));
+
+        var (decoded, actual) = await DecodeStringsAsync(file, field);
+
+        Assert.True(decoded);
+        Assert.Equal(column, actual);
+        foreach (var same in actual.Select((v, i) => (Value: v!, Row: i)).GroupBy(v => v.Value, StringComparer.Ordinal))
+        {
+            Assert.All(same, v => Assert.Same(actual[same.First().Row], v.Value));
+        }
+    }
+
+    [Fact]
+    public async Task Invalid_UTF8_in_a_string_decodes_as_Parquet_Net_decodes_it()
+    {
+        // Parquet.Net writes valid UTF-8 only: the bytes of "Zé…" are damaged in place in an uncompressed file (the
+        // second byte of é, a lone lead byte, a cut three-byte character) so that both readers meet invalid text.
+        var field = new DataField<string>("s", nullable: true);
+        string?[] column = ["Zéa", null, "ok", "Zéb", "Zéc", "", "Zéa"];
+        var file = await WriteAsync(new ParquetSchema(field), CompressionMethod.None, g => g.WriteAsync(field, column));
+        var marker = System.Text.Encoding.UTF8.GetBytes("Zé");
+        var patched = 0;
+        for (var at = file.AsSpan().IndexOf(marker); at >= 0; at = file.AsSpan().IndexOf(marker))
+        {
+            file[at] = 0x59;
+            file[at + 2] = file[at + 3] switch { (byte)'a' => 0x28, (byte)'b' => 0xE6, _ => 0x80 };
+            patched++;
+        }
+
+        Assert.True(patched >= 4, $"{patched} occurrence(s) patched");
+        var (decoded, actual) = await DecodeStringsAsync(file, field);
+
+        Assert.True(decoded);
+        var expected = await ParquetNetStringsAsync(file, field);
+        Assert.Equal(expected, actual);
+        Assert.Contains(actual, v => v is not null && v.Contains('\uFFFD', StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Required_column_and_several_row_groups_decode_as_Parquet_Net_reads_them()
     {
@@ -57,12 +119,12 @@ public sealed class PlainDoubleChunkDecoderTests
             groups.Select(values => (Func<ParquetRowGroupWriter, Task>)(g => g.WriteAsync<double>(Required, (ReadOnlyMemory<double>)values.AsMemory()))).ToArray());
 
         await using var reader = await ParquetReader.CreateAsync(new MemoryStream(file));
-        var decoder = new PlainDoubleChunkDecoder();
+        var decoder = new PlainChunkDecoder();
         for (var index = 0; index < sizes.Length; index++)
         {
             using var group = reader.OpenRowGroupReader(index);
             var actual = new double[sizes[index]];
-            Assert.True(await decoder.TryReadAsync(new MemoryStream(file), group.GetMetadata(Required), Required, actual), $"row group {index} declined");
+            Assert.True(await decoder.TryReadDoublesAsync(new MemoryStream(file), group.GetMetadata(Required), Required, actual), $"row group {index} declined");
             AssertSameBits(groups[index], actual);
         }
     }
@@ -80,7 +142,7 @@ public sealed class PlainDoubleChunkDecoderTests
         using var group = reader.OpenRowGroupReader(0);
         var actual = new double[values.Length];
 
-        Assert.True(await new PlainDoubleChunkDecoder().TryReadAsync(stream, group.GetMetadata(Nullable), Nullable, actual));
+        Assert.True(await new PlainChunkDecoder().TryReadDoublesAsync(stream, group.GetMetadata(Nullable), Nullable, actual));
         AssertSameBits(await ParquetNetAsync(file, Nullable), actual);
         File.Delete(path);
     }
@@ -112,17 +174,17 @@ public sealed class PlainDoubleChunkDecoderTests
             await using var reader = await ParquetReader.CreateAsync(new MemoryStream(bytes));
             var x = reader.Schema.DataFields.Single(f => f.Name == "x");
             var low = reader.Schema.DataFields.Single(f => f.Name == "low");
-            var decoder = new PlainDoubleChunkDecoder();
+            var decoder = new PlainChunkDecoder();
             var actual = new List<double>();
             for (var index = 0; index < reader.RowGroupCount; index++)
             {
                 using var group = reader.OpenRowGroupReader(index);
                 var rows = new double[group.RowCount];
-                Assert.Equal(decodes, await decoder.TryReadAsync(new MemoryStream(bytes), group.GetMetadata(x), x, rows));
+                Assert.Equal(decodes, await decoder.TryReadDoublesAsync(new MemoryStream(bytes), group.GetMetadata(x), x, rows));
                 actual.AddRange(rows);
 
                 // DuckDB dictionary-encodes a column of five values: not this decoder's shape.
-                Assert.False(await decoder.TryReadAsync(new MemoryStream(bytes), group.GetMetadata(low), low, new double[group.RowCount]));
+                Assert.False(await decoder.TryReadDoublesAsync(new MemoryStream(bytes), group.GetMetadata(low), low, new double[group.RowCount]));
             }
 
             if (decodes)
@@ -145,13 +207,13 @@ public sealed class PlainDoubleChunkDecoderTests
         double[] expected = [.. first, 10.0, double.NaN, 11.0, 12.0, double.NaN, double.NaN, 13.0, 14.0];
 
         var rows = new double[12];
-        Assert.True(new PlainDoubleChunkDecoder().TryDecode(chunk, compressed: true, nullable: true, rows));
+        Assert.True(new PlainChunkDecoder().TryDecode(chunk, compressed: true, nullable: true, rows));
         AssertSameBits(expected, rows);
 
         // One value short of the rows the pages promise, or a byte left after the last page: declined.
-        Assert.False(new PlainDoubleChunkDecoder().TryDecode(chunk, compressed: true, nullable: true, new double[13]));
-        Assert.False(new PlainDoubleChunkDecoder().TryDecode([.. chunk, 0], compressed: true, nullable: true, rows));
-        Assert.False(new PlainDoubleChunkDecoder().TryDecode(chunk, compressed: true, nullable: true, new double[11]));
+        Assert.False(new PlainChunkDecoder().TryDecode(chunk, compressed: true, nullable: true, new double[13]));
+        Assert.False(new PlainChunkDecoder().TryDecode([.. chunk, 0], compressed: true, nullable: true, rows));
+        Assert.False(new PlainChunkDecoder().TryDecode(chunk, compressed: true, nullable: true, new double[11]));
     }
 
     /// <summary>A v1 data page as a writer lays it out: Thrift compact header, then Snappy of (levels length, RLE
@@ -196,13 +258,13 @@ public sealed class PlainDoubleChunkDecoderTests
             });
         await using var reader = await ParquetReader.CreateAsync(new MemoryStream(file));
         using var group = reader.OpenRowGroupReader(0);
-        var decoder = new PlainDoubleChunkDecoder();
+        var decoder = new PlainChunkDecoder();
         var fields = reader.Schema.DataFields;
 
-        Assert.False(await decoder.TryReadAsync(new MemoryStream(file), group.GetMetadata(fields[1]), fields[1], new double[3]));
-        Assert.False(await decoder.TryReadAsync(new MemoryStream(file), group.GetMetadata(fields[0]), fields[0], new double[4]));
-        Assert.False(await decoder.TryReadAsync(new MemoryStream(file), null, fields[0], new double[3]));
-        Assert.True(await decoder.TryReadAsync(new MemoryStream(file), group.GetMetadata(fields[0]), fields[0], new double[3]));
+        Assert.False(await decoder.TryReadDoublesAsync(new MemoryStream(file), group.GetMetadata(fields[1]), fields[1], new double[3]));
+        Assert.False(await decoder.TryReadDoublesAsync(new MemoryStream(file), group.GetMetadata(fields[0]), fields[0], new double[4]));
+        Assert.False(await decoder.TryReadDoublesAsync(new MemoryStream(file), null, fields[0], new double[3]));
+        Assert.True(await decoder.TryReadDoublesAsync(new MemoryStream(file), group.GetMetadata(fields[0]), fields[0], new double[3]));
     }
 
     [Theory]
@@ -222,7 +284,7 @@ public sealed class PlainDoubleChunkDecoderTests
         var start = (int)chunk.MetaData!.DataPageOffset;
         var size = (int)chunk.MetaData.TotalCompressedSize;
         var random = new Random(5);
-        var decoder = new PlainDoubleChunkDecoder();
+        var decoder = new PlainChunkDecoder();
         var declined = 0;
         // Every value of every byte of the page header and the start of the page (sizes, levels), then a few values
         // at a sample of the rest. (Run here once over 600 bytes and 2,000 more, every value: no difference.)
@@ -233,7 +295,7 @@ public sealed class PlainDoubleChunkDecoderTests
             var damaged = (byte[])file.Clone();
             damaged[position] = value;
             var actual = new double[values.Length];
-            if (!await decoder.TryReadAsync(new MemoryStream(damaged), chunk, Nullable, actual))
+            if (!await decoder.TryReadDoublesAsync(new MemoryStream(damaged), chunk, Nullable, actual))
             {
                 declined++;
                 continue;
@@ -258,6 +320,53 @@ public sealed class PlainDoubleChunkDecoderTests
     }
 
     [Fact]
+    public async Task Damaged_bytes_in_a_string_chunk_are_declined_or_decoded_as_Parquet_Net_decodes_them_never_thrown()
+    {
+        var field = new DataField<string>("s", nullable: true);
+        var column = Texts(2000, seed: 9).Select((t, i) => i % 4 == 0 ? null : t).ToArray();
+        var file = await WriteAsync(new ParquetSchema(field), CompressionMethod.None, g => g.WriteAsync(field, column));
+        Parquet.Meta.ColumnChunk chunk;
+        await using (var reader = await ParquetReader.CreateAsync(new MemoryStream(file)))
+        using (var group = reader.OpenRowGroupReader(0))
+        {
+            chunk = group.GetMetadata(field)!;
+        }
+
+        var start = (int)chunk.MetaData!.DataPageOffset;
+        var size = (int)chunk.MetaData.TotalCompressedSize;
+        var random = new Random(6);
+        var declined = 0;
+        var damage = Enumerable.Range(start, 60).SelectMany(p => Enumerable.Range(0, 256).Where(v => v % 3 == 0 || v == file[p] + 1).Select(v => (Position: p, Value: (byte)v)))
+            .Concat(Enumerable.Range(0, 300).Select(_ => random.Next(start, start + size)).SelectMany(p => new[] { (p, (byte)0), (p, (byte)0xFF), (p, (byte)(file[p] ^ 0x40)) }));
+        foreach (var (position, value) in damage)
+        {
+            var damaged = (byte[])file.Clone();
+            damaged[position] = value;
+            var actual = new string?[column.Length];
+            if (!await new PlainChunkDecoder().TryReadStringsAsync(new MemoryStream(damaged), chunk, field, actual, new StringPool()))
+            {
+                declined++;
+                continue;
+            }
+
+            string?[] reference;
+            try
+            {
+                reference = await ParquetNetStringsAsync(damaged, field);
+            }
+            catch (Exception e)
+            {
+                Assert.Fail($"byte {position} set to {value:X2}: decoded, but Parquet.Net says {e.GetType().Name}: {e.Message}");
+                throw;
+            }
+
+            Assert.Equal(reference, actual);
+        }
+
+        Assert.True(declined > 0, "no damage was declined");
+    }
+
+    [Fact]
     public void Page_header_cut_short_anywhere_is_declined()
     {
         // type DATA_PAGE, sizes 800/800, data_page_header { num_values 100, PLAIN, RLE, RLE, statistics { max, min } }.
@@ -266,12 +375,12 @@ public sealed class PlainDoubleChunkDecoderTests
             0x15, 0x00, 0x15, 0xC0, 0x0C, 0x15, 0xC0, 0x0C, 0x2C, 0x15, 0xC8, 0x01, 0x15, 0x00, 0x15, 0x06, 0x15, 0x06,
             0x1C, 0x18, 0x08, 1, 2, 3, 4, 5, 6, 7, 8, 0x18, 0x08, 8, 7, 6, 5, 4, 3, 2, 1, 0x00, 0x00, 0x00,
         ];
-        Assert.True(PlainDoubleChunkDecoder.PageHeader.TryRead(header, out var read, out var length));
-        Assert.Equal(new PlainDoubleChunkDecoder.PageHeader(0, 800, 800, 100, 0, 3), read);
+        Assert.True(PlainChunkDecoder.PageHeader.TryRead(header, out var read, out var length));
+        Assert.Equal(new PlainChunkDecoder.PageHeader(0, 800, 800, 100, 0, 3), read);
         Assert.Equal(header.Length, length);
         for (var cut = 0; cut < header.Length; cut++)
         {
-            Assert.False(PlainDoubleChunkDecoder.PageHeader.TryRead(header.AsSpan(0, cut), out _, out _), $"cut at {cut}");
+            Assert.False(PlainChunkDecoder.PageHeader.TryRead(header.AsSpan(0, cut), out _, out _), $"cut at {cut}");
         }
     }
 
@@ -294,7 +403,7 @@ public sealed class PlainDoubleChunkDecoderTests
     public void Definition_levels_decode_from_runs_and_bit_packed_groups(byte[] encoded, int count, byte[] expected)
     {
         var levels = new byte[count];
-        Assert.True(PlainDoubleChunkDecoder.TryDecodeLevels(encoded, levels));
+        Assert.True(PlainChunkDecoder.TryDecodeLevels(encoded, levels));
         Assert.Equal(expected, levels);
     }
 
@@ -312,15 +421,44 @@ public sealed class PlainDoubleChunkDecoderTests
     [Theory]
     [MemberData(nameof(BadLevels))]
     public void Definition_levels_that_do_not_add_up_are_declined(byte[] encoded, int count) =>
-        Assert.False(PlainDoubleChunkDecoder.TryDecodeLevels(encoded, new byte[count]));
+        Assert.False(PlainChunkDecoder.TryDecodeLevels(encoded, new byte[count]));
 
     private static async Task<(bool Decoded, double[] Values)> DecodeAsync(byte[] file, DataField field)
     {
         await using var reader = await ParquetReader.CreateAsync(new MemoryStream(file));
         using var group = reader.OpenRowGroupReader(0);
         var values = new double[group.RowCount];
-        var decoded = await new PlainDoubleChunkDecoder().TryReadAsync(new MemoryStream(file), group.GetMetadata(field), field, values);
+        var decoded = await new PlainChunkDecoder().TryReadDoublesAsync(new MemoryStream(file), group.GetMetadata(field), field, values);
         return (decoded, values);
+    }
+
+    private static async Task<(bool Decoded, string?[] Values)> DecodeStringsAsync(byte[] file, DataField field)
+    {
+        await using var reader = await ParquetReader.CreateAsync(new MemoryStream(file));
+        using var group = reader.OpenRowGroupReader(0);
+        var values = new string?[group.RowCount];
+        var decoded = await new PlainChunkDecoder().TryReadStringsAsync(new MemoryStream(file), group.GetMetadata(field), field, values, new StringPool());
+        return (decoded, values);
+    }
+
+    private static async Task<string?[]> ParquetNetStringsAsync(byte[] file, DataField field)
+    {
+        await using var reader = await ParquetReader.CreateAsync(new MemoryStream(file));
+        using var group = reader.OpenRowGroupReader(0);
+        var values = new string?[group.RowCount];
+        await group.ReadAsync(field, values.AsMemory()!);
+        return values;
+    }
+
+    /// <summary>Categories that repeat, the empty string, non-ASCII text (two-, three- and four-byte characters) and
+    /// values longer than the pool's first decoding buffer.</summary>
+    private static string[] Texts(int rows, int seed)
+    {
+        var random = new Random(seed);
+        string[] categories = ["DE", "FR", "", "São Paulo", "東京", "🙂 ok", new string('x', 300) + "é"];
+        return Enumerable.Range(0, rows)
+            .Select(i => i % 11 == 5 ? $"id-{random.Next()}" : categories[random.Next(categories.Length)])
+            .ToArray();
     }
 
     /// <summary>Parquet.Net's reading of the first row group, one value per row, NaN for none.</summary>

@@ -7,14 +7,15 @@ using Parquet.Schema;
 namespace DriftJobs.Storage;
 
 /// <summary>
-/// Decodes the column-chunk shape the inference logger writes for every numeric feature (float64, PLAIN values in v1
-/// data pages, no dictionary, Snappy or no compression, a flat required or nullable column) without Parquet.Net, whose
-/// decode of that shape allocates about 12 bytes per value (a page buffer and an int per definition level) and was
-/// half the detector's reading time. Every other shape, and anything in the bytes that does not add up, is declined:
-/// the caller then reads the chunk with Parquet.Net, which decides what a malformed file means and says so. This
-/// decoder never rejects a file and never produces values Parquet.Net would not.
+/// Decodes the column-chunk shapes the inference logger writes (PLAIN values in v1 data pages, no dictionary, Snappy or
+/// no compression, a flat required or nullable column) for float64 and UTF-8 string columns, without Parquet.Net. Its
+/// decode of these shapes allocated about 12 bytes per float64 (a page buffer and an int per definition level) and
+/// transcoded every string to a new char buffer before the pool looked it up; the two were most of the detector's
+/// reading time. Every other shape, and anything in the bytes that does not add up, is declined: the caller then reads
+/// the chunk with Parquet.Net, which decides what a malformed file means and says so. This decoder never rejects a
+/// file and never produces values Parquet.Net would not. One instance per reader (its buffers are reused).
 /// </summary>
-internal sealed class PlainDoubleChunkDecoder
+internal sealed class PlainChunkDecoder
 {
     /// <summary>Larger chunks are left to Parquet.Net rather than held whole in memory.</summary>
     internal const int MaxChunkBytes = 64 << 20;
@@ -31,72 +32,90 @@ internal sealed class PlainDoubleChunkDecoder
     internal long ChunksDecoded { get; private set; }
 
     /// <summary>
-    /// Fills <paramref name="rows"/> with the chunk's values, one per row, NaN where a row has none (as the caller's
-    /// Parquet.Net path does). Returns false, with <paramref name="rows"/> in any state, when the chunk is not one this
-    /// decoder reads.
+    /// Fills <paramref name="rows"/> with a float64 chunk's values, one per row, NaN where a row has none (as the
+    /// caller's Parquet.Net path does). Returns false, with <paramref name="rows"/> in any state, when the chunk is not
+    /// one this decoder reads.
     /// </summary>
-    public async ValueTask<bool> TryReadAsync(Stream stream, ColumnChunk? chunk, DataField field, Memory<double> rows, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> TryReadDoublesAsync(Stream stream, ColumnChunk? chunk, DataField field, Memory<double> rows, CancellationToken cancellationToken = default)
     {
-        if (!TryLocate(stream, chunk, field, rows.Length, out var offset, out var size, out var compressed))
-        {
-            return false;
-        }
-
-        ReadOnlyMemory<byte> bytes;
-        if (stream is MemoryStream memory && memory.TryGetBuffer(out var buffer))
-        {
-            // A downloaded blob is already in memory: read it where it is.
-            bytes = buffer.AsMemory((int)offset, size);
-        }
-        else
-        {
-            Grow(ref _chunk, size);
-            stream.Position = offset;
-            await stream.ReadExactlyAsync(_chunk.AsMemory(0, size), cancellationToken).ConfigureAwait(false);
-            bytes = _chunk.AsMemory(0, size);
-        }
-
-        if (!TryDecode(bytes.Span, compressed, field.MaxDefinitionLevel == 1, rows.Span))
-        {
-            return false;
-        }
-
-        ChunksDecoded++;
-        return true;
+        var bytes = await ReadChunkAsync(stream, chunk, field, Parquet.Meta.Type.DOUBLE, rows.Length, cancellationToken).ConfigureAwait(false);
+        return bytes is { } b && Counted(TryDecode(b.Bytes.Span, b.Compressed, field.MaxDefinitionLevel == 1, rows.Span));
     }
 
-    private static bool TryLocate(Stream stream, ColumnChunk? chunk, DataField field, int rows, out long offset, out int size, out bool compressed)
+    /// <summary>
+    /// Fills <paramref name="rows"/> with a UTF-8 string chunk's values, one per row, null where a row has none, each
+    /// value the <paramref name="pool"/>'s string for its text (invalid UTF-8 replaced as Parquet.Net replaces it).
+    /// Returns false, with <paramref name="rows"/> in any state, when the chunk is not one this decoder reads.
+    /// </summary>
+    public async ValueTask<bool> TryReadStringsAsync(Stream stream, ColumnChunk? chunk, DataField field, Memory<string?> rows, StringPool pool, CancellationToken cancellationToken = default)
     {
-        offset = 0;
-        size = 0;
-        compressed = false;
+        var bytes = await ReadChunkAsync(stream, chunk, field, Parquet.Meta.Type.BYTE_ARRAY, rows.Length, cancellationToken).ConfigureAwait(false);
+        return bytes is { } b && Counted(TryDecodeStrings(b.Bytes.Span, b.Compressed, field.MaxDefinitionLevel == 1, rows.Span, pool));
+    }
+
+    internal bool TryDecode(ReadOnlySpan<byte> chunk, bool compressed, bool nullable, Span<double> rows)
+    {
+        var values = new DoubleValues(rows);
+        return TryDecodePages(chunk, compressed, nullable, rows.Length, ref values);
+    }
+
+    internal bool TryDecodeStrings(ReadOnlySpan<byte> chunk, bool compressed, bool nullable, Span<string?> rows, StringPool pool)
+    {
+        var values = new StringValues(rows, pool);
+        return TryDecodePages(chunk, compressed, nullable, rows.Length, ref values);
+    }
+
+    private bool Counted(bool decoded)
+    {
+        if (decoded)
+        {
+            ChunksDecoded++;
+        }
+
+        return decoded;
+    }
+
+    /// <summary>The chunk's bytes, or null when its metadata says it is not a shape this decoder reads.</summary>
+    private async ValueTask<(ReadOnlyMemory<byte> Bytes, bool Compressed)?> ReadChunkAsync(
+        Stream stream, ColumnChunk? chunk, DataField field, Parquet.Meta.Type type, int rows, CancellationToken cancellationToken)
+    {
         if (chunk is not { MetaData: { } meta } || chunk.CryptoMetadata is not null || chunk.EncryptedColumnMetadata is not null
             || field.MaxRepetitionLevel != 0 || field.MaxDefinitionLevel > 1 || field.IsArray
-            || meta.Type != Parquet.Meta.Type.DOUBLE || meta.NumValues != rows
+            || meta.Type != type || meta.NumValues != rows || rows == 0
             || meta.Codec is not (CompressionCodec.SNAPPY or CompressionCodec.UNCOMPRESSED)
             || meta.DictionaryPageOffset is > 0
             || meta.TotalCompressedSize is <= 0 or > MaxChunkBytes
             || meta.DataPageOffset < 4 || !stream.CanSeek || meta.DataPageOffset > stream.Length - meta.TotalCompressedSize)
         {
-            return false;
+            return null;
         }
 
-        offset = meta.DataPageOffset;
-        size = (int)meta.TotalCompressedSize;
-        compressed = meta.Codec == CompressionCodec.SNAPPY;
-        return true;
+        var offset = meta.DataPageOffset;
+        var size = (int)meta.TotalCompressedSize;
+        var compressed = meta.Codec == CompressionCodec.SNAPPY;
+        if (stream is MemoryStream memory && memory.TryGetBuffer(out var buffer))
+        {
+            // A downloaded blob is already in memory: read it where it is.
+            return (buffer.AsMemory((int)offset, size), compressed);
+        }
+
+        Grow(ref _chunk, size);
+        stream.Position = offset;
+        await stream.ReadExactlyAsync(_chunk.AsMemory(0, size), cancellationToken).ConfigureAwait(false);
+        return (_chunk.AsMemory(0, size), compressed);
     }
 
-    internal bool TryDecode(ReadOnlySpan<byte> chunk, bool compressed, bool nullable, Span<double> rows)
+    private bool TryDecodePages<TValues>(ReadOnlySpan<byte> chunk, bool compressed, bool nullable, int rows, ref TValues values)
+        where TValues : IPageValues, allows ref struct
     {
         var done = 0;
         var position = 0;
-        while (done < rows.Length)
+        while (done < rows)
         {
             if (!PageHeader.TryRead(chunk[position..], out var header, out var headerLength)
                 || header.Type != PageTypeData || header.Encoding != EncodingPlain
                 || (nullable && header.DefinitionLevelEncoding != EncodingRle)
-                || header.Values <= 0 || header.Values > rows.Length - done
+                || header.Values <= 0 || header.Values > rows - done
                 || header.CompressedSize < 0 || header.CompressedSize > chunk.Length - position - headerLength
                 || header.UncompressedSize < 0)
             {
@@ -107,7 +126,8 @@ internal sealed class PlainDoubleChunkDecoder
             var body = chunk.Slice(position, header.CompressedSize);
             position += header.CompressedSize;
             if (!TryDecompress(body, header.UncompressedSize, compressed, out var page)
-                || !TryDecodePage(page, header.Values, nullable, rows.Slice(done, header.Values)))
+                || !TrySplitPage(page, header.Values, nullable, out var levels, out var present, out var data)
+                || !values.TryAdd(data, levels, present, done, header.Values))
             {
                 return false;
             }
@@ -117,6 +137,35 @@ internal sealed class PlainDoubleChunkDecoder
 
         // Pages past the rows (or bytes that are not a page) mean the chunk is not what its metadata says.
         return position == chunk.Length;
+    }
+
+    /// <summary>A page's definition levels (empty for a required column: every row present) and its values.</summary>
+    private bool TrySplitPage(ReadOnlySpan<byte> page, int count, bool nullable, out ReadOnlySpan<byte> levels, out int present, out ReadOnlySpan<byte> values)
+    {
+        levels = default;
+        present = count;
+        values = page;
+        if (!nullable)
+        {
+            return true;
+        }
+
+        if (page.Length < 4 || BinaryPrimitives.ReadInt32LittleEndian(page) is var length && (length < 0 || length > page.Length - 4))
+        {
+            return false;
+        }
+
+        Grow(ref _levels, count);
+        var decoded = _levels.AsSpan(0, count);
+        if (!TryDecodeLevels(page.Slice(4, length), decoded))
+        {
+            return false;
+        }
+
+        levels = decoded;
+        present = decoded.Count((byte)1);
+        values = page[(4 + length)..];
+        return true;
     }
 
     private bool TryDecompress(ReadOnlySpan<byte> body, int expected, bool compressed, out ReadOnlySpan<byte> page)
@@ -147,56 +196,69 @@ internal sealed class PlainDoubleChunkDecoder
         }
     }
 
-    private bool TryDecodePage(ReadOnlySpan<byte> page, int count, bool nullable, Span<double> rows)
+    private interface IPageValues
     {
-        if (!nullable)
-        {
-            return TryCopyValues(page, rows);
-        }
-
-        if (page.Length < 4 || BinaryPrimitives.ReadInt32LittleEndian(page) is var length && (length < 0 || length > page.Length - 4))
-        {
-            return false;
-        }
-
-        Grow(ref _levels, count);
-        var levels = _levels.AsSpan(0, count);
-        if (!TryDecodeLevels(page.Slice(4, length), levels))
-        {
-            return false;
-        }
-
-        var values = page[(4 + length)..];
-        var present = levels.Count((byte)1);
-        if (present == count)
-        {
-            return TryCopyValues(values, rows);
-        }
-
-        if (values.Length != present * sizeof(double))
-        {
-            return false;
-        }
-
-        var packed = MemoryMarshal.Cast<byte, double>(values);
-        var next = 0;
-        for (var i = 0; i < count; i++)
-        {
-            rows[i] = levels[i] == 1 ? packed[next++] : double.NaN;
-        }
-
-        return true;
+        /// <summary>Takes one page's values into rows [start, start + count); levels empty when every row has one.</summary>
+        bool TryAdd(ReadOnlySpan<byte> values, ReadOnlySpan<byte> levels, int present, int start, int count);
     }
 
-    private static bool TryCopyValues(ReadOnlySpan<byte> values, Span<double> rows)
+    private ref struct DoubleValues(Span<double> rows) : IPageValues
     {
-        if (values.Length != rows.Length * sizeof(double))
-        {
-            return false;
-        }
+        private readonly Span<double> _rows = rows;
 
-        values.CopyTo(MemoryMarshal.AsBytes(rows));
-        return true;
+        public readonly bool TryAdd(ReadOnlySpan<byte> values, ReadOnlySpan<byte> levels, int present, int start, int count)
+        {
+            var rows = _rows.Slice(start, count);
+            if (values.Length != present * sizeof(double))
+            {
+                return false;
+            }
+
+            if (present == count)
+            {
+                values.CopyTo(MemoryMarshal.AsBytes(rows));
+                return true;
+            }
+
+            var packed = MemoryMarshal.Cast<byte, double>(values);
+            var next = 0;
+            for (var i = 0; i < count; i++)
+            {
+                rows[i] = levels[i] == 1 ? packed[next++] : double.NaN;
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>PLAIN byte arrays: a 4-byte little-endian length, then the bytes, for each present value.</summary>
+    private ref struct StringValues(Span<string?> rows, StringPool pool) : IPageValues
+    {
+        private readonly Span<string?> _rows = rows;
+
+        public readonly bool TryAdd(ReadOnlySpan<byte> values, ReadOnlySpan<byte> levels, int present, int start, int count)
+        {
+            var rows = _rows.Slice(start, count);
+            var position = 0;
+            for (var i = 0; i < count; i++)
+            {
+                if (!levels.IsEmpty && levels[i] == 0)
+                {
+                    rows[i] = null;
+                    continue;
+                }
+
+                if (values.Length - position < 4 || BinaryPrimitives.ReadInt32LittleEndian(values[position..]) is var length && (length < 0 || length > values.Length - position - 4))
+                {
+                    return false;
+                }
+
+                rows[i] = pool.GetUtf8(values.Slice(position + 4, length));
+                position += 4 + length;
+            }
+
+            return position == values.Length;
+        }
     }
 
     /// <summary>
