@@ -17,7 +17,8 @@ namespace DriftJobs.Storage;
 /// </summary>
 internal sealed class PlainChunkDecoder
 {
-    /// <summary>Larger chunks are left to Parquet.Net rather than held whole in memory.</summary>
+    /// <summary>Larger chunks (and pages that say they decompress to more) are left to Parquet.Net rather than held
+    /// whole in memory.</summary>
     internal const int MaxChunkBytes = 64 << 20;
 
     private const int PageTypeData = 0;
@@ -117,7 +118,7 @@ internal sealed class PlainChunkDecoder
                 || (nullable && header.DefinitionLevelEncoding != EncodingRle)
                 || header.Values <= 0 || header.Values > rows - done
                 || header.CompressedSize < 0 || header.CompressedSize > chunk.Length - position - headerLength
-                || header.UncompressedSize < 0)
+                || header.UncompressedSize is < 0 or > MaxChunkBytes)
             {
                 return false;
             }
@@ -209,7 +210,7 @@ internal sealed class PlainChunkDecoder
         public readonly bool TryAdd(ReadOnlySpan<byte> values, ReadOnlySpan<byte> levels, int present, int start, int count)
         {
             var rows = _rows.Slice(start, count);
-            if (values.Length != present * sizeof(double))
+            if (values.Length != (long)present * sizeof(double))
             {
                 return false;
             }
