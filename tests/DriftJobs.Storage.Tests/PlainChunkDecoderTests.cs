@@ -5,9 +5,9 @@ using Parquet.Schema;
 namespace DriftJobs.Storage.Tests;
 
 /// <summary>
-/// The detector's own decoder for PLAIN float64 chunks, checked value for value (bit for bit) against Parquet.Net's
-/// decode and DuckDB's reading of the same files; and that every other shape, or bytes that do not add up, is declined
-/// (so Parquet.Net reads it) rather than misread.
+/// The detector's own decoder for PLAIN float64 and string chunks, checked value for value (float64 bit for bit) against
+/// Parquet.Net's decode and DuckDB's reading of the same files; and that every other shape, or bytes that do not add
+/// up, is declined (so Parquet.Net reads it) rather than misread.
 /// </summary>
 public sealed class PlainChunkDecoderTests
 {
