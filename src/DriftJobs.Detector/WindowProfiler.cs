@@ -256,6 +256,7 @@ internal sealed class WindowProfiler
                 return;
             }
 
+            GrowNumbers(_numberCount + values.Length);
             Hold(ref _numbers, ref _numberCount, new Batch(column, Numeric: true, _numberCount, values.Length), values);
         }
 
@@ -270,7 +271,7 @@ internal sealed class WindowProfiler
                 return null;
             }
 
-            Grow(ref _numbers, _numberCount + decoded);
+            GrowNumbers(_numberCount + decoded);
             return _numbers.AsMemory(_numberCount, decoded);
         }
 
@@ -418,6 +419,20 @@ internal sealed class WindowProfiler
             values.CopyTo(buffer.AsSpan(count));
             _batches.Add(batch);
             count += values.Length;
+        }
+
+        /// <summary>
+        /// The held numbers go straight to the limit's size the first time they grow: a window of the logger's files
+        /// fills it within a few files anyway, and growing by doubling allocated and copied as much again, each new
+        /// array's pages faulted in on first touch (a sixth of the detector's CPU at 1M rows went to page faults).
+        /// Pages never written are never touched, so a small window does not pay for the size.
+        /// </summary>
+        private void GrowNumbers(int needed)
+        {
+            if (_numbers.Length < needed)
+            {
+                Array.Resize(ref _numbers, Math.Max(needed, Math.Min(limit, Array.MaxLength)));
+            }
         }
 
         private static void Grow<T>(ref T[] buffer, int needed)
