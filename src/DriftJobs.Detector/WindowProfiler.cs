@@ -425,7 +425,8 @@ internal sealed class WindowProfiler
         /// The held numbers go straight to the limit's size the first time they grow: a window of the logger's files
         /// fills it within a few files anyway, and growing by doubling allocated and copied as much again, each new
         /// array's pages faulted in on first touch (a sixth of the detector's CPU at 1M rows went to page faults).
-        /// Pages never written are never touched, so a small window does not pay for the size.
+        /// A small window should not pay for the size: a new large array normally comes from memory the operating
+        /// system zeroed, whose pages stay untouched until written (not measured for small windows).
         /// </summary>
         private void GrowNumbers(int needed)
         {
