@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Numerics;
-using System.Runtime.InteropServices;
 using Azure;
 using Parquet;
 using Parquet.Schema;
@@ -401,16 +400,10 @@ internal sealed class ParquetFeatureReader
     private static void ExpandNumbers<T>(T[] values, ReadOnlySpan<int> definitions, int maxDefinition, Span<double> output)
         where T : unmanaged, INumberBase<T>
     {
-        // A nullable column without a null in the row group (the common case: the logger declares every feature
-        // nullable) is packed like a required one; finding that out is one vectorised scan.
+        // A nullable column without a null in the row group (the common case) is packed like a required one;
+        // finding that out is one vectorised scan. (float64 columns read as numbers do not come here.)
         if (definitions.IsEmpty || !definitions.ContainsAnyExcept(maxDefinition))
         {
-            if (typeof(T) == typeof(double))
-            {
-                MemoryMarshal.Cast<T, double>(values.AsSpan(0, output.Length)).CopyTo(output);
-                return;
-            }
-
             for (var i = 0; i < output.Length; i++)
             {
                 output[i] = double.CreateTruncating(values[i]);
