@@ -92,8 +92,8 @@ internal static class ReadWork
 
     /// <summary>
     /// The detector's own reader (<see cref="ParquetFeatureReader"/> with the model filter, the columns the detector
-    /// asks for, its own decoder for the logger's pages) into a sink that lends reused memory and keeps nothing: reading as the detector
-    /// reads, without the statistics. Returns the rows read.
+    /// asks for, its own decoder for the logger's pages) into a sink that lends reused memory and keeps nothing:
+    /// reading as the detector reads, without the statistics. Returns the rows read.
     /// </summary>
     public static async Task<long> ReaderAsync(IReadOnlyList<string> files, OpenFile open, BaselineProfile baseline, CancellationToken cancellationToken)
     {
