@@ -282,49 +282,17 @@ public sealed class PlainChunkDecoderTests
     {
         var values = Values(3000, seed: 11).Select((v, i) => nullEvery > 0 && i % nullEvery == 0 ? (double?)null : v).ToArray();
         var file = await WriteAsync(new ParquetSchema(Nullable), Enum.Parse<CompressionMethod>(compression), g => g.WriteAsync<double>(Nullable, values.AsMemory()));
-        Parquet.Meta.ColumnChunk chunk;
-        await using (var reader = await ParquetReader.CreateAsync(new MemoryStream(file)))
-        using (var group = reader.OpenRowGroupReader(0))
-        {
-            chunk = group.GetMetadata(Nullable)!;
-        }
 
-        var start = (int)chunk.MetaData!.DataPageOffset;
-        var size = (int)chunk.MetaData.TotalCompressedSize;
-        var random = new Random(5);
-        var decoder = new PlainChunkDecoder();
-        var declined = 0;
-        // Every value of every byte of the page header and the start of the page (sizes, levels), then a few values
-        // at a sample of the rest. (Run here once over 600 bytes and 2,000 more, every value: no difference.)
-        var damage = Enumerable.Range(start, 90).SelectMany(p => Enumerable.Range(0, 256).Select(v => (Position: p, Value: (byte)v)))
-            .Concat(Enumerable.Range(0, 150).Select(_ => random.Next(start, start + size)).SelectMany(p => new[] { (p, (byte)0), (p, (byte)0xFF), (p, (byte)(file[p] ^ 0x10)) }));
-        foreach (var (position, value) in damage)
-        {
-            var damaged = (byte[])file.Clone();
-            damaged[position] = value;
-            var actual = new double[values.Length];
-            if (!await decoder.TryReadDoublesAsync(new MemoryStream(damaged), chunk, Nullable, actual))
+        // (Run here once over 600 bytes and 2,000 more, every value: no difference.)
+        await AssertDamageDeclinedOrReadAsParquetNetAsync(
+            file, Nullable, headerBytes: 90, samples: 150, seed: 5,
+            async (damaged, chunk, decoder) =>
             {
-                declined++;
-                continue;
-            }
-
-            // Accepted: Parquet.Net must read the same bytes to the same values.
-            double[] reference;
-            try
-            {
-                reference = await ParquetNetAsync(damaged, Nullable);
-            }
-            catch (Exception e)
-            {
-                Assert.Fail($"byte {position} set to {value:X2}: decoded, but Parquet.Net says {e.GetType().Name}: {e.Message}");
-                throw;
-            }
-
-            AssertSameBits(reference, actual);
-        }
-
-        Assert.True(declined > 0, "no damage was declined");
+                var actual = new double[values.Length];
+                return (await decoder.TryReadDoublesAsync(new MemoryStream(damaged), chunk, Nullable, actual), actual);
+            },
+            damaged => ParquetNetAsync(damaged, Nullable),
+            AssertSameBits);
     }
 
     [Fact]
@@ -333,6 +301,35 @@ public sealed class PlainChunkDecoderTests
         var field = new DataField<string>("s", nullable: true);
         var column = Texts(2000, seed: 9).Select((t, i) => i % 4 == 0 ? null : t).ToArray();
         var file = await WriteAsync(new ParquetSchema(field), CompressionMethod.None, g => g.WriteAsync(field, column));
+
+        // (Run here once over 200 bytes and 3,000 more, 16 values each: no difference.)
+        await AssertDamageDeclinedOrReadAsParquetNetAsync(
+            file, field, headerBytes: 40, samples: 300, seed: 6,
+            async (damaged, chunk, _) =>
+            {
+                var actual = new string?[column.Length];
+                return (await new PlainChunkDecoder().TryReadStringsAsync(new MemoryStream(damaged), chunk, field, actual, new StringPool()), actual);
+            },
+            damaged => ParquetNetStringsAsync(damaged, field),
+            (expected, actual) => Assert.Equal(expected, actual));
+    }
+
+    /// <summary>
+    /// Damages the chunk of <paramref name="field"/> one byte at a time: every value of its first
+    /// <paramref name="headerBytes"/> bytes (page header, sizes, levels), and four values at <paramref name="samples"/>
+    /// places in the rest. Each damaged file must be declined, or decoded exactly as Parquet.Net reads it; never
+    /// thrown. Some damage must be declined.
+    /// </summary>
+    private static async Task AssertDamageDeclinedOrReadAsParquetNetAsync<T>(
+        byte[] file,
+        DataField field,
+        int headerBytes,
+        int samples,
+        int seed,
+        Func<byte[], Parquet.Meta.ColumnChunk, PlainChunkDecoder, Task<(bool Decoded, T[] Values)>> decode,
+        Func<byte[], Task<T[]>> parquetNet,
+        Action<T[], T[]> assertSame)
+    {
         Parquet.Meta.ColumnChunk chunk;
         await using (var reader = await ParquetReader.CreateAsync(new MemoryStream(file)))
         using (var group = reader.OpenRowGroupReader(0))
@@ -342,25 +339,27 @@ public sealed class PlainChunkDecoderTests
 
         var start = (int)chunk.MetaData!.DataPageOffset;
         var size = (int)chunk.MetaData.TotalCompressedSize;
-        var random = new Random(6);
+        var random = new Random(seed);
+        var decoder = new PlainChunkDecoder();
         var declined = 0;
-        var damage = Enumerable.Range(start, 60).SelectMany(p => Enumerable.Range(0, 256).Where(v => v % 3 == 0 || v == file[p] + 1).Select(v => (Position: p, Value: (byte)v)))
-            .Concat(Enumerable.Range(0, 300).Select(_ => random.Next(start, start + size)).SelectMany(p => new[] { (p, (byte)0), (p, (byte)0xFF), (p, (byte)(file[p] ^ 0x40)) }));
+        var damage = Enumerable.Range(start, headerBytes).SelectMany(p => Enumerable.Range(0, 256).Select(v => (Position: p, Value: (byte)v)))
+            .Concat(Enumerable.Range(0, samples).Select(_ => random.Next(start, start + size))
+                .SelectMany(p => new[] { (p, (byte)0), (p, (byte)0xFF), (p, (byte)(file[p] ^ 0x10)), (p, (byte)(file[p] ^ 0x40)) }));
         foreach (var (position, value) in damage)
         {
             var damaged = (byte[])file.Clone();
             damaged[position] = value;
-            var actual = new string?[column.Length];
-            if (!await new PlainChunkDecoder().TryReadStringsAsync(new MemoryStream(damaged), chunk, field, actual, new StringPool()))
+            var (decoded, actual) = await decode(damaged, chunk, decoder);
+            if (!decoded)
             {
                 declined++;
                 continue;
             }
 
-            string?[] reference;
+            T[] reference;
             try
             {
-                reference = await ParquetNetStringsAsync(damaged, field);
+                reference = await parquetNet(damaged);
             }
             catch (Exception e)
             {
@@ -368,7 +367,7 @@ public sealed class PlainChunkDecoderTests
                 throw;
             }
 
-            Assert.Equal(reference, actual);
+            assertSame(reference, actual);
         }
 
         Assert.True(declined > 0, "no damage was declined");
