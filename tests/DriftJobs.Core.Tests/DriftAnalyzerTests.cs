@@ -67,6 +67,32 @@ public class DriftAnalyzerTests
     }
 
     [Fact]
+    public void Wasserstein_of_a_few_valued_feature_is_exact_after_features_with_many_points()
+    {
+        // A feature of five values keeps every one as a KS reference point, so the grid W1 is the exact W1:
+        // Σ |F_training(i) − F_window(i)| over the unit steps = |.2−.1| + |.4−.2| + |.6−.3| + |.8−.6| = 0.8.
+        // The continuous features before it (thousands of points each) leave their values in the pooled scratch
+        // arrays the analysis reuses: anything of theirs read past this feature's own five points changes the result.
+        var random = new Random(8);
+        var numeric = Enumerable.Range(0, 6).ToDictionary(i => "wide" + i, _ => TestData.Normal(random, 20_000));
+        numeric["steps"] = Enumerable.Range(0, 5000).Select(i => (double)(i % 5)).ToArray();
+        var baseline = TestData.Baseline(numeric);
+        var steps = baseline.Features.Single(f => f.Name == "steps").Numeric!;
+        Assert.True(steps.KsReference.Exact);
+        Assert.Equal([0.0, 1, 2, 3, 4], steps.KsReference.Values);
+
+        double[] window = [.. Enumerable.Repeat(0.0, 100), .. Enumerable.Repeat(1.0, 100), .. Enumerable.Repeat(2.0, 100), .. Enumerable.Repeat(3.0, 300), .. Enumerable.Repeat(4.0, 400)];
+        var windows = numeric.Keys.Where(k => k != "steps").ToDictionary(k => k, _ => TestData.Normal(random, 3000));
+        windows["steps"] = window;
+
+        for (var run = 0; run < 3; run++)
+        {
+            var w1 = Analyze(baseline, windows).Features.Single(f => f.Name == "steps").WassersteinNormed!.Value * steps.Std!.Value;
+            Assert.Equal(0.8, w1, 12);
+        }
+    }
+
+    [Fact]
     public void A_trivial_shift_in_a_huge_window_is_significant_but_not_drift()
     {
         // 0.02σ on 200k rows: KS rejects with a tiny p, but D is far below DRIFT_KS_MIN_STATISTIC.

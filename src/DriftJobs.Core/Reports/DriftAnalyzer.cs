@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using DriftJobs.Core.Profiles;
 using DriftJobs.Core.Statistics;
@@ -341,29 +342,48 @@ internal static class DriftAnalyzer
         }
 
         var points = profile.KsReference.Values;
+        var cumulative = profile.KsReference.Cumulative;
         var k = points.Count;
-        var referenceWeights = new double[k];
-        for (var j = 0; j < k; j++)
+        // Scratch from the pool, reused feature after feature: fresh arrays here (4 of 10,000-odd numbers per feature)
+        // were zeroed and faulted in on every run of the detector.
+        var pool = ArrayPool<double>.Shared;
+        var referenceValues = pool.Rent(k);
+        var referenceWeights = pool.Rent(k);
+        var windowValues = pool.Rent((2 * k) + 1);
+        var windowWeights = pool.Rent((2 * k) + 1);
+        double distance;
+        try
         {
-            referenceWeights[j] = profile.KsReference.Cumulative[j] - (j == 0 ? 0 : profile.KsReference.Cumulative[j - 1]);
-        }
-
-        var windowValues = new double[(2 * k) + 1];
-        var windowWeights = new double[(2 * k) + 1];
-        for (var j = 0; j <= k; j++)
-        {
-            var low = j == 0 ? Math.Min(w.Min, points[0]) : points[j - 1];
-            var high = j == k ? Math.Max(w.Max, points[k - 1]) : points[j];
-            windowValues[2 * j] = low + ((high - low) / 2);
-            windowWeights[2 * j] = w.GapCounts[j];
-            if (j < k)
+            for (var j = 0; j < k; j++)
             {
-                windowValues[(2 * j) + 1] = points[j];
-                windowWeights[(2 * j) + 1] = w.EqualCounts[j];
+                referenceValues[j] = points[j];
+                referenceWeights[j] = cumulative[j] - (j == 0 ? 0 : cumulative[j - 1]);
             }
+
+            for (var j = 0; j <= k; j++)
+            {
+                var low = j == 0 ? Math.Min(w.Min, points[0]) : points[j - 1];
+                var high = j == k ? Math.Max(w.Max, points[k - 1]) : points[j];
+                windowValues[2 * j] = low + ((high - low) / 2);
+                windowWeights[2 * j] = w.GapCounts[j];
+                if (j < k)
+                {
+                    windowValues[(2 * j) + 1] = points[j];
+                    windowWeights[(2 * j) + 1] = w.EqualCounts[j];
+                }
+            }
+
+            distance = Wasserstein.Distance(
+                referenceValues.AsSpan(0, k), referenceWeights.AsSpan(0, k), windowValues.AsSpan(0, (2 * k) + 1), windowWeights.AsSpan(0, (2 * k) + 1));
+        }
+        finally
+        {
+            pool.Return(referenceValues);
+            pool.Return(referenceWeights);
+            pool.Return(windowValues);
+            pool.Return(windowWeights);
         }
 
-        var distance = Wasserstein.Distance([.. points], referenceWeights, windowValues, windowWeights);
         var normed = distance / std;
         return double.IsFinite(normed) ? normed : null;
     }
