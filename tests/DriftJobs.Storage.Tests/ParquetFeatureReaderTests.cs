@@ -335,6 +335,128 @@ public sealed class ParquetFeatureReaderTests
     }
 
     [Fact]
+    public async Task Files_with_the_same_schema_are_planned_once_and_each_read_whole()
+    {
+        var x = new DataField<double?>("x");
+        var c = new DataField<string>("c");
+        var files = new List<(double?[] X, string?[] C, byte[] File)>();
+        for (var f = 0; f < 3; f++)
+        {
+            var xs = Enumerable.Range(0, 50 + f).Select(i => i % 4 == f ? (double?)null : (f * 1000) + i).ToArray();
+            var cs = Enumerable.Range(0, 50 + f).Select(i => i % 3 == f ? null : $"k{f}-{i % 5}").ToArray();
+            files.Add((xs, cs, await TestFiles.WriteParquetAsync(new ParquetSchema(x, c), async g => { await g.Write(x, xs); await g.Write(c, cs); })));
+        }
+
+        var reader = new ParquetFeatureReader([RequestedColumn.Numeric("x"), RequestedColumn.Categorical("c")]);
+        foreach (var (xs, cs, file) in files)
+        {
+            var sink = new RecordingSink();
+            await reader.ReadAsync(file, sink);
+            Assert.Equal(xs.Select(v => v ?? double.NaN), sink.Numeric["x"]);
+            Assert.Equal(cs, sink.Categorical["c"]);
+        }
+
+        Assert.Equal(1, reader.FilesPlanned);
+    }
+
+    /// <summary>
+    /// A file whose schema differs from the file read before it in one respect a plan depends on is planned from its
+    /// own schema: read by the previous file's plan, it would be read wrongly, or not refused as it should be.
+    /// </summary>
+    [Theory]
+    [InlineData("required")]
+    [InlineData("float")]
+    [InlineData("decimal scale")]
+    [InlineData("columns reordered")]
+    [InlineData("column renamed")]
+    [InlineData("string")]
+    public async Task A_file_whose_schema_differs_from_the_last_ones_is_planned_from_its_own(string change)
+    {
+        var dec = new DecimalDataField("d", 10, 2, isNullable: true);
+        var x = new DataField<double?>("x");
+        decimal?[] decimals = [1.25m, null, -3.5m];
+        double?[] xs = [0.5, null, 2];
+        var before = await TestFiles.WriteParquetAsync(new ParquetSchema(dec, x), async g => { await g.Write(dec, decimals); await g.Write(x, xs); });
+        var reader = new ParquetFeatureReader([RequestedColumn.Numeric("d"), RequestedColumn.Numeric("x")]);
+        var first = new RecordingSink();
+        await reader.ReadAsync(before, first);
+        Assert.Equal([1.25, double.NaN, -3.5], first.Numeric["d"]);
+
+        var sink = new RecordingSink();
+        switch (change)
+        {
+            case "required":
+                var required = new DataField<double>("x");
+                await reader.ReadAsync(await TestFiles.WriteParquetAsync(new ParquetSchema(dec, required), async g => { await g.Write(dec, decimals); await g.WriteRequired(required, [7.0, 8, 9]); }), sink);
+                Assert.Equal([7.0, 8, 9], sink.Numeric["x"]);
+                break;
+            case "float":
+                var single = new DataField<float?>("x");
+                await reader.ReadAsync(await TestFiles.WriteParquetAsync(new ParquetSchema(dec, single), async g => { await g.Write(dec, decimals); await g.Write(single, new float?[] { 0.25f, 1.5f, null }); }), sink);
+                Assert.Equal([0.25, 1.5, double.NaN], sink.Numeric["x"]);
+                break;
+            case "decimal scale":
+                var scaled = new DecimalDataField("d", 10, 3, isNullable: true);
+                await reader.ReadAsync(await TestFiles.WriteParquetAsync(new ParquetSchema(scaled, x), async g => { await g.Write(scaled, new decimal?[] { 1.125m, 2m, null }); await g.Write(x, xs); }), sink);
+                Assert.Equal([1.125, 2, double.NaN], sink.Numeric["d"]);
+                break;
+            case "columns reordered":
+                await reader.ReadAsync(await TestFiles.WriteParquetAsync(new ParquetSchema(x, dec), async g => { await g.Write(x, new double?[] { 4, 5, null }); await g.Write(dec, decimals); }), sink);
+                Assert.Equal([4.0, 5, double.NaN], sink.Numeric["x"]);
+                Assert.Equal([1.25, double.NaN, -3.5], sink.Numeric["d"]);
+                break;
+            case "column renamed":
+                var renamed = new DataField<double?>("y");
+                var result = await reader.ReadAsync(await TestFiles.WriteParquetAsync(new ParquetSchema(dec, renamed), async g => { await g.Write(dec, decimals); await g.Write(renamed, xs); }), sink);
+                Assert.Equal(["x"], result.AbsentColumns);
+                Assert.False(sink.Numeric.ContainsKey("x"));
+                break;
+            case "string":
+                var text = new DataField<string>("x");
+                var file = await TestFiles.WriteParquetAsync(new ParquetSchema(dec, text), async g => { await g.Write(dec, decimals); await g.Write(text, new[] { "a", "b", null }); });
+                var error = await Assert.ThrowsAsync<InvalidDataException>(() => reader.ReadAsync(file, sink, "logs/second.parquet"));
+                Assert.StartsWith("logs/second.parquet: column 'x'", error.Message, StringComparison.Ordinal);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(change), change, null);
+        }
+
+        // And the first schema again, after the other: planned again (a refused file leaves the plan before it in
+        // place), read as before.
+        var again = new RecordingSink();
+        await reader.ReadAsync(before, again);
+        Assert.Equal(first.Numeric["d"], again.Numeric["d"]);
+        Assert.Equal(first.Numeric["x"], again.Numeric["x"]);
+        Assert.Equal(change == "string" ? 2 : 3, reader.FilesPlanned);
+    }
+
+    /// <summary>
+    /// SchemaShape compares the footer's schema fields and logical types one by one: a Parquet.Net version that adds
+    /// one would make files differing only in it look the same. This fails first, so the comparison is extended.
+    /// </summary>
+    [Fact]
+    public void The_schema_comparison_knows_every_field_parquet_net_has()
+    {
+        static string[] Properties(Type type) =>
+            type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance).Select(p => p.Name).Order(StringComparer.Ordinal).ToArray();
+
+        Assert.Equal(["ConvertedType", "FieldId", "LogicalType", "Name", "NumChildren", "Precision", "RepetitionType", "Scale", "Type", "TypeLength"], Properties(typeof(Parquet.Meta.SchemaElement)));
+        Assert.Equal(
+            ["BSON", "DATE", "DECIMAL", "ENUM", "FLOAT16", "GEOGRAPHY", "GEOMETRY", "INTEGER", "JSON", "LIST", "MAP", "STRING", "TIME", "TIMESTAMP", "UNKNOWN", "UUID", "VARIANT"],
+            Properties(typeof(Parquet.Meta.LogicalType)));
+        foreach (var parameterless in new[] { typeof(Parquet.Meta.StringType), typeof(Parquet.Meta.MapType), typeof(Parquet.Meta.ListType), typeof(Parquet.Meta.EnumType), typeof(Parquet.Meta.DateType), typeof(Parquet.Meta.NullType), typeof(Parquet.Meta.JsonType), typeof(Parquet.Meta.BsonType), typeof(Parquet.Meta.UUIDType), typeof(Parquet.Meta.Float16Type), typeof(Parquet.Meta.MilliSeconds), typeof(Parquet.Meta.MicroSeconds), typeof(Parquet.Meta.NanoSeconds) })
+        {
+            Assert.Empty(Properties(parameterless));
+        }
+
+        Assert.Equal(["Precision", "Scale"], Properties(typeof(Parquet.Meta.DecimalType)));
+        Assert.Equal(["BitWidth", "IsSigned"], Properties(typeof(Parquet.Meta.IntType)));
+        Assert.Equal(["IsAdjustedToUTC", "Unit"], Properties(typeof(Parquet.Meta.TimeType)));
+        Assert.Equal(["IsAdjustedToUTC", "Unit"], Properties(typeof(Parquet.Meta.TimestampType)));
+        Assert.Equal(["MICROS", "MILLIS", "NANOS"], Properties(typeof(Parquet.Meta.TimeUnit)));
+    }
+
+    [Fact]
     public void Requested_columns_are_validated()
     {
         Assert.Throws<ArgumentException>(() => new ParquetFeatureReader([RequestedColumn.Numeric("a"), RequestedColumn.Categorical("a")]));

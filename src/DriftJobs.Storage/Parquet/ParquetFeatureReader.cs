@@ -36,6 +36,7 @@ internal sealed class ParquetFeatureReader
     private readonly Dictionary<string, StringPool> _pools = new(StringComparer.Ordinal);
     private readonly Dictionary<Type, Array> _scratch = [];
     private readonly PlainChunkDecoder _plain = new();
+    private (IReadOnlyList<Parquet.Meta.SchemaElement> Schema, FilePlan Plan)? _lastPlan;
     private double[] _numbers = [];
     private string?[] _strings = [];
     private int[] _definitions = [];
@@ -65,6 +66,9 @@ internal sealed class ParquetFeatureReader
     /// <summary>Column chunks read by the reader's own decoder rather than Parquet.Net's.</summary>
     internal long ChunksDecodedDirectly => _plain.ChunksDecoded;
 
+    /// <summary>Files whose columns were planned from their own schema (refused or not) rather than by the previous plan.</summary>
+    internal int FilesPlanned { get; private set; }
+
     /// <summary>
     /// Reads <paramref name="stream"/> (seekable is best; anything else is buffered in memory first) and pushes
     /// every row group's columns to <paramref name="sink"/>. <paramref name="fileName"/> names the file in errors.
@@ -84,7 +88,7 @@ internal sealed class ParquetFeatureReader
             var reader = await OpenAsync(source, fileName, cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
-                var plan = Plan(reader.Schema, fileName);
+                var plan = PlanFor(reader, fileName);
                 long rowsRead = 0;
                 long rowsSkipped = 0;
                 for (var index = 0; index < reader.RowGroupCount; index++)
@@ -549,6 +553,26 @@ internal sealed class ParquetFeatureReader
                 values[next++] = values[i];
             }
         }
+    }
+
+    /// <summary>
+    /// The previous file's plan when this file's schema is the same (every file a model's logger writes has the same
+    /// schema); otherwise a plan from Parquet.Net's schema model. Building that model (ParquetReader.Schema, built on
+    /// first use, with reflection for every field) cost ~1 ms per file in the published detector: ~14 % of the
+    /// memory it allocated on a day of the logger's 10,000-row files, and ~0.07 s of a 1M-row run's 0.6 s of reading.
+    /// </summary>
+    private FilePlan PlanFor(ParquetReader reader, string fileName)
+    {
+        var schema = reader.Metadata?.Schema;
+        if (schema is not null && _lastPlan is { } last && SchemaShape.Same(last.Schema, schema))
+        {
+            return last.Plan;
+        }
+
+        FilesPlanned++;
+        var plan = Plan(reader.Schema, fileName);
+        _lastPlan = schema is null ? null : (schema, plan);
+        return plan;
     }
 
     private FilePlan Plan(ParquetSchema schema, string fileName)
