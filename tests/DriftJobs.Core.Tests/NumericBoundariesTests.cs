@@ -113,6 +113,37 @@ public sealed class NumericBoundariesTests
         Assert.Equal(kept.GapCounts.Select(c => 2 * c), spilled.GapCounts);
     }
 
+    [Theory]
+    [InlineData("uniform", false)]
+    [InlineData("heavy tail", true)]
+    [InlineData("one decade per point", true)]
+    [InlineData("evenly spaced", false)]
+    public void The_grid_keeps_the_cell_function_that_spreads_the_boundaries_more_evenly(string shape, bool log)
+    {
+        var random = new Random(7);
+        var points = shape switch
+        {
+            "uniform" => Boundaries(() => random.NextDouble() * 100, 10_000),
+            "heavy tail" => Boundaries(() => Math.Exp(TestData.Normal(random, 1, 0, 6)[0]), 10_000),
+            "one decade per point" => [.. Enumerable.Range(-50, 100).Select(e => Math.Pow(10, e))],
+            _ => [.. Enumerable.Range(0, 5_000).Select(i => i * 0.5)],
+        };
+        var profile = Baseline(points, [], null, null).Features[0].Numeric!;
+
+        Assert.Equal(log, NumericBoundaries.For("x", profile).UsesLogCells);
+
+        static double[] Boundaries(Func<double> draw, int count)
+        {
+            var set = new SortedSet<double>();
+            while (set.Count < count)
+            {
+                set.Add(draw());
+            }
+
+            return [.. set];
+        }
+    }
+
     [Fact]
     public void Negative_zero_is_the_same_boundary_and_the_same_value_as_zero()
     {

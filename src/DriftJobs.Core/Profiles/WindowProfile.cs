@@ -360,8 +360,9 @@ internal sealed class NumericBoundaries
 
     private static readonly ConditionalWeakTable<NumericProfile, NumericBoundaries> Cache = new();
 
-    private readonly double[] _values;
+    // The boundaries, ascending, then a +∞ sentinel (so a scan stepping past a cell's last boundary stops).
     private readonly double[] _padded;
+    private readonly int _n;
     private readonly int[] _points;
     private readonly int[] _edges;
     private readonly int _minPosition;
@@ -404,16 +405,20 @@ internal sealed class NumericBoundaries
         }
 
         // The lists are each sorted already: merging them is linear, where a sort of the 10,000-odd values (in code
-        // the JIT had not optimised yet, on every run) was a measurable part of the detector's start.
-        var distinct = MergeDistinct(MergeDistinct(points, edges), bounds);
-        _values = [.. distinct];
-        _padded = [.. distinct, double.PositiveInfinity];
-        _points = Positions(_values, points);
-        _edges = Positions(_values, edges);
-        _minPosition = profile.Min is { } min ? Position(min) : -1;
-        _maxPosition = profile.Max is { } max ? Position(max) : -1;
+        // the JIT had not optimised yet, on every run) was a measurable part of the detector's start. Counted first,
+        // then merged into an array of the exact size: the detector builds these tables for every feature at its
+        // start, and each array it allocates there is memory the fresh process touches for the first time.
+        var n = MergeDistinct(points, edges, bounds, []);
+        _n = n;
+        _padded = new double[n + 1];
+        MergeDistinct(points, edges, bounds, _padded);
+        _padded[n] = double.PositiveInfinity;
+        var values = _padded.AsSpan(0, n);
+        _points = Positions(_padded, points);
+        _edges = Positions(_padded, edges);
+        _minPosition = profile.Min is { } min ? SortedQuantile.LowerBound(values, min) : -1;
+        _maxPosition = profile.Max is { } max ? SortedQuantile.LowerBound(values, max) : -1;
 
-        var n = _values.Length;
         if (n == 0)
         {
             // No boundaries: every value is in the one gap (both range tests in Count fail).
@@ -427,22 +432,21 @@ internal sealed class NumericBoundaries
         var tail = n / 512;
         _first = tail;
         _last = n - 1 - tail;
-        _low = _values[_first];
-        _high = _values[_last];
-        var grid = _values.AsSpan(_first, _last - _first + 1);
+        _low = _padded[_first];
+        _high = _padded[_last];
+        ReadOnlySpan<double> grid = _padded.AsSpan(_first, _last - _first + 1);
         var cells = (int)Math.Min(BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, CellsPerBoundary * grid.Length)), MaxCells);
         _linear = LinearCells.Create(_low, _high, cells);
         _log = LogCells.Create(grid, cells);
-        var linearStarts = CellStarts(grid, _first, _linear);
-        var logStarts = CellStarts(grid, _first, _log);
-        _useLog = Crowding(logStarts) < Crowding(linearStarts);
-        _cellStart = _useLog ? logStarts : linearStarts;
-
-        int Position(double v) => SortedQuantile.LowerBound(_values, v);
+        _useLog = Crowding(grid, _log) < Crowding(grid, _linear);
+        _cellStart = _useLog ? CellStarts(grid, _first, _log) : CellStarts(grid, _first, _linear);
     }
 
+    /// <summary>Whether the grid's cells are over the values' bit patterns (logarithmic) rather than equal-width.</summary>
+    internal bool UsesLogCells => _useLog;
+
     /// <summary>Number of slots: a gap below each boundary, each boundary, and the gap above the last.</summary>
-    public int SlotCount => (2 * _values.Length) + 1;
+    public int SlotCount => (2 * _n) + 1;
 
     public static NumericBoundaries For(string feature, NumericProfile profile) =>
         Cache.GetValue(profile, p => new NumericBoundaries(feature, p));
@@ -491,14 +495,18 @@ internal sealed class NumericBoundaries
     /// <summary>Sums the slots into the counts the analysis reads.</summary>
     public Folded Fold(long[] slots)
     {
-        var prefix = new long[slots.Length + 1];
-        for (var i = 0; i < slots.Length; i++)
+        // Sum of slots[from..to], inclusive; empty when to < from. The gaps, and the bins, each cover the slots once,
+        // in order: summed directly, without a prefix-sum array as large as the slots for every feature.
+        long Sum(int from, int to)
         {
-            prefix[i + 1] = prefix[i] + slots[i];
-        }
+            long sum = 0;
+            for (var i = from; i <= to; i++)
+            {
+                sum += slots[i];
+            }
 
-        // Sum of slots[from..to], inclusive; empty when to < from.
-        long Sum(int from, int to) => to < from ? 0 : prefix[to + 1] - prefix[from];
+            return sum;
+        }
 
         var last = slots.Length - 1;
         var k = _points.Length;
@@ -535,7 +543,7 @@ internal sealed class NumericBoundaries
         where TCells : struct, ICells
     {
         long missing = 0, invalid = 0;
-        var n = _values.Length;
+        var n = _n;
         double low = _low, high = _high;
         // Unchecked indexing below: cells are within [0, Count), so starts[cell + 1] exists; every position u is at
         // most n and the padded boundaries have their +∞ sentinel at n; slot 2u (+1 only when u < n) is below 2n + 1.
@@ -576,7 +584,7 @@ internal sealed class NumericBoundaries
                     }
                     else
                     {
-                        u = LowerBound(_values, u, u + k, x);
+                        u = LowerBound(_padded, u, u + k, x);
                     }
 
                     slot = (2 * u) + (Unsafe.Add(ref bounds, u) == x ? 1 : 0);
@@ -584,7 +592,7 @@ internal sealed class NumericBoundaries
             }
             else if (double.IsFinite(x))
             {
-                var u = x < low ? LowerBound(_values, 0, _first, x) : LowerBound(_values, _last + 1, n, x);
+                var u = x < low ? LowerBound(_padded, 0, _first, x) : LowerBound(_padded, _last + 1, n, x);
                 slot = (2 * u) + (Unsafe.Add(ref bounds, u) == x ? 1 : 0);
             }
             else
@@ -635,18 +643,30 @@ internal sealed class NumericBoundaries
         return starts;
     }
 
-    // How many boundaries a boundary shares its cell with, on average: the scan a typical value pays.
-    private static double Crowding(int[] starts)
+    // How many boundaries a boundary shares its cell with, on average: the scan a typical value pays. From the grid
+    // itself (the cell function is monotone, so a cell's boundaries are one run), so that only the cell function kept
+    // gets its table.
+    private static double Crowding<TCells>(ReadOnlySpan<double> grid, TCells cells)
+        where TCells : struct, ICells
     {
-        double sum = 0, total = 0;
-        for (var c = 0; c + 1 < starts.Length; c++)
+        double sum = 0;
+        var run = 0;
+        var cell = -1;
+        foreach (var v in grid)
         {
-            double k = starts[c + 1] - starts[c];
-            sum += k * k;
-            total += k;
+            var c = cells.Of(v);
+            if (c != cell)
+            {
+                sum += (double)run * run;
+                cell = c;
+                run = 0;
+            }
+
+            run++;
         }
 
-        return total == 0 ? 0 : sum / total;
+        sum += (double)run * run;
+        return grid.IsEmpty ? 0 : sum / grid.Length;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -668,22 +688,56 @@ internal sealed class NumericBoundaries
         return lo;
     }
 
-    /// <summary>The union of two ascending lists, ascending, each value once (-0.0 and 0.0 being one value, as they are
-    /// to every comparison).</summary>
-    private static List<double> MergeDistinct(IReadOnlyList<double> a, IReadOnlyList<double> b)
+    /// <summary>
+    /// The union of three ascending lists, ascending, each value once (-0.0 and 0.0 being one value, as they are to
+    /// every comparison), written to <paramref name="into"/> unless it is empty; returns how many values it has.
+    /// </summary>
+    private static int MergeDistinct(IReadOnlyList<double> a, IReadOnlyList<double> b, IReadOnlyList<double> c, Span<double> into)
     {
-        var merged = new List<double>(a.Count + b.Count);
-        int i = 0, j = 0;
-        while (i < a.Count || j < b.Count)
+        int i = 0, j = 0, l = 0, count = 0;
+        var previous = double.NaN;
+        while (i < a.Count || j < b.Count || l < c.Count)
         {
-            var v = j == b.Count || (i < a.Count && a[i] <= b[j]) ? a[i++] : b[j++];
-            if (merged.Count == 0 || merged[^1] != v)
+            var v = double.PositiveInfinity;
+            var from = 0;
+            if (i < a.Count)
             {
-                merged.Add(v);
+                v = a[i];
+                from = 1;
+            }
+
+            if (j < b.Count && (from == 0 || b[j] < v))
+            {
+                v = b[j];
+                from = 2;
+            }
+
+            if (l < c.Count && (from == 0 || c[l] < v))
+            {
+                v = c[l];
+                from = 3;
+            }
+
+            switch (from)
+            {
+                case 1: i++; break;
+                case 2: j++; break;
+                default: l++; break;
+            }
+
+            if (count == 0 || previous != v)
+            {
+                if (!into.IsEmpty)
+                {
+                    into[count] = v;
+                }
+
+                count++;
+                previous = v;
             }
         }
 
-        return merged;
+        return count;
     }
 
     /// <summary>
