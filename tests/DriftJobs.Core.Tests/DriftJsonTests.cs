@@ -301,6 +301,28 @@ public class DriftJsonTests
         Assert.Equal($"b.json: {expected}.", error.Message);
     }
 
+    [Theory]
+    [InlineData("\"edges\": [", "\"edges\": [-1e6, -1e6, ", "\"expected\": [", "\"expected\": [0, 0, ", "features[0] ('x').numeric.psi_bins.edges: edges must be strictly increasing")]
+    [InlineData("\"edges\": [", "\"edges\": [1e6, ", "\"expected\": [", "\"expected\": [0, ", "features[0] ('x').numeric.psi_bins.edges: edges must be strictly increasing")]
+    [InlineData("\"values\": [", "\"values\": [-1e6, -1e6, ", "\"cumulative\": [", "\"cumulative\": [0.001, 0.001, ", "features[0] ('x').numeric.ks_reference.values: values must be strictly increasing")]
+    [InlineData("\"values\": [", "\"values\": [-1e6, ", "\"cumulative\": [", "\"cumulative\": [0, ", "features[0] ('x').numeric.ks_reference.cumulative: shares must rise within (0, 1]")]
+    [InlineData("\"values\": [", "\"values\": [-1e6, ", "\"cumulative\": [", "\"cumulative\": [1.5, ", "features[0] ('x').numeric.ks_reference.cumulative: shares must rise within (0, 1]")]
+    [InlineData("\"values\": [", "\"values\": [-1e6, ", "\"cumulative\": [", "\"cumulative\": [0.9999, ", "features[0] ('x').numeric.ks_reference.cumulative: shares must rise within (0, 1]")]
+    [InlineData("\"values\": [", "\"values\": [-1e6, ", "\"cumulative\": [", "\"cumulative\": [-0.5, ", "features[0] ('x').numeric.ks_reference.cumulative: shares must rise within (0, 1]")]
+    public void Boundaries_out_of_order_and_shares_outside_their_range_are_named(string find, string replace, string findToo, string replaceToo, string expected)
+    {
+        var valid = Encoding.UTF8.GetString(DriftJson.Serialize(SampleBaseline()));
+        var json = ReplaceFirst(ReplaceFirst(valid, find, replace), findToo, replaceToo);
+
+        var error = Assert.Throws<InvalidDataException>(() => DriftJson.ReadBaseline(Encoding.UTF8.GetBytes(json), "b.json"));
+
+        Assert.Equal($"b.json: field {expected}.", error.Message);
+        // The same lists grown the same way, in order, are accepted: the error is the one value put out of place.
+        var ordered = ReplaceFirst(ReplaceFirst(valid, find, find.Contains("edges", StringComparison.Ordinal) ? "\"edges\": [-1e7, " : "\"values\": [-1e7, "),
+            findToo, findToo.Contains("expected", StringComparison.Ordinal) ? "\"expected\": [0, " : "\"cumulative\": [1e-9, ");
+        Assert.NotNull(DriftJson.ReadBaseline(Encoding.UTF8.GetBytes(ordered), "b.json"));
+    }
+
     [Fact]
     public void A_null_list_is_named()
     {

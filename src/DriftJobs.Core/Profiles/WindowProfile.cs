@@ -381,8 +381,8 @@ internal sealed class NumericBoundaries
 
     private NumericBoundaries(string feature, NumericProfile profile)
     {
-        var points = profile.KsReference.Values;
-        var edges = profile.PsiBins.Edges;
+        var points = profile.KsReference.Values.AsSpan();
+        var edges = profile.PsiBins.Edges.AsSpan();
         RequireIncreasing(feature, "KS reference points", points);
         RequireIncreasing(feature, "PSI edges", edges);
         var bounds = new List<double>(2);
@@ -408,10 +408,10 @@ internal sealed class NumericBoundaries
         // the JIT had not optimised yet, on every run) was a measurable part of the detector's start. Counted first,
         // then merged into an array of the exact size: the detector builds these tables for every feature at its
         // start, and each array it allocates there is memory the fresh process touches for the first time.
-        var n = MergeDistinct(points, edges, bounds, []);
+        var n = MergeDistinct(points, edges, CollectionsMarshal.AsSpan(bounds), []);
         _n = n;
         _padded = new double[n + 1];
-        MergeDistinct(points, edges, bounds, _padded);
+        MergeDistinct(points, edges, CollectionsMarshal.AsSpan(bounds), _padded);
         _padded[n] = double.PositiveInfinity;
         var values = _padded.AsSpan(0, n);
         _points = Positions(_padded, points);
@@ -692,27 +692,27 @@ internal sealed class NumericBoundaries
     /// The union of three ascending lists, ascending, each value once (-0.0 and 0.0 being one value, as they are to
     /// every comparison), written to <paramref name="into"/> unless it is empty; returns how many values it has.
     /// </summary>
-    private static int MergeDistinct(IReadOnlyList<double> a, IReadOnlyList<double> b, IReadOnlyList<double> c, Span<double> into)
+    private static int MergeDistinct(ReadOnlySpan<double> a, ReadOnlySpan<double> b, ReadOnlySpan<double> c, Span<double> into)
     {
         int i = 0, j = 0, l = 0, count = 0;
         var previous = double.NaN;
-        while (i < a.Count || j < b.Count || l < c.Count)
+        while (i < a.Length || j < b.Length || l < c.Length)
         {
             var v = double.PositiveInfinity;
             var from = 0;
-            if (i < a.Count)
+            if (i < a.Length)
             {
                 v = a[i];
                 from = 1;
             }
 
-            if (j < b.Count && (from == 0 || b[j] < v))
+            if (j < b.Length && (from == 0 || b[j] < v))
             {
                 v = b[j];
                 from = 2;
             }
 
-            if (l < c.Count && (from == 0 || c[l] < v))
+            if (l < c.Length && (from == 0 || c[l] < v))
             {
                 v = c[l];
                 from = 3;
@@ -745,9 +745,9 @@ internal sealed class NumericBoundaries
     /// <paramref name="values"/>: one forward walk instead of a binary search per value, whose mispredicted branches
     /// were the largest part of building a feature's tables (10,000 KS points), on every run of the detector.
     /// </summary>
-    private static int[] Positions(double[] values, IReadOnlyList<double> sorted)
+    private static int[] Positions(double[] values, ReadOnlySpan<double> sorted)
     {
-        var positions = new int[sorted.Count];
+        var positions = new int[sorted.Length];
         var at = 0;
         for (var i = 0; i < positions.Length; i++)
         {
@@ -762,9 +762,9 @@ internal sealed class NumericBoundaries
         return positions;
     }
 
-    private static void RequireIncreasing(string feature, string what, IReadOnlyList<double> values)
+    private static void RequireIncreasing(string feature, string what, ReadOnlySpan<double> values)
     {
-        for (var i = 0; i < values.Count; i++)
+        for (var i = 0; i < values.Length; i++)
         {
             if (!double.IsFinite(values[i]) || (i > 0 && !(values[i] > values[i - 1])))
             {

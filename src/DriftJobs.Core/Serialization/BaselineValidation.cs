@@ -26,10 +26,10 @@ internal static class BaselineValidation
                 var n = f.Numeric!;
                 Require(n.PsiBins.Expected.Count == n.PsiBins.Edges.Count + 1 || (n.PsiBins.Edges.Count == 0 && n.PsiBins.Expected.Count == 0),
                     source, at + ".numeric.psi_bins", "expected needs one share more than edges");
-                Require(IsStrictlyIncreasing(n.PsiBins.Edges), source, at + ".numeric.psi_bins.edges", "edges must be strictly increasing");
+                Require(IsStrictlyIncreasing(n.PsiBins.Edges.AsSpan()), source, at + ".numeric.psi_bins.edges", "edges must be strictly increasing");
                 Require(n.KsReference.Values.Count == n.KsReference.Cumulative.Count, source, at + ".numeric.ks_reference", "values and cumulative differ in length");
-                Require(IsStrictlyIncreasing(n.KsReference.Values), source, at + ".numeric.ks_reference.values", "values must be strictly increasing");
-                Require(n.KsReference.Cumulative.All(c => c is > 0 and <= 1) && IsNonDecreasing(n.KsReference.Cumulative),
+                Require(IsStrictlyIncreasing(n.KsReference.Values.AsSpan()), source, at + ".numeric.ks_reference.values", "values must be strictly increasing");
+                Require(IsNonDecreasingWithin(n.KsReference.Cumulative.AsSpan(), 0, 1),
                     source, at + ".numeric.ks_reference.cumulative", "shares must rise within (0, 1]");
                 Require(n.KsReference.Count >= 0 && (n.KsReference.Count == 0) == (n.KsReference.Values.Count == 0),
                     source, at + ".numeric.ks_reference.count", "count must be positive exactly when there are points");
@@ -47,24 +47,26 @@ internal static class BaselineValidation
         }
     }
 
-    private static bool IsStrictlyIncreasing(IReadOnlyList<double> values)
+    private static bool IsStrictlyIncreasing(ReadOnlySpan<double> values)
     {
-        for (var i = 1; i < values.Count; i++)
+        for (var i = 0; i < values.Length; i++)
         {
-            if (!(values[i] > values[i - 1]))
+            if (!double.IsFinite(values[i]) || (i > 0 && !(values[i] > values[i - 1])))
             {
                 return false;
             }
         }
 
-        return values.All(double.IsFinite);
+        return true;
     }
 
-    private static bool IsNonDecreasing(IReadOnlyList<double> values)
+    /// <summary>Non-decreasing, every value in (above, atMost]; NaN is never within.</summary>
+    private static bool IsNonDecreasingWithin(ReadOnlySpan<double> values, double above, double atMost)
     {
-        for (var i = 1; i < values.Count; i++)
+        for (var i = 0; i < values.Length; i++)
         {
-            if (values[i] < values[i - 1])
+            var v = values[i];
+            if (!(v > above && v <= atMost) || (i > 0 && v < values[i - 1]))
             {
                 return false;
             }
