@@ -337,7 +337,7 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
             if (_wakeTimer is null || _wakeTimerAt != wakeAt || _wakeTimer.IsCancellationRequested)
             {
                 _wakeTimer?.Dispose();
-                _wakeTimer = new CancellationTokenSource(delay, _time);
+                _wakeTimer = WakeTimer(wakeAt);
                 _wakeTimerAt = wakeAt;
             }
 
@@ -350,6 +350,27 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
         finally
         {
             Volatile.Write(ref _wake, null);
+        }
+    }
+
+    /// <summary>
+    /// A token cancelled at <paramref name="wakeAt"/>. A timer runs from its own start, so its delay is read from the
+    /// clock as it starts, and read again if the clock moved meanwhile: a delay read earlier would make the timer late
+    /// by whatever passed in between (a preempted thread, or a test's fake clock advanced at that moment).
+    /// </summary>
+    private CancellationTokenSource WakeTimer(DateTimeOffset wakeAt)
+    {
+        while (true)
+        {
+            var before = _time.GetUtcNow();
+            var delay = wakeAt - before;
+            var timer = new CancellationTokenSource(delay > TimeSpan.Zero ? delay : TimeSpan.Zero, _time);
+            if (_time.GetUtcNow() - before < TimeSpan.FromMilliseconds(1))
+            {
+                return timer;
+            }
+
+            timer.Dispose();
         }
     }
 

@@ -103,6 +103,26 @@ public sealed class TimeTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_clock_that_moves_while_the_flush_timer_is_being_started_still_flushes_on_time()
+    {
+        // The clock advances inside the creation of the first 30-second timer: between the writer's reading of the
+        // time and its timer's start, where a test's Advance (or a preempted thread) can land. A timer started with
+        // the delay read before would fire 29 s late (08:00:59): "the first interval's file" would never come at 08:00:30.
+        var container = await azurite.CreateContainerAsync();
+        var time = new ClockMovingAtTimerStart(new DateTimeOffset(2025, 5, 1, 8, 0, 0, TimeSpan.Zero), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(29));
+        await using var logger = TestRecords.Builder(container, o => o.FlushInterval = TimeSpan.FromSeconds(30)).WithTimeProvider(time).Build();
+        Assert.True(logger.TryLog(TestRecords.Record(0)));
+
+        await Eventually.TrueAsync(() => time.Moved, "the writer's first flush timer");
+        await Task.Delay(300);
+        Assert.Equal(0, logger.Counters.FilesWritten);
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        await Eventually.TrueAsync(() => logger.Counters.FilesWritten == 1, "the first interval's file, at 08:00:30", TimeSpan.FromSeconds(5));
+        Assert.EndsWith("-20250501T080030-000001.parquet", Assert.Single(await LogFiles.ListAsync(container)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_full_batch_is_written_without_waiting_for_the_interval()
     {
         var container = await azurite.CreateContainerAsync();
@@ -197,4 +217,22 @@ public sealed class TimeTests(AzuriteFixture azurite)
 
     private static List<string> DropWarnings(FakeLogCollector logs) =>
         logs.GetSnapshot().Where(r => r.Level == LogLevel.Warning && r.Message.Contains("dropped", StringComparison.Ordinal)).Select(r => r.Message).ToList();
+
+    /// <summary>A fake clock that moves forward once, inside the creation of the first timer of a given delay.</summary>
+    private sealed class ClockMovingAtTimerStart(DateTimeOffset start, TimeSpan whenDue, TimeSpan move) : FakeTimeProvider(start)
+    {
+        private int _moved;
+
+        public bool Moved => Volatile.Read(ref _moved) != 0;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            if (dueTime == whenDue && Interlocked.Exchange(ref _moved, 1) == 0)
+            {
+                Advance(move);
+            }
+
+            return base.CreateTimer(callback, state, dueTime, period);
+        }
+    }
 }
