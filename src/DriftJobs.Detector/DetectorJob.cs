@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using DriftJobs.Core.Profiles;
 using DriftJobs.Core.Reports;
 using DriftJobs.Core.Serialization;
@@ -112,7 +113,7 @@ internal sealed partial class DetectorJob(
             await content.Content.CopyToAsync(bytes, cancellationToken).ConfigureAwait(false);
             return DriftJson.ReadBaseline(bytes.GetBuffer().AsMemory(0, (int)bytes.Length), name);
         }
-        catch (RequestFailedException e) when (e.Status == 404)
+        catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode != BlobErrorCode.ContainerNotFound)
         {
             throw new JobInputException($"No baseline at {container.Name}/{name}: run the baseline job for {model} {version} first.", e);
         }

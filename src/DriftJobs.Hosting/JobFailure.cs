@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Identity;
+using Azure.Storage.Blobs.Models;
 using DriftJobs.Core.Reports;
 using DriftJobs.Storage;
 using Microsoft.Extensions.Options;
@@ -26,6 +27,9 @@ internal static class JobFailure
         CredentialUnavailableException e => (JobExitCode.ConfigurationError, "No Azure credential is available: " + e.Message),
         // Wrong account key, or the workload identity lacks a role: a configuration problem, not an outage.
         RequestFailedException { Status: 401 or 403 } e => (JobExitCode.ConfigurationError, $"Storage refused access ({e.Status} {e.ErrorCode}): check the credential and its role on the container."),
+        // A container that is not there is a setting pointing nowhere: retrying every hour would not make it appear.
+        RequestFailedException { Status: 404 } e when e.ErrorCode == BlobErrorCode.ContainerNotFound
+            => (JobExitCode.ConfigurationError, $"The storage account has no container by the name {StorageOptions.ContainerSetting} gives ({e.Status} {e.ErrorCode}): check {StorageOptions.ContainerSetting} and the account, or create the container."),
         RequestFailedException e => (JobExitCode.Failure, $"Storage request failed ({e.Status} {e.ErrorCode}) after the SDK's retries."),
         AggregateException { InnerExceptions.Count: 1 } e => Classify(e.InnerExceptions[0]),
         // Options validated at start fail together (storage and the job's own settings, say): one error of several

@@ -1,4 +1,5 @@
 using System.Text;
+using Azure.Storage.Blobs;
 using DriftJobs.Core.Profiles;
 using DriftJobs.Core.Serialization;
 using DriftJobs.Storage;
@@ -250,6 +251,18 @@ public sealed class BaselineJobTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal(2, run.ExitCode);
         Assert.Contains(expected, run.Output, StringComparison.Ordinal);
         Assert.Empty(await Jobs.BlobNamesAsync(container));
+    }
+
+    [Fact]
+    public async Task A_container_that_does_not_exist_is_a_configuration_error_naming_the_setting()
+    {
+        var container = new BlobContainerClient(azurite.ConnectionString, "absent-" + Guid.NewGuid().ToString("N")[..12]);
+
+        var run = await Jobs.BaselineAsync(azurite.ConnectionString, container, "--training-data", Csv("t.csv", TrainingCsv(10)), "--model-name", "m", "--model-version", "1");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("DRIFT_CONTAINER", run.Output, StringComparison.Ordinal);
+        Assert.False((await container.ExistsAsync()).Value);
     }
 
     [Fact]

@@ -257,6 +257,20 @@ public sealed class DetectorJobTests(AzuriteFixture azurite)
         Assert.Empty(await Jobs.BlobNamesAsync(container));
     }
 
+    [Fact]
+    public async Task A_container_that_does_not_exist_is_a_configuration_error_naming_the_setting()
+    {
+        // Not an outage to retry every hour, and not "run the baseline job first": the setting points nowhere.
+        var container = new BlobContainerClient(azurite.ConnectionString, "absent-" + Guid.NewGuid().ToString("N")[..12]);
+
+        var run = await DetectAsync(container);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("DRIFT_CONTAINER", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("No baseline at", run.Output, StringComparison.Ordinal);
+        Assert.False((await container.ExistsAsync()).Value);
+    }
+
     [Theory]
     [InlineData("\"schema_version\": 1", "\"schema_version\": 7", "schema_version 7 is not supported")]
     [InlineData("\"model_name\": \"m\"", "\"model_name\": 5", "malformed JSON at field '$.model_name'")]
