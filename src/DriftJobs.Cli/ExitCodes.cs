@@ -27,7 +27,7 @@ internal static class ExitCodes
     /// <summary>RBAC forbids a request; the message names the verb and the resource.</summary>
     public const int Forbidden = 6;
 
-    /// <summary>The blob storage account or container could not be reached.</summary>
+    /// <summary>The blob storage account or container could not be reached, or the container does not exist.</summary>
     public const int StorageUnreachable = 7;
 
     /// <summary>No drift report has been written yet for the model.</summary>

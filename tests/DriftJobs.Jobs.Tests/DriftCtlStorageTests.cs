@@ -105,6 +105,25 @@ public sealed class DriftCtlStorageTests(AzuriteFixture azurite)
         Assert.DoesNotContain("AccountKey", error.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("list-baselines")]
+    [InlineData("list-reports")]
+    [InlineData("view-metrics", "--model-name", "m")]
+    [InlineData("view-report", "--model-name", "m")]
+    public async Task A_container_that_does_not_exist_exits_7_naming_it(params string[] command)
+    {
+        // Not "nothing there" or "no report yet, has the detector run?": the container itself is missing.
+        var container = new BlobContainerClient(azurite.ConnectionString, "absent-" + Guid.NewGuid().ToString("N")[..12]);
+
+        var (code, output, error) = await DriftCtlAsync(container, command);
+
+        Assert.Equal(ExitCodes.StorageUnreachable, code);
+        Assert.Contains($"container '{container.Name}' does not exist", error, StringComparison.Ordinal);
+        Assert.Contains("--container", error, StringComparison.Ordinal);
+        Assert.Equal("", output);
+        Assert.False((await container.ExistsAsync()).Value);
+    }
+
     [Fact]
     public async Task A_model_name_that_could_escape_its_prefix_is_a_usage_error()
     {

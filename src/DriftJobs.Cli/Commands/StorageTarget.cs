@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Azure;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using DriftJobs.Storage;
 
 namespace DriftJobs.Cli.Commands;
@@ -69,6 +70,10 @@ internal sealed class StorageTarget
         try
         {
             return await call().ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.ContainerNotFound)
+        {
+            throw new CliException(ExitCodes.StorageUnreachable, $"container '{container.Name}' does not exist in the storage account at {container.Uri.GetLeftPart(UriPartial.Authority)}: check --container (default $DRIFT_CONTAINER)", e);
         }
         catch (RequestFailedException e) when (e.Status != 404)
         {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Azure;
+using Azure.Storage.Blobs.Models;
 using DriftJobs.Core.Reports;
 using DriftJobs.Core.Serialization;
 using DriftJobs.Storage;
@@ -45,7 +46,7 @@ internal static class ViewMetricsCommand
                 {
                     return (await container.GetBlobClient(name).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content;
                 }
-                catch (RequestFailedException e) when (e.Status == 404)
+                catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode != BlobErrorCode.ContainerNotFound)
                 {
                     throw new CliException(ExitCodes.NoReport, $"no drift report yet for model '{model}' ({container.Name}/{name}): has the detector run?", e);
                 }

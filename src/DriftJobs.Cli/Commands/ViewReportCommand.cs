@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Azure;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using DriftJobs.Storage;
 
 namespace DriftJobs.Cli.Commands;
@@ -110,7 +111,7 @@ internal static class ViewReportCommand
             var content = await blob.DownloadContentAsync(cancellationToken).ConfigureAwait(false);
             return content.Value.Content.ToArray();
         }
-        catch (RequestFailedException e) when (e.Status == 404)
+        catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode != BlobErrorCode.ContainerNotFound)
         {
             return null;
         }
