@@ -113,7 +113,7 @@ internal sealed partial class DetectorJob(
             await content.Content.CopyToAsync(bytes, cancellationToken).ConfigureAwait(false);
             return DriftJson.ReadBaseline(bytes.GetBuffer().AsMemory(0, (int)bytes.Length), name);
         }
-        catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode != BlobErrorCode.ContainerNotFound)
+        catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode == BlobErrorCode.BlobNotFound)
         {
             throw new JobInputException($"No baseline at {container.Name}/{name}: run the baseline job for {model} {version} first.", e);
         }

@@ -46,7 +46,7 @@ internal static class ViewMetricsCommand
                 {
                     return (await container.GetBlobClient(name).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content;
                 }
-                catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode != BlobErrorCode.ContainerNotFound)
+                catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode == BlobErrorCode.BlobNotFound)
                 {
                     throw new CliException(ExitCodes.NoReport, $"no drift report yet for model '{model}' ({container.Name}/{name}): has the detector run?", e);
                 }

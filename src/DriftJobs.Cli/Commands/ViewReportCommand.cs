@@ -111,7 +111,7 @@ internal static class ViewReportCommand
             var content = await blob.DownloadContentAsync(cancellationToken).ConfigureAwait(false);
             return content.Value.Content.ToArray();
         }
-        catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode != BlobErrorCode.ContainerNotFound)
+        catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode == BlobErrorCode.BlobNotFound)
         {
             return null;
         }

@@ -362,7 +362,6 @@ internal sealed class NumericBoundaries
 
     // The boundaries, ascending, then a +∞ sentinel (so a scan stepping past a cell's last boundary stops).
     private readonly double[] _padded;
-    private readonly int _n;
     private readonly int[] _points;
     private readonly int[] _edges;
     private readonly int _minPosition;
@@ -409,7 +408,6 @@ internal sealed class NumericBoundaries
         // then merged into an array of the exact size: the detector builds these tables for every feature at its
         // start, and each array it allocates there is memory the fresh process touches for the first time.
         var n = MergeDistinct(points, edges, CollectionsMarshal.AsSpan(bounds), []);
-        _n = n;
         _padded = new double[n + 1];
         MergeDistinct(points, edges, CollectionsMarshal.AsSpan(bounds), _padded);
         _padded[n] = double.PositiveInfinity;
@@ -446,7 +444,9 @@ internal sealed class NumericBoundaries
     internal bool UsesLogCells => _useLog;
 
     /// <summary>Number of slots: a gap below each boundary, each boundary, and the gap above the last.</summary>
-    public int SlotCount => (2 * _n) + 1;
+    public int SlotCount => (2 * Boundaries) + 1;
+
+    private int Boundaries => _padded.Length - 1;
 
     public static NumericBoundaries For(string feature, NumericProfile profile) =>
         Cache.GetValue(profile, p => new NumericBoundaries(feature, p));
@@ -543,7 +543,7 @@ internal sealed class NumericBoundaries
         where TCells : struct, ICells
     {
         long missing = 0, invalid = 0;
-        var n = _n;
+        var n = Boundaries;
         double low = _low, high = _high;
         // Unchecked indexing below: cells are within [0, Count), so starts[cell + 1] exists; every position u is at
         // most n and the padded boundaries have their +∞ sentinel at n; slot 2u (+1 only when u < n) is below 2n + 1.
