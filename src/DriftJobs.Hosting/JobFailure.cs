@@ -24,6 +24,8 @@ internal static class JobFailure
         StorageConfigurationException e => (JobExitCode.ConfigurationError, e.Message),
         BlobAlreadyExistsException e => (JobExitCode.ConfigurationError, e.Message),
         InvalidDataException e => (JobExitCode.ConfigurationError, e.Message),
+        // No answer at all: the message names the endpoint, its setting, the tries and the cause; retrying is right.
+        StorageUnreachableException e => (JobExitCode.Failure, $"{e.Message}. Exit code {JobExitCode.Failure}: the Job retries the run (backoffLimit), and the next scheduled run tries again."),
         CredentialUnavailableException e => (JobExitCode.ConfigurationError, "No Azure credential is available: " + e.Message),
         // Wrong account key, or the workload identity lacks a role: a configuration problem, not an outage.
         RequestFailedException { Status: 401 or 403 } e => (JobExitCode.ConfigurationError, $"Storage refused access ({e.Status} {e.ErrorCode}): check the credential and its role on the container."),

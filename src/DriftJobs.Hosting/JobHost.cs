@@ -1,4 +1,5 @@
 using DriftJobs.Core.Reports;
+using DriftJobs.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -51,7 +52,9 @@ internal static class JobHost
             if (logger is not null)
             {
                 var level = exitCode == JobExitCode.ConfigurationError ? LogLevel.Error : LogLevel.Critical;
-                logger.Log(level, exitCode == JobExitCode.Failure ? e : null, "{Job} failed with exit code {ExitCode}: {Reason}", definition.Name, exitCode, message);
+                // An unreachable account's message already says all its exception chain would (six tries' worth of it).
+                var attached = exitCode == JobExitCode.Failure && e is not StorageUnreachableException ? e : null;
+                logger.Log(level, attached, "{Job} failed with exit code {ExitCode}: {Reason}", definition.Name, exitCode, message);
             }
             else
             {

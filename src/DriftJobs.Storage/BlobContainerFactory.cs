@@ -10,15 +10,31 @@ namespace DriftJobs.Storage;
 /// </summary>
 internal static class BlobContainerFactory
 {
-    public static BlobContainerClient Create(StorageOptions options, TokenCredential? credential = null, BlobClientOptions? clientOptions = null)
+    /// <param name="options">The storage settings.</param>
+    /// <param name="credential">For an account URL; <see cref="DefaultAzureCredential"/> when null.</param>
+    /// <param name="clientOptions">The SDK's options (retries, transport); a <see cref="ReachabilityPolicy"/> is added to them.</param>
+    /// <param name="endpointSource">Where the endpoint came from, as an unreachable account's message says it; by
+    /// default the setting's name (driftctl names its options too).</param>
+    public static BlobContainerClient Create(StorageOptions options, TokenCredential? credential = null, BlobClientOptions? clientOptions = null, string? endpointSource = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var container = StorageOptionsValidator.ValidateContainerName(options.Container);
         ValidateConnectionSettings(options);
         clientOptions ??= new BlobClientOptions();
-        return string.IsNullOrWhiteSpace(options.ConnectionString)
-            ? new BlobServiceClient(ParseAccountUrl(options.AccountUrl!), credential ?? new DefaultAzureCredential(), clientOptions).GetBlobContainerClient(container)
-            : ParseConnectionString(options.ConnectionString, clientOptions).GetBlobContainerClient(container);
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            var accountUrl = ParseAccountUrl(options.AccountUrl!);
+            clientOptions.AddPolicy(new ReachabilityPolicy(accountUrl.ToString(), endpointSource ?? StorageOptions.AccountUrlSetting), HttpPipelinePosition.PerCall);
+            return new BlobServiceClient(accountUrl, credential ?? new DefaultAzureCredential(), clientOptions).GetBlobContainerClient(container);
+        }
+
+        // The endpoint is the parsed string's (BlobEndpoint, or the account and suffix), known only once parsed.
+        var endpoint = ParseConnectionString(options.ConnectionString, new BlobClientOptions()).Uri.ToString();
+        endpointSource ??= options.ConnectionString.Contains("BlobEndpoint=", StringComparison.OrdinalIgnoreCase)
+            ? $"the BlobEndpoint of {StorageOptions.ConnectionStringSetting}"
+            : $"the account {StorageOptions.ConnectionStringSetting} names";
+        clientOptions.AddPolicy(new ReachabilityPolicy(endpoint, endpointSource), HttpPipelinePosition.PerCall);
+        return ParseConnectionString(options.ConnectionString, clientOptions).GetBlobContainerClient(container);
     }
 
     /// <summary>Exactly one way to connect, well-formed; throws <see cref="StorageConfigurationException"/> otherwise.</summary>

@@ -271,6 +271,29 @@ public sealed class DetectorJobTests(AzuriteFixture azurite)
         Assert.False((await container.ExistsAsync()).Value);
     }
 
+    [Fact]
+    public async Task Storage_that_does_not_answer_exits_1_naming_the_endpoint_its_setting_how_long_it_tried_and_the_retry()
+    {
+        await using var storage = await AzuriteInstance.StartAsync();
+        var container = await storage.CreateContainerAsync();
+        var port = storage.Port;
+        await storage.StopAsync();
+
+        // The SDK's default retries, as in production: about 25 s of tries.
+        var run = await Jobs.DetectorAsync(storage.ConnectionString, container, "--model-name", "m", "--model-version", "1", "--drift-window-end", End.ToString("o"));
+
+        Assert.Equal(JobExitCode.Failure, run.ExitCode);
+        Assert.Matches(
+            $@"The storage account at http://127\.0\.0\.1:{port}/devstoreaccount1 \(the BlobEndpoint of AZURE_STORAGE_CONNECTION_STRING\) " +
+            @"could not be reached: 6 tries over \d+\.\d s, the last failing with: Connection refused \(127\.0\.0\.1:\d+\)\. " +
+            @"Exit code 1: the Job retries the run",
+            run.Output);
+        Assert.DoesNotContain("Retry settings can be adjusted", run.Output, StringComparison.Ordinal);
+        // One line: the message, not the exception chain of every try.
+        Assert.Single(run.Output.Split('\n'), l => l.Contains("could not be reached", StringComparison.Ordinal));
+        Assert.True(run.Output.Length < 2_000, run.Output);
+    }
+
     [Theory]
     [InlineData("\"schema_version\": 1", "\"schema_version\": 7", "schema_version 7 is not supported")]
     [InlineData("\"model_name\": \"m\"", "\"model_name\": 5", "malformed JSON at field '$.model_name'")]

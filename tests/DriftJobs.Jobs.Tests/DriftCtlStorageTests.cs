@@ -94,7 +94,7 @@ public sealed class DriftCtlStorageTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task Unreachable_storage_exits_7()
+    public async Task Unreachable_storage_exits_7_naming_the_endpoint_its_option_and_how_long_it_tried()
     {
         var port = LoopbackPort.Closed();
         using var output = new StringWriter();
@@ -102,6 +102,11 @@ public sealed class DriftCtlStorageTests(AzuriteFixture azurite)
         var connection = azurite.ConnectionString.Replace($":{azurite.Azurite.Port}/", $":{port}/", StringComparison.Ordinal);
         var code = await DriftCtl.InvokeAsync(["list-reports", "--connection-string", connection], new CliRuntime(output, error, TimeProvider.System));
         Assert.Equal(ExitCodes.StorageUnreachable, code);
+        Assert.Matches(
+            $@"The storage account at http://127\.0\.0\.1:{port}/devstoreaccount1 \(the BlobEndpoint of --connection-string or \$AZURE_STORAGE_CONNECTION_STRING\) " +
+            $@"could not be reached: 6 tries over \d+\.\d s, the last failing with: Connection refused \(127\.0\.0\.1:{port}\)",
+            error.ToString());
+        Assert.DoesNotContain("Retry settings can be adjusted", error.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("AccountKey", error.ToString(), StringComparison.Ordinal);
     }
 

@@ -56,7 +56,10 @@ internal sealed class StorageTarget
         try
         {
             BlobContainerFactory.ValidateConnectionSettings(options);
-            return BlobContainerFactory.Create(options);
+            var source = string.IsNullOrWhiteSpace(options.ConnectionString)
+                ? $"--account-url or ${StorageOptions.AccountUrlSetting}"
+                : $"the BlobEndpoint of --connection-string or ${StorageOptions.ConnectionStringSetting}";
+            return BlobContainerFactory.Create(options, endpointSource: source);
         }
         catch (StorageConfigurationException e)
         {
@@ -70,6 +73,10 @@ internal sealed class StorageTarget
         try
         {
             return await call().ConfigureAwait(false);
+        }
+        catch (StorageUnreachableException e)
+        {
+            throw new CliException(ExitCodes.StorageUnreachable, e.Message, e);
         }
         catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.ContainerNotFound)
         {
