@@ -56,7 +56,7 @@ internal sealed partial class DetectorJob(
         var latest = await BlobJsonWrites.UpdateLatestAsync(container, StorageLayout.LatestReportBlobName(model), json, WindowEndOf, cancellationToken).ConfigureAwait(false);
         LogWritten(logger, reportName, latest.Outcome, latest.ExistingWindowEnd);
 
-        var html = await htmlReports.WriteAsync(report, reportName, cancellationToken).ConfigureAwait(false);
+        var html = await htmlReports.WriteAsync(report, cancellationToken).ConfigureAwait(false);
         await alerts.DispatchAsync(report, reportName, html, cancellationToken).ConfigureAwait(false);
         await metrics.PushAsync(report, time.GetElapsedTime(started), cancellationToken).ConfigureAwait(false);
 

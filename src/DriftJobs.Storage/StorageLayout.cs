@@ -8,8 +8,14 @@ namespace DriftJobs.Storage;
 /// baselines/{model}/{version}/baseline.json
 /// {logs prefix}/year=YYYY/month=MM/day=DD/hour=HH/*.parquet
 /// drift-reports/{model}/{version}/{yyyy-MM-ddTHH}Z.json   (named after the window end)
+/// drift-reports/{model}/{version}/{yyyy-MM-ddTHH}Z.html   (the same report as a page)
 /// drift-reports/{model}/latest.json
+/// drift-reports/{model}/latest.html
+/// drift-reports/{model}/alert-state.json                   (what was alerted, for cooldowns)
+/// training-data/{model}/{version}/train.parquet            (driftctl simulate's synthetic training set)
 /// </code>
+/// The inference logger, a package of its own without this assembly, names its files in LogFileNames; the tests where
+/// the logger writes and the detector reads (LoggerFileDecodingTests, the pipeline scenarios) hold the two together.
 /// Partition values may be written zero-padded (our logger: month=01/day=05/hour=08) or not (Spark, DuckDB:
 /// month=1/day=5/hour=8); month, day and hour are matched padded or unpadded independently, so mixed spellings
 /// such as month=01/day=5 are found too. Year is always four digits. Other spellings (hour=008, dt=2026-01-05) are
@@ -19,8 +25,11 @@ internal sealed class StorageLayout
 {
     public const string BaselinesRoot = "baselines";
     public const string ReportsRoot = "drift-reports";
+    public const string TrainingDataRoot = "training-data";
     public const string BaselineFileName = "baseline.json";
     public const string LatestReportFileName = "latest.json";
+    public const string LatestHtmlReportFileName = "latest.html";
+    public const string AlertStateFileName = "alert-state.json";
 
     /// <summary>The most hours one window may span (31 days), so a typo cannot start thousands of listings.</summary>
     public const int MaxWindowHours = 31 * 24;
@@ -37,8 +46,21 @@ internal sealed class StorageLayout
         $"{ReportsRoot}/{ModelIdentity.Validate(model, nameof(model))}/{ModelIdentity.Validate(version, nameof(version))}/" +
         $"{ValidateWindowEnd(windowEnd).ToString("yyyy-MM-dd'T'HH", CultureInfo.InvariantCulture)}Z.json";
 
+    public static string SimulatedTrainingBlobName(string model, string version) =>
+        $"{TrainingDataRoot}/{ModelIdentity.Validate(model, nameof(model))}/{ModelIdentity.Validate(version, nameof(version))}/train.parquet";
+
+    /// <summary>The window's page, beside its JSON report.</summary>
+    public static string HtmlReportBlobName(string model, string version, DateTimeOffset windowEnd) =>
+        Path.ChangeExtension(ReportBlobName(model, version, windowEnd), ".html");
+
     public static string LatestReportBlobName(string model) =>
         $"{ReportsRoot}/{ModelIdentity.Validate(model, nameof(model))}/{LatestReportFileName}";
+
+    public static string LatestHtmlReportBlobName(string model) =>
+        $"{ReportsRoot}/{ModelIdentity.Validate(model, nameof(model))}/{LatestHtmlReportFileName}";
+
+    public static string AlertStateBlobName(string model) =>
+        $"{ReportsRoot}/{ModelIdentity.Validate(model, nameof(model))}/{AlertStateFileName}";
 
     /// <summary>The hours of the window [end − hours, end), oldest first.</summary>
     public static IReadOnlyList<DateTimeOffset> WindowHours(DateTimeOffset windowEnd, int hours)

@@ -9,7 +9,10 @@ public sealed class StorageLayoutTests
     {
         Assert.Equal("baselines/fraud-model/v1.2/baseline.json", StorageLayout.BaselineBlobName("fraud-model", "v1.2"));
         Assert.Equal("drift-reports/fraud-model/v1.2/2026-01-05T09Z.json", StorageLayout.ReportBlobName("fraud-model", "v1.2", End));
+        Assert.Equal("drift-reports/fraud-model/v1.2/2026-01-05T09Z.html", StorageLayout.HtmlReportBlobName("fraud-model", "v1.2", End));
         Assert.Equal("drift-reports/fraud-model/latest.json", StorageLayout.LatestReportBlobName("fraud-model"));
+        Assert.Equal("drift-reports/fraud-model/latest.html", StorageLayout.LatestHtmlReportBlobName("fraud-model"));
+        Assert.Equal("drift-reports/fraud-model/alert-state.json", StorageLayout.AlertStateBlobName("fraud-model"));
     }
 
     [Fact]
@@ -57,6 +60,9 @@ public sealed class StorageLayoutTests
         Assert.Throws<StorageConfigurationException>(() => StorageLayout.BaselineBlobName("..", "v1"));
         Assert.Throws<StorageConfigurationException>(() => StorageLayout.BaselineBlobName("m", "../../x"));
         Assert.Throws<StorageConfigurationException>(() => StorageLayout.LatestReportBlobName("a/b"));
+        Assert.Throws<StorageConfigurationException>(() => StorageLayout.LatestHtmlReportBlobName(".."));
+        Assert.Throws<StorageConfigurationException>(() => StorageLayout.AlertStateBlobName("a/b"));
+        Assert.Throws<StorageConfigurationException>(() => StorageLayout.HtmlReportBlobName("m", "..", End));
     }
 
     [Theory]

@@ -81,7 +81,7 @@ internal static class ViewReportCommand
                     throw new CliException(ExitCodes.Usage, "--model-version only selects a window's report: give --window-end too (without both, the latest report is saved)");
                 }
 
-                return ($"{StorageLayout.ReportsRoot}/{settings.ModelName}/latest.html", $"{settings.ModelName}-latest.html");
+                return (StorageLayout.LatestHtmlReportBlobName(settings.ModelName), $"{settings.ModelName}-latest.html");
             }
 
             if (settings.ModelVersion is null)
@@ -90,9 +90,8 @@ internal static class ViewReportCommand
             }
 
             ModelIdentity.Validate(settings.ModelVersion, "--model-version");
-            var json = StorageLayout.ReportBlobName(settings.ModelName, settings.ModelVersion, end);
-            var stamp = end.ToUniversalTime().ToString("yyyy-MM-dd'T'HH", CultureInfo.InvariantCulture);
-            return (json[..^".json".Length] + ".html", $"{settings.ModelName}-{settings.ModelVersion}-{stamp}Z.html");
+            var page = StorageLayout.HtmlReportBlobName(settings.ModelName, settings.ModelVersion, end);
+            return (page, $"{settings.ModelName}-{settings.ModelVersion}-{Path.GetFileName(page)}");
         }
         catch (StorageConfigurationException e)
         {

@@ -1,5 +1,6 @@
 using Azure.Storage.Blobs;
 using DriftJobs.InferenceLogger;
+using DriftJobs.Storage;
 
 namespace DriftJobs.Cli.Simulation;
 
@@ -15,7 +16,7 @@ internal sealed record SimulationSettings(
     string LogsPrefix)
 {
     /// <summary>The blob the training set is written to; TRAINING_DATA for the baseline job.</summary>
-    public string TrainingBlob => $"training-data/{ModelName}/{ModelVersion}/train.parquet";
+    public string TrainingBlob => StorageLayout.SimulatedTrainingBlobName(ModelName, ModelVersion);
 }
 
 internal sealed record SimulationResult(string TrainingBlob, long TrainingRows, long LogRecords, long LogFiles);

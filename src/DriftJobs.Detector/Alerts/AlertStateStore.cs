@@ -12,9 +12,8 @@ internal sealed record StoredAlertState(AlertStateDocument? Document, ETag? ETag
 /// <summary>Reads and writes drift-reports/{model}/alert-state.json, every write conditional on what was read.</summary>
 internal sealed partial class AlertStateStore(BlobContainerClient container, ILogger logger)
 {
-    public const string FileName = "alert-state.json";
 
-    public static string BlobName(string model) => $"{StorageLayout.ReportsRoot}/{ModelIdentity.Validate(model, nameof(model))}/{FileName}";
+    public static string BlobName(string model) => StorageLayout.AlertStateBlobName(model);
 
     /// <summary>
     /// The stored state. One that cannot be read (hand-edited, truncated) is reported and treated as empty, to be

@@ -15,29 +15,23 @@ namespace DriftJobs.Detector.Reports;
 /// </summary>
 internal sealed partial class HtmlReportWriter(BlobContainerClient container, ILogger<HtmlReportWriter> logger)
 {
-    public const string LatestFileName = "latest.html";
     public const string WindowEndMetadata = "window_end";
     private const string ContentType = "text/html; charset=utf-8";
     private const int MaxLatestAttempts = 5;
 
-    public static string HtmlBlobName(string reportBlobName) =>
-        reportBlobName.EndsWith(".json", StringComparison.Ordinal) ? reportBlobName[..^".json".Length] + ".html" : reportBlobName + ".html";
-
-    public static string LatestBlobName(string model) => $"{StorageLayout.ReportsRoot}/{ModelIdentity.Validate(model, nameof(model))}/{LatestFileName}";
-
     /// <summary>Writes both pages; returns the window page's blob name.</summary>
-    public async Task<string> WriteAsync(DriftReport report, string reportBlobName, CancellationToken cancellationToken = default)
+    public async Task<string> WriteAsync(DriftReport report, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var name = HtmlBlobName(reportBlobName);
-        var jsonFile = reportBlobName[(reportBlobName.LastIndexOf('/') + 1)..];
+        var name = StorageLayout.HtmlReportBlobName(report.ModelName, report.ModelVersion, report.Window.End);
+        var jsonFile = Path.GetFileName(StorageLayout.ReportBlobName(report.ModelName, report.ModelVersion, report.Window.End));
         var metadata = new Dictionary<string, string> { [WindowEndMetadata] = report.Window.End.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture) };
         var page = new BinaryData(HtmlReportRenderer.Render(report, new HtmlReportLinks(jsonFile)));
         await container.GetBlobClient(name).UploadAsync(page, Options(metadata, null), cancellationToken).ConfigureAwait(false);
 
         // latest.html sits one folder up: its link goes down into the version's folder.
         var latest = new BinaryData(HtmlReportRenderer.Render(report, new HtmlReportLinks($"{report.ModelVersion}/{jsonFile}")));
-        var outcome = await UpdateLatestAsync(LatestBlobName(report.ModelName), latest, report.Window.End, metadata, cancellationToken).ConfigureAwait(false);
+        var outcome = await UpdateLatestAsync(StorageLayout.LatestHtmlReportBlobName(report.ModelName), latest, report.Window.End, metadata, cancellationToken).ConfigureAwait(false);
         LogWritten(logger, name, outcome);
         return name;
     }
