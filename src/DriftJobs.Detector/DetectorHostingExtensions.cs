@@ -1,9 +1,12 @@
 using DriftJobs.Detector.Alerts;
 using DriftJobs.Detector.Metrics;
 using DriftJobs.Detector.Reports;
+using Azure.Storage.Blobs;
 using DriftJobs.Hosting;
+using DriftJobs.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace DriftJobs.Detector;
 
@@ -18,6 +21,11 @@ internal static class DetectorHostingExtensions
         builder.Services.AddSingleton<AlertDispatcher>();
         builder.Services.AddSingleton<HtmlReportWriter>();
         builder.Services.AddSingleton<PushgatewayPusher>();
+        builder.Services.AddSingleton(sp => InferenceLogSource.Create(
+            sp.GetRequiredService<BlobContainerClient>(),
+            sp.GetRequiredService<StorageLayout>(),
+            sp.GetRequiredService<IOptions<DetectorOptions>>().Value.LogsPath,
+            "DRIFT_LOGS_PATH"));
         return builder;
     }
 }

@@ -21,7 +21,7 @@ namespace DriftJobs.Detector;
 /// </summary>
 internal sealed partial class DetectorJob(
     BlobContainerClient container,
-    StorageLayout layout,
+    InferenceLogSource logs,
     IOptions<DetectorOptions> options,
     AlertDispatcher alerts,
     HtmlReportWriter htmlReports,
@@ -77,9 +77,7 @@ internal sealed partial class DetectorJob(
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var baselineLoad = LoadBaselineAsync(model, version, stop.Token);
-        var listing = string.IsNullOrWhiteSpace(o.LogsPath)
-            ? InferenceLogWindow.ListAsync(container, layout, end, o.WindowHours, stop.Token)
-            : Task.Run(() => ListLocal(o.LogsPath, end, o.WindowHours), stop.Token);
+        var listing = logs.ListAsync(end, o.WindowHours, stop.Token);
         if (await Task.WhenAny(baselineLoad, listing).ConfigureAwait(false) is { IsFaulted: true })
         {
             await stop.CancelAsync().ConfigureAwait(false);
@@ -125,13 +123,7 @@ internal sealed partial class DetectorJob(
         var profiler = new WindowProfiler(baseline, o.ReadConcurrency > 0 ? o.ReadConcurrency : Environment.ProcessorCount);
         var read = await profiler.ProfileAsync(
             blobs.Select(b => b.Name).ToList(),
-            (name, buffer, token) =>
-            {
-                var blob = listed[name];
-                return string.IsNullOrWhiteSpace(o.LogsPath)
-                    ? BlobReads.OpenSeekableAsync(container.GetBlobClient(name), blob.Size, blob.ETag, buffer, token)
-                    : OpenLocalAsync(Path.Combine(o.LogsPath, name));
-            },
+            (name, buffer, token) => logs.OpenAsync(listed[name], buffer, token),
             (name, reason) => LogSkipped(logger, name, reason),
             cancellationToken).ConfigureAwait(false);
 
@@ -143,26 +135,6 @@ internal sealed partial class DetectorJob(
         };
         return (read.Window, files);
     }
-
-    /// <summary>The window's files under DRIFT_LOGS_PATH; a mount gone since the start is worth a retry (exit 1).</summary>
-    private IReadOnlyList<LogBlob> ListLocal(string path, DateTimeOffset end, int hours)
-    {
-        try
-        {
-            return InferenceLogWindow.ListLocal(path, layout, end, hours);
-        }
-        catch (DirectoryNotFoundException e)
-        {
-            throw new IOException($"DRIFT_LOGS_PATH '{path}' is no longer there (was the logs volume unmounted?): {e.Message}", e);
-        }
-    }
-
-    /// <summary>
-    /// A log file under DRIFT_LOGS_PATH, read in place: measured against reading it whole into the reader's buffer
-    /// first, this cost ~0.4 s less CPU (of ~16 s) on a day of 10M rows.
-    /// </summary>
-    private static Task<Stream> OpenLocalAsync(string path) =>
-        Task.FromResult<Stream>(new InlineReadFileStream(path));
 
     /// <summary>
     /// What the run cost, for sizing the pod (its requests and limits), and where its time went: a slow run's phases say
