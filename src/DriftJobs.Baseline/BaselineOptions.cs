@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace DriftJobs.Baseline;
 
+/// <summary>The baseline job's settings, bound by name; each is declared, with its meaning and range, in <see cref="BaselineSettings"/>.</summary>
 internal sealed class BaselineOptions
 {
     [ConfigurationKeyName("TRAINING_DATA")]
@@ -59,11 +60,11 @@ internal sealed class BaselineOptionsValidator : IValidateOptions<BaselineOption
     public ValidateOptionsResult Validate(string? name, BaselineOptions options)
     {
         var failures = new List<string>();
-        foreach (var (value, setting) in new[] { (options.ModelName, "MODEL_NAME"), (options.ModelVersion, "MODEL_VERSION") })
+        foreach (var (value, setting) in new[] { (options.ModelName, BaselineSettings.ModelName), (options.ModelVersion, BaselineSettings.ModelVersion) })
         {
             try
             {
-                ModelIdentity.Validate(value, setting);
+                ModelIdentity.Validate(value, setting.Name);
             }
             catch (StorageConfigurationException e)
             {
@@ -73,33 +74,31 @@ internal sealed class BaselineOptionsValidator : IValidateOptions<BaselineOption
 
         if (string.IsNullOrWhiteSpace(options.TrainingData))
         {
-            failures.Add("TRAINING_DATA is required: a blob name or prefix in the container, or a local path (absolute, or starting with ./).");
+            failures.Add($"{BaselineSettings.TrainingData.Name} is required: a blob name or prefix in the container, or a local path (absolute, or starting with ./).");
         }
 
-        if (options.PsiBins is < 2 or > 100)
+        foreach (var (setting, value) in new[]
         {
-            failures.Add($"DRIFT_PSI_BINS = {options.PsiBins} is out of range: it must be between 2 and 100.");
-        }
-
-        if (options.SampleSize is < BaselineBuildOptions.DefaultKsReferencePoints or > 50_000_000)
+            (BaselineSettings.PsiBins, options.PsiBins),
+            (BaselineSettings.SampleSize, options.SampleSize),
+            (BaselineSettings.ReadConcurrency, options.ReadConcurrency),
+        })
         {
-            failures.Add($"DRIFT_BASELINE_SAMPLE_SIZE = {options.SampleSize} is out of range: it must be between {BaselineBuildOptions.DefaultKsReferencePoints} and 50,000,000.");
-        }
-
-        if (options.ReadConcurrency is < 0 or > 64)
-        {
-            failures.Add($"DRIFT_READ_CONCURRENCY = {options.ReadConcurrency} is out of range: it must be between 0 (one per core) and 64.");
+            if (setting.Check(value) is { } failure)
+            {
+                failures.Add(failure);
+            }
         }
 
         var both = options.Excluded.Intersect(options.Categorical).ToList();
         if (both.Count > 0)
         {
-            failures.Add($"EXCLUDE_COLUMNS and CATEGORICAL_COLUMNS both name {string.Join(", ", both)}.");
+            failures.Add($"{BaselineSettings.ExcludeColumns.Name} and {BaselineSettings.CategoricalColumns.Name} both name {string.Join(", ", both)}.");
         }
 
         if (options.TargetColumn is { } target && options.Excluded.Contains(target.Trim()))
         {
-            failures.Add($"TARGET_COLUMN '{target}' is also in EXCLUDE_COLUMNS.");
+            failures.Add($"{BaselineSettings.TargetColumn.Name} '{target}' is also in {BaselineSettings.ExcludeColumns.Name}.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

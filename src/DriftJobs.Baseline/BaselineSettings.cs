@@ -1,24 +1,55 @@
+using DriftJobs.Core;
+using DriftJobs.Core.Profiles;
 using DriftJobs.Hosting;
-using DriftJobs.Storage;
 
 namespace DriftJobs.Baseline;
 
+/// <summary>
+/// Every baseline-job setting, declared once (see <see cref="JobSetting"/>); defaults are read from a fresh
+/// <see cref="BaselineOptions"/>, which binds the same names.
+/// </summary>
 internal static class BaselineSettings
 {
+    private static readonly BaselineOptions Defaults = new();
+
+    public static JobSetting TrainingData { get; } =
+        new("TRAINING_DATA", "blob name or prefix in the container, or a local path (./ or absolute); Parquet or CSV") { IsRequired = true };
+
+    public static JobSetting ModelName { get; } = new("MODEL_NAME", "model name") { IsRequired = true };
+
+    public static JobSetting ModelVersion { get; } = new("MODEL_VERSION", "model version") { IsRequired = true };
+
+    public static JobSetting TargetColumn { get; } = new("TARGET_COLUMN", "the label: profiled as the target, compared with the logs' prediction column");
+
+    public static JobSetting ExcludeColumns { get; } = new("EXCLUDE_COLUMNS", "comma list of columns not to profile (ids, timestamps)");
+
+    public static JobSetting CategoricalColumns { get; } = new("CATEGORICAL_COLUMNS", "comma list of numeric columns to profile as categories");
+
+    public static JobSetting PsiBins { get; } = new("DRIFT_PSI_BINS", "quantile bins per numeric feature")
+    {
+        Default = JobSetting.Show(Defaults.PsiBins),
+        Range = new ValueRange(2, 100),
+    };
+
+    public static JobSetting SampleSize { get; } = new("DRIFT_BASELINE_SAMPLE_SIZE", "values per feature kept for quantiles and the ECDF")
+    {
+        Default = JobSetting.Show(Defaults.SampleSize),
+        // The sample must hold at least the KS reference points it is thinned to.
+        Range = new ValueRange(BaselineBuildOptions.DefaultKsReferencePoints, 50_000_000),
+    };
+
+    public static JobSetting ReadConcurrency { get; } = new("DRIFT_READ_CONCURRENCY", "Parquet readers per file, each on a share of the columns, 0 = one per core")
+    {
+        Default = JobSetting.Show(Defaults.ReadConcurrency),
+        Range = new ValueRange(0, 64),
+    };
+
+    public static JobSetting Force { get; } = new("FORCE", "replace an existing baseline") { IsFlag = true };
+
+    /// <summary>In the order <c>--help</c> and the docs list them.</summary>
     public static IReadOnlyList<JobSetting> All { get; } =
     [
-        new("TRAINING_DATA", "blob name or prefix in the container, or a local path (./ or absolute); Parquet or CSV (required)"),
-        new("MODEL_NAME", "model name (required)"),
-        new("MODEL_VERSION", "model version (required)"),
-        new("TARGET_COLUMN", "the label: profiled as the target, compared with the logs' prediction column"),
-        new("EXCLUDE_COLUMNS", "comma list of columns not to profile (ids, timestamps)"),
-        new("CATEGORICAL_COLUMNS", "comma list of numeric columns to profile as categories"),
-        new("DRIFT_PSI_BINS", "quantile bins per numeric feature (10)"),
-        new("DRIFT_BASELINE_SAMPLE_SIZE", "values per feature kept for quantiles and the ECDF (1000000)"),
-        new("DRIFT_READ_CONCURRENCY", "Parquet readers per file, each on a share of the columns, 0 = one per core (0)"),
-        new("FORCE", "replace an existing baseline", IsFlag: true),
-        new(StorageOptions.ContainerSetting, "blob container (model-monitoring)"),
-        new(StorageOptions.ConnectionStringSetting, "storage connection string (development; prefer the account URL)"),
-        new(StorageOptions.AccountUrlSetting, "storage account URL, authenticated with DefaultAzureCredential"),
+        TrainingData, ModelName, ModelVersion, TargetColumn, ExcludeColumns, CategoricalColumns, PsiBins, SampleSize, ReadConcurrency, Force,
+        StorageSettings.Container, StorageSettings.ConnectionString, StorageSettings.AccountUrl,
     ];
 }

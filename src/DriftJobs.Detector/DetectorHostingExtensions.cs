@@ -25,7 +25,7 @@ internal static class DetectorHostingExtensions
             sp.GetRequiredService<BlobContainerClient>(),
             sp.GetRequiredService<StorageLayout>(),
             sp.GetRequiredService<IOptions<DetectorOptions>>().Value.LogsPath,
-            "DRIFT_LOGS_PATH"));
+            DetectorSettings.LogsPath.Name));
         return builder;
     }
 }

@@ -1,13 +1,17 @@
 using System.Globalization;
 using DriftJobs.Core.Reports;
 using DriftJobs.Core.Statistics;
+using DriftJobs.Hosting;
 using DriftJobs.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace DriftJobs.Detector;
 
-/// <summary>The detector's settings, bound from environment variables (or the matching options).</summary>
+/// <summary>
+/// The detector's settings, bound from environment variables (or the matching options). Each is declared, with its
+/// meaning and range, in <see cref="DetectorSettings"/>; a test holds the two lists of names together.
+/// </summary>
 internal sealed class DetectorOptions
 {
     [ConfigurationKeyName("MODEL_NAME")]
@@ -24,31 +28,31 @@ internal sealed class DetectorOptions
     public string? WindowEnd { get; set; }
 
     [ConfigurationKeyName("DRIFT_PSI_THRESHOLD")]
-    public double PsiThreshold { get; set; } = 0.2;
+    public double PsiThreshold { get; set; } = DriftSettings.Defaults.PsiThreshold;
 
     [ConfigurationKeyName("DRIFT_KS_PVALUE_THRESHOLD")]
-    public double KsPValueThreshold { get; set; } = 0.05;
+    public double KsPValueThreshold { get; set; } = DriftSettings.Defaults.KsPValueThreshold;
 
     [ConfigurationKeyName("DRIFT_KS_MIN_STATISTIC")]
-    public double KsMinStatistic { get; set; } = 0.05;
+    public double KsMinStatistic { get; set; } = DriftSettings.Defaults.KsMinStatistic;
 
     [ConfigurationKeyName("DRIFT_MULTIPLE_TESTING")]
     public string MultipleTesting { get; set; } = "bh";
 
     [ConfigurationKeyName("DRIFT_MIN_SAMPLES")]
-    public long MinSamples { get; set; } = 100;
+    public long MinSamples { get; set; } = DriftSettings.Defaults.MinSamples;
 
     [ConfigurationKeyName("DRIFT_SCORE_CRITICAL_THRESHOLD")]
-    public double ScoreCriticalThreshold { get; set; } = 0.5;
+    public double ScoreCriticalThreshold { get; set; } = DriftSettings.Defaults.ScoreCriticalThreshold;
 
     [ConfigurationKeyName("DRIFT_MISSING_RATE_INCREASE")]
-    public double MissingRateIncrease { get; set; } = 0.1;
+    public double MissingRateIncrease { get; set; } = DriftSettings.Defaults.MissingRateIncrease;
 
     [ConfigurationKeyName("DRIFT_OUT_OF_RANGE_SHARE")]
-    public double OutOfRangeShare { get; set; } = 0.05;
+    public double OutOfRangeShare { get; set; } = DriftSettings.Defaults.OutOfRangeShare;
 
     [ConfigurationKeyName("DRIFT_UNSEEN_CATEGORY_SHARE")]
-    public double UnseenCategoryShare { get; set; } = 0.05;
+    public double UnseenCategoryShare { get; set; } = DriftSettings.Defaults.UnseenCategoryShare;
 
     /// <summary>
     /// A directory holding the container's layout (the logs container mounted with the Blob CSI driver or blobfuse,
@@ -123,23 +127,23 @@ internal sealed class DetectorOptions
 
         if (!DateTimeOffset.TryParse(WindowEnd, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var end))
         {
-            throw new SettingException("DRIFT_WINDOW_END", $"DRIFT_WINDOW_END = '{WindowEnd}' is not an ISO-8601 date and time (e.g. 2026-11-23T14:00:00Z).");
+            throw new SettingException(DetectorSettings.WindowEnd.Name, $"{DetectorSettings.WindowEnd.Name} = '{WindowEnd}' is not an ISO-8601 date and time (e.g. 2026-11-23T14:00:00Z).");
         }
 
         if (end.Minute != 0 || end.Second != 0 || end.Millisecond != 0 || end.Microsecond != 0)
         {
-            throw new SettingException("DRIFT_WINDOW_END", $"DRIFT_WINDOW_END = '{WindowEnd}' must be on an hour boundary: windows are whole hour partitions.");
+            throw new SettingException(DetectorSettings.WindowEnd.Name, $"{DetectorSettings.WindowEnd.Name} = '{WindowEnd}' must be on an hour boundary: windows are whole hour partitions.");
         }
 
         return end.ToUniversalTime();
     }
 
-    private static MultipleTestingMethod ParseMultipleTesting(string value) => value.Trim().ToLowerInvariant() switch
+    internal static MultipleTestingMethod ParseMultipleTesting(string value) => value.Trim().ToLowerInvariant() switch
     {
         "bh" => MultipleTestingMethod.BenjaminiHochberg,
         "bonferroni" => MultipleTestingMethod.Bonferroni,
         "none" => MultipleTestingMethod.None,
-        _ => throw new SettingException("DRIFT_MULTIPLE_TESTING", $"DRIFT_MULTIPLE_TESTING = '{value}' is not one of bh, bonferroni, none."),
+        _ => throw new SettingException(DetectorSettings.MultipleTesting.Name, $"{DetectorSettings.MultipleTesting.Name} = '{value}' is not one of bh, bonferroni, none."),
     };
 }
 
@@ -161,27 +165,42 @@ internal sealed class DetectorOptionsValidator : IValidateOptions<DetectorOption
             }
         }
 
-        Check(() => ModelIdentity.Validate(options.ModelName, "MODEL_NAME"));
-        Check(() => ModelIdentity.Validate(options.ModelVersion, "MODEL_VERSION"));
-        Check(() => options.ToSettings().Validate());
-        Check(() => options.ResolveWindowEnd(TimeProvider.System));
-        if (options.WindowHours is < 1 or > StorageLayout.MaxWindowHours)
+        void InRange(JobSetting setting, double value)
         {
-            failures.Add($"DRIFT_ANALYSIS_WINDOW_HOURS = {options.WindowHours} is out of range: it must be between 1 and {StorageLayout.MaxWindowHours}.");
+            if (setting.Check(value) is { } failure)
+            {
+                failures.Add(failure);
+            }
         }
 
+        Check(() => ModelIdentity.Validate(options.ModelName, DetectorSettings.ModelName.Name));
+        Check(() => ModelIdentity.Validate(options.ModelVersion, DetectorSettings.ModelVersion.Name));
+        Check(() => options.ResolveWindowEnd(TimeProvider.System));
+        Check(() => ParseMultipleTesting(options.MultipleTesting));
+        InRange(DetectorSettings.WindowHours, options.WindowHours);
+        InRange(DetectorSettings.PsiThreshold, options.PsiThreshold);
+        InRange(DetectorSettings.KsPValueThreshold, options.KsPValueThreshold);
+        InRange(DetectorSettings.KsMinStatistic, options.KsMinStatistic);
+        InRange(DetectorSettings.MinSamples, options.MinSamples);
+        InRange(DetectorSettings.ScoreCriticalThreshold, options.ScoreCriticalThreshold);
+        InRange(DetectorSettings.MissingRateIncrease, options.MissingRateIncrease);
+        InRange(DetectorSettings.OutOfRangeShare, options.OutOfRangeShare);
+        InRange(DetectorSettings.UnseenCategoryShare, options.UnseenCategoryShare);
+        InRange(DetectorSettings.ReadConcurrency, options.ReadConcurrency);
+        InRange(DetectorSettings.AlertCooldownHours, options.AlertCooldownHours);
+        InRange(DetectorSettings.AlertMinConsecutiveWindows, options.AlertMinConsecutiveWindows);
+        InRange(DetectorSettings.SinkTimeoutSeconds, options.SinkTimeoutSeconds);
+        InRange(DetectorSettings.SinkRetries, options.SinkRetries);
+        InRange(DetectorSettings.SinkRetryBackoffSeconds, options.SinkRetryBackoffSeconds);
         if (!string.IsNullOrWhiteSpace(options.LogsPath) && !Directory.Exists(options.LogsPath))
         {
-            failures.Add($"DRIFT_LOGS_PATH = '{options.LogsPath}' is not a directory: it must be where the logs container is mounted (or unset, to read the logs through the Blob API).");
-        }
-
-        if (options.ReadConcurrency is < 0 or > 64)
-        {
-            failures.Add($"DRIFT_READ_CONCURRENCY = {options.ReadConcurrency} is out of range: it must be between 0 (one per core) and 64.");
+            failures.Add($"{DetectorSettings.LogsPath.Name} = '{options.LogsPath}' is not a directory: it must be where the logs container is mounted (or unset, to read the logs through the Blob API).");
         }
 
         failures.AddRange(Alerts.DeliverySettings.Validate(options));
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    private static void ParseMultipleTesting(string value) => _ = DetectorOptions.ParseMultipleTesting(value);
 }

@@ -1,41 +1,139 @@
+using DriftJobs.Core;
+using DriftJobs.Core.Reports;
 using DriftJobs.Hosting;
 using DriftJobs.Storage;
 
 namespace DriftJobs.Detector;
 
+/// <summary>
+/// Every detector setting, declared once. Defaults are read from a fresh <see cref="DetectorOptions"/> (whose thresholds
+/// start from <see cref="DriftSettings.Defaults"/>), ranges from what they bound; <see cref="DetectorOptions"/> binds
+/// the same names and <see cref="DetectorOptionsValidator"/> checks each range through its declaration.
+/// </summary>
 internal static class DetectorSettings
 {
+    private static readonly DetectorOptions Defaults = new();
+
+    public static JobSetting ModelName { get; } = new("MODEL_NAME", "model to check") { IsRequired = true };
+
+    public static JobSetting ModelVersion { get; } = new("MODEL_VERSION", "its version: the baseline to compare with") { IsRequired = true };
+
+    public static JobSetting WindowHours { get; } = new("DRIFT_ANALYSIS_WINDOW_HOURS", "hours of logs in the window")
+    {
+        Default = JobSetting.Show(Defaults.WindowHours),
+        Range = new ValueRange(1, StorageLayout.MaxWindowHours),
+    };
+
+    public static JobSetting WindowEnd { get; } = new("DRIFT_WINDOW_END", "ISO-8601 end of the window, on the hour") { Default = "now, truncated to the hour" };
+
+    public static JobSetting PsiThreshold { get; } = new("DRIFT_PSI_THRESHOLD", "PSI at or above it is drift")
+    {
+        Default = JobSetting.Show(Defaults.PsiThreshold),
+        Range = DriftSettings.PsiThresholdRange,
+    };
+
+    public static JobSetting KsPValueThreshold { get; } = new("DRIFT_KS_PVALUE_THRESHOLD", "alpha for the adjusted KS / chi-square p-values")
+    {
+        Default = JobSetting.Show(Defaults.KsPValueThreshold),
+        Range = DriftSettings.KsPValueThresholdRange,
+    };
+
+    public static JobSetting KsMinStatistic { get; } = new("DRIFT_KS_MIN_STATISTIC", "smallest KS D or L-infinity that counts as drift")
+    {
+        Default = JobSetting.Show(Defaults.KsMinStatistic),
+        Range = DriftSettings.KsMinStatisticRange,
+    };
+
+    public static JobSetting MultipleTesting { get; } = new("DRIFT_MULTIPLE_TESTING", "correction across features: bh, bonferroni or none") { Default = Defaults.MultipleTesting };
+
+    public static JobSetting MinSamples { get; } = new("DRIFT_MIN_SAMPLES", "rows below which no verdict is given")
+    {
+        Default = JobSetting.Show(Defaults.MinSamples),
+        Range = DriftSettings.MinSamplesRange,
+    };
+
+    public static JobSetting ScoreCriticalThreshold { get; } = new("DRIFT_SCORE_CRITICAL_THRESHOLD", "drift score raising a CRITICAL alert")
+    {
+        Default = JobSetting.Show(Defaults.ScoreCriticalThreshold),
+        Range = DriftSettings.ShareRange,
+    };
+
+    public static JobSetting MissingRateIncrease { get; } = new("DRIFT_MISSING_RATE_INCREASE", "missing-rate rise reported as a data-quality warning")
+    {
+        Default = JobSetting.Show(Defaults.MissingRateIncrease),
+        Range = DriftSettings.ShareRange,
+    };
+
+    public static JobSetting OutOfRangeShare { get; } = new("DRIFT_OUT_OF_RANGE_SHARE", "share outside the training range that is reported")
+    {
+        Default = JobSetting.Show(Defaults.OutOfRangeShare),
+        Range = DriftSettings.ShareRange,
+    };
+
+    public static JobSetting UnseenCategoryShare { get; } = new("DRIFT_UNSEEN_CATEGORY_SHARE", "share of never-seen categories that is reported")
+    {
+        Default = JobSetting.Show(Defaults.UnseenCategoryShare),
+        Range = DriftSettings.ShareRange,
+    };
+
+    public static JobSetting LogsPath { get; } =
+        new("DRIFT_LOGS_PATH", "directory where the logs container is mounted: logs are read as files there") { Default = "unset: the Blob API" };
+
+    public static JobSetting ReadConcurrency { get; } = new("DRIFT_READ_CONCURRENCY", "files read at once, 0 = one per core")
+    {
+        Default = JobSetting.Show(Defaults.ReadConcurrency),
+        Range = new ValueRange(0, 64),
+    };
+
+    public static JobSetting AlertmanagerUrl { get; } = new("DRIFT_ALERTMANAGER_URL", "Alertmanager base URL: alerts are posted to its /api/v2/alerts") { Default = "off" };
+
+    public static JobSetting SlackWebhookUrl { get; } = new("DRIFT_SLACK_WEBHOOK_URL", "Slack incoming-webhook URL") { Default = "off", IsSecret = true };
+
+    public static JobSetting WebhookUrl { get; } = new("DRIFT_WEBHOOK_URL", "JSON webhook URL, requests signed with DRIFT_WEBHOOK_SECRET") { Default = "off", IsSecret = true };
+
+    public static JobSetting WebhookSecret { get; } = new("DRIFT_WEBHOOK_SECRET", "HMAC-SHA256 key for the webhook's X-DriftJobs-Signature") { IsSecret = true };
+
+    public static JobSetting PushgatewayUrl { get; } = new("DRIFT_PUSHGATEWAY_URL", "Prometheus Pushgateway base URL for the run's metrics") { Default = "off" };
+
+    public static JobSetting ReportBaseUrl { get; } = new("DRIFT_REPORT_BASE_URL", "base URL of the reports, for links in alerts") { Default = "the container's URL" };
+
+    public static JobSetting AlertCooldownHours { get; } = new("DRIFT_ALERT_COOLDOWN_HOURS", "hours before an unchanged alert is sent again")
+    {
+        Default = JobSetting.Show(Defaults.AlertCooldownHours),
+        Range = new ValueRange(0, StorageLayout.MaxWindowHours, ExcludesMin: true),
+    };
+
+    public static JobSetting AlertMinConsecutiveWindows { get; } = new("DRIFT_ALERT_MIN_CONSECUTIVE_WINDOWS", "windows in a row an alert must fire before it is first sent")
+    {
+        Default = JobSetting.Show(Defaults.AlertMinConsecutiveWindows),
+        Range = new ValueRange(1, 168),
+    };
+
+    public static JobSetting SinkTimeoutSeconds { get; } = new("DRIFT_SINK_TIMEOUT_SECONDS", "timeout of one request to a sink or the Pushgateway")
+    {
+        Default = JobSetting.Show(Defaults.SinkTimeoutSeconds),
+        Range = new ValueRange(0, 300, ExcludesMin: true),
+    };
+
+    public static JobSetting SinkRetries { get; } = new("DRIFT_SINK_RETRIES", "retries after a failed request, with exponential backoff")
+    {
+        Default = JobSetting.Show(Defaults.SinkRetries),
+        Range = new ValueRange(0, 10),
+    };
+
+    public static JobSetting SinkRetryBackoffSeconds { get; } = new("DRIFT_SINK_RETRY_BACKOFF_SECONDS", "first retry delay, doubled each retry")
+    {
+        Default = JobSetting.Show(Defaults.SinkRetryBackoffSeconds),
+        Range = new ValueRange(0, 60),
+    };
+
+    /// <summary>In the order <c>--help</c> and the docs list them.</summary>
     public static IReadOnlyList<JobSetting> All { get; } =
     [
-        new("MODEL_NAME", "model to check (required)"),
-        new("MODEL_VERSION", "its version: the baseline to compare with (required)"),
-        new("DRIFT_ANALYSIS_WINDOW_HOURS", "hours of logs in the window (24)"),
-        new("DRIFT_WINDOW_END", "ISO-8601 end of the window, on the hour (now, truncated to the hour)"),
-        new("DRIFT_PSI_THRESHOLD", "PSI at or above it is drift (0.2)"),
-        new("DRIFT_KS_PVALUE_THRESHOLD", "alpha for the adjusted KS / chi-square p-values (0.05)"),
-        new("DRIFT_KS_MIN_STATISTIC", "smallest KS D or L-infinity that counts as drift (0.05)"),
-        new("DRIFT_MULTIPLE_TESTING", "bh | bonferroni | none (bh)"),
-        new("DRIFT_MIN_SAMPLES", "rows below which no verdict is given (100)"),
-        new("DRIFT_SCORE_CRITICAL_THRESHOLD", "drift score raising a CRITICAL alert (0.5)"),
-        new("DRIFT_MISSING_RATE_INCREASE", "missing-rate rise reported as a data-quality warning (0.1)"),
-        new("DRIFT_OUT_OF_RANGE_SHARE", "share outside the training range that is reported (0.05)"),
-        new("DRIFT_UNSEEN_CATEGORY_SHARE", "share of never-seen categories that is reported (0.05)"),
-        new("DRIFT_LOGS_PATH", "directory where the logs container is mounted: logs are read as files there (unset: Blob API)"),
-        new("DRIFT_READ_CONCURRENCY", "files read at once, 0 = one per core (0)"),
-        new("DRIFT_ALERTMANAGER_URL", "Alertmanager base URL: alerts are posted to its /api/v2/alerts (off)"),
-        new("DRIFT_SLACK_WEBHOOK_URL", "Slack incoming-webhook URL, a secret (off)"),
-        new("DRIFT_WEBHOOK_URL", "JSON webhook URL, requests signed with DRIFT_WEBHOOK_SECRET (off)"),
-        new("DRIFT_WEBHOOK_SECRET", "HMAC-SHA256 key for the webhook's X-DriftJobs-Signature, a secret"),
-        new("DRIFT_PUSHGATEWAY_URL", "Prometheus Pushgateway base URL for the run's metrics (off)"),
-        new("DRIFT_REPORT_BASE_URL", "base URL of the reports, for links in alerts (the container's URL)"),
-        new("DRIFT_ALERT_COOLDOWN_HOURS", "hours before an unchanged alert is sent again (24)"),
-        new("DRIFT_ALERT_MIN_CONSECUTIVE_WINDOWS", "windows in a row an alert must fire before it is first sent (1)"),
-        new("DRIFT_SINK_TIMEOUT_SECONDS", "timeout of one request to a sink or the Pushgateway (10)"),
-        new("DRIFT_SINK_RETRIES", "retries after a failed request, with exponential backoff (3)"),
-        new("DRIFT_SINK_RETRY_BACKOFF_SECONDS", "first retry delay, doubled each retry (1)"),
-        new(StorageOptions.ContainerSetting, "blob container (model-monitoring)"),
-        new(StorageOptions.LogsPrefixSetting, "root of the hour-partitioned logs (inference-logs)"),
-        new(StorageOptions.ConnectionStringSetting, "storage connection string (development; prefer the account URL)"),
-        new(StorageOptions.AccountUrlSetting, "storage account URL, authenticated with DefaultAzureCredential"),
+        ModelName, ModelVersion, WindowHours, WindowEnd, PsiThreshold, KsPValueThreshold, KsMinStatistic, MultipleTesting, MinSamples,
+        ScoreCriticalThreshold, MissingRateIncrease, OutOfRangeShare, UnseenCategoryShare, LogsPath, ReadConcurrency, AlertmanagerUrl,
+        SlackWebhookUrl, WebhookUrl, WebhookSecret, PushgatewayUrl, ReportBaseUrl, AlertCooldownHours, AlertMinConsecutiveWindows,
+        SinkTimeoutSeconds, SinkRetries, SinkRetryBackoffSeconds,
+        StorageSettings.Container, StorageSettings.LogsPrefix, StorageSettings.ConnectionString, StorageSettings.AccountUrl,
     ];
 }

@@ -1,4 +1,3 @@
-using DriftJobs.Core.Reports;
 
 namespace DriftJobs.Hosting;
 

@@ -1,7 +1,6 @@
 using Azure;
 using Azure.Identity;
 using Azure.Storage.Blobs.Models;
-using DriftJobs.Core.Reports;
 using DriftJobs.Storage;
 using Microsoft.Extensions.Options;
 

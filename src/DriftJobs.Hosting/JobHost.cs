@@ -1,4 +1,3 @@
-using DriftJobs.Core.Reports;
 using DriftJobs.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

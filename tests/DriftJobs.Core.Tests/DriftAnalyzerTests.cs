@@ -354,19 +354,18 @@ public class DriftAnalyzerTests
     }
 
     [Theory]
-    [InlineData("DRIFT_PSI_THRESHOLD")]
-    [InlineData("DRIFT_MIN_SAMPLES")]
-    [InlineData("DRIFT_KS_PVALUE_THRESHOLD")]
-    public void Out_of_range_settings_name_the_setting(string setting)
+    [InlineData(nameof(DriftSettings.PsiThreshold))]
+    [InlineData(nameof(DriftSettings.MinSamples))]
+    [InlineData(nameof(DriftSettings.KsPValueThreshold))]
+    public void Out_of_range_settings_name_the_field(string field)
     {
-        var settings = setting switch
+        var settings = field switch
         {
-            "DRIFT_PSI_THRESHOLD" => new DriftSettings { PsiThreshold = -1 },
-            "DRIFT_MIN_SAMPLES" => new DriftSettings { MinSamples = 0 },
+            nameof(DriftSettings.PsiThreshold) => new DriftSettings { PsiThreshold = -1 },
+            nameof(DriftSettings.MinSamples) => new DriftSettings { MinSamples = 0 },
             _ => new DriftSettings { KsPValueThreshold = 1.5 },
         };
-        var error = Assert.Throws<SettingException>(settings.Validate);
-        Assert.Equal(setting, error.Setting);
-        Assert.Contains(setting, error.Message, StringComparison.Ordinal);
+        var error = Assert.Throws<ArgumentOutOfRangeException>(settings.Validate);
+        Assert.Equal(field, error.ParamName);
     }
 }

@@ -38,31 +38,45 @@ internal sealed record DriftSettings
     /// <summary>DRIFT_UNSEEN_CATEGORY_SHARE: share of never-seen categories that is reported.</summary>
     public double UnseenCategoryShare { get; init; } = 0.05;
 
-    /// <summary>Throws naming the setting whose value is out of range.</summary>
+    /// <summary>The settings every field starts at; the detector's options start from them too.</summary>
+    public static DriftSettings Defaults { get; } = new();
+
+    public static ValueRange PsiThresholdRange { get; } = new(0, 10, ExcludesMin: true);
+
+    public static ValueRange KsPValueThresholdRange { get; } = new(0, 1, ExcludesMin: true, ExcludesMax: true);
+
+    public static ValueRange KsMinStatisticRange { get; } = new(0, 1);
+
+    public static ValueRange MinSamplesRange { get; } = new(1, 1_000_000_000);
+
+    /// <summary>The range of every share and rate: score, missing-rate rise, out-of-range and unseen shares.</summary>
+    public static ValueRange ShareRange { get; } = new(0, 1, ExcludesMin: true);
+
+    /// <summary>
+    /// Throws naming the field whose value is out of range. A guard for code that builds settings itself: the detector
+    /// checks its settings (by their environment names) before it gets here.
+    /// </summary>
     public void Validate()
     {
-        Require(PsiThreshold is > 0 and <= 10, "DRIFT_PSI_THRESHOLD", PsiThreshold, "greater than 0 and at most 10");
-        Require(KsPValueThreshold is > 0 and < 1, "DRIFT_KS_PVALUE_THRESHOLD", KsPValueThreshold, "between 0 and 1 (exclusive)");
-        Require(KsMinStatistic is >= 0 and <= 1, "DRIFT_KS_MIN_STATISTIC", KsMinStatistic, "between 0 and 1");
-        Require(MinSamples is >= 1 and <= 1_000_000_000, "DRIFT_MIN_SAMPLES", MinSamples, "between 1 and 1,000,000,000");
-        Require(ScoreCriticalThreshold is > 0 and <= 1, "DRIFT_SCORE_CRITICAL_THRESHOLD", ScoreCriticalThreshold, "greater than 0 and at most 1");
-        Require(MissingRateIncrease is > 0 and <= 1, "DRIFT_MISSING_RATE_INCREASE", MissingRateIncrease, "greater than 0 and at most 1");
-        Require(OutOfRangeShare is > 0 and <= 1, "DRIFT_OUT_OF_RANGE_SHARE", OutOfRangeShare, "greater than 0 and at most 1");
-        Require(UnseenCategoryShare is > 0 and <= 1, "DRIFT_UNSEEN_CATEGORY_SHARE", UnseenCategoryShare, "greater than 0 and at most 1");
-        Require(Enum.IsDefined(MultipleTesting), "DRIFT_MULTIPLE_TESTING", MultipleTesting, "bh, bonferroni or none");
+        Require(PsiThresholdRange.Contains(PsiThreshold), nameof(PsiThreshold), PsiThreshold, PsiThresholdRange);
+        Require(KsPValueThresholdRange.Contains(KsPValueThreshold), nameof(KsPValueThreshold), KsPValueThreshold, KsPValueThresholdRange);
+        Require(KsMinStatisticRange.Contains(KsMinStatistic), nameof(KsMinStatistic), KsMinStatistic, KsMinStatisticRange);
+        Require(MinSamplesRange.Contains(MinSamples), nameof(MinSamples), MinSamples, MinSamplesRange);
+        Require(ShareRange.Contains(ScoreCriticalThreshold), nameof(ScoreCriticalThreshold), ScoreCriticalThreshold, ShareRange);
+        Require(ShareRange.Contains(MissingRateIncrease), nameof(MissingRateIncrease), MissingRateIncrease, ShareRange);
+        Require(ShareRange.Contains(OutOfRangeShare), nameof(OutOfRangeShare), OutOfRangeShare, ShareRange);
+        Require(ShareRange.Contains(UnseenCategoryShare), nameof(UnseenCategoryShare), UnseenCategoryShare, ShareRange);
+        if (!Enum.IsDefined(MultipleTesting))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MultipleTesting), MultipleTesting, "not a multiple-testing method");
+        }
     }
 
-    private static void Require(bool ok, string setting, object value, string range)
+    private static void Require(bool ok, string field, double value, ValueRange range)
     {
         if (!ok)
         {
-            throw new SettingException(setting, $"{setting} = {value} is out of range: it must be {range}.");
+            throw new ArgumentOutOfRangeException(field, value, $"{field} must be {range}.");
         }
     }
-}
-
-/// <summary>A setting with a bad value: the job exits 2 (configuration error) and names it.</summary>
-internal sealed class SettingException(string setting, string message) : Exception(message)
-{
-    public string Setting { get; } = setting;
 }

@@ -1,4 +1,4 @@
-using System.Globalization;
+using DriftJobs.Hosting;
 
 namespace DriftJobs.Detector.Alerts;
 
@@ -19,78 +19,54 @@ internal static class DeliverySettings
 
     public static IEnumerable<string> Validate(DetectorOptions o)
     {
-        // Secrets and URLs that may carry a token are named but never echoed.
-        if (CheckUrl("DRIFT_ALERTMANAGER_URL", o.AlertmanagerUrl, echo: true, baseOnly: true) is { } alertmanager)
+        // Secrets (URLs that carry a token among them) are named but never echoed.
+        if (CheckUrl(DetectorSettings.AlertmanagerUrl, o.AlertmanagerUrl, baseOnly: true) is { } alertmanager)
         {
             yield return alertmanager;
         }
 
-        if (CheckUrl("DRIFT_SLACK_WEBHOOK_URL", o.SlackWebhookUrl, echo: false, baseOnly: false) is { } slack)
+        if (CheckUrl(DetectorSettings.SlackWebhookUrl, o.SlackWebhookUrl, baseOnly: false) is { } slack)
         {
             yield return slack;
         }
 
-        if (CheckUrl("DRIFT_WEBHOOK_URL", o.WebhookUrl, echo: false, baseOnly: false) is { } webhook)
+        if (CheckUrl(DetectorSettings.WebhookUrl, o.WebhookUrl, baseOnly: false) is { } webhook)
         {
             yield return webhook;
         }
 
-        if (CheckUrl("DRIFT_PUSHGATEWAY_URL", o.PushgatewayUrl, echo: true, baseOnly: true) is { } pushgateway)
+        if (CheckUrl(DetectorSettings.PushgatewayUrl, o.PushgatewayUrl, baseOnly: true) is { } pushgateway)
         {
             yield return pushgateway;
         }
 
-        if (CheckUrl("DRIFT_REPORT_BASE_URL", o.ReportBaseUrl, echo: true, baseOnly: true) is { } reportBase)
+        if (CheckUrl(DetectorSettings.ReportBaseUrl, o.ReportBaseUrl, baseOnly: true) is { } reportBase)
         {
             yield return reportBase;
         }
 
         if (!string.IsNullOrWhiteSpace(o.WebhookUrl) && string.IsNullOrEmpty(o.WebhookSecret))
         {
-            yield return "DRIFT_WEBHOOK_SECRET is required with DRIFT_WEBHOOK_URL: receivers verify the X-DriftJobs-Signature header with it.";
+            yield return $"{DetectorSettings.WebhookSecret.Name} is required with {DetectorSettings.WebhookUrl.Name}: receivers verify the X-DriftJobs-Signature header with it.";
         }
         else if (!string.IsNullOrEmpty(o.WebhookSecret) && o.WebhookSecret.Length < MinSecretLength)
         {
-            yield return $"DRIFT_WEBHOOK_SECRET is too short: it must have at least {MinSecretLength} characters.";
-        }
-
-        if (!(o.AlertCooldownHours > 0 && o.AlertCooldownHours <= 31 * 24))
-        {
-            yield return $"DRIFT_ALERT_COOLDOWN_HOURS = {N(o.AlertCooldownHours)} is out of range: it must be above 0 and at most 744 (31 days).";
-        }
-
-        if (o.AlertMinConsecutiveWindows is < 1 or > 168)
-        {
-            yield return $"DRIFT_ALERT_MIN_CONSECUTIVE_WINDOWS = {o.AlertMinConsecutiveWindows} is out of range: it must be between 1 and 168.";
-        }
-
-        if (!(o.SinkTimeoutSeconds > 0 && o.SinkTimeoutSeconds <= 300))
-        {
-            yield return $"DRIFT_SINK_TIMEOUT_SECONDS = {N(o.SinkTimeoutSeconds)} is out of range: it must be above 0 and at most 300.";
-        }
-
-        if (o.SinkRetries is < 0 or > 10)
-        {
-            yield return $"DRIFT_SINK_RETRIES = {o.SinkRetries} is out of range: it must be between 0 and 10.";
-        }
-
-        if (!(o.SinkRetryBackoffSeconds >= 0 && o.SinkRetryBackoffSeconds <= 60))
-        {
-            yield return $"DRIFT_SINK_RETRY_BACKOFF_SECONDS = {N(o.SinkRetryBackoffSeconds)} is out of range: it must be between 0 and 60.";
+            yield return $"{DetectorSettings.WebhookSecret.Name} is too short: it must have at least {MinSecretLength} characters.";
         }
     }
 
     /// <summary>The setting as an absolute URL, or null when unset. Call after validation.</summary>
     public static Uri? Url(string? value) => string.IsNullOrWhiteSpace(value) ? null : new Uri(value.Trim(), UriKind.Absolute);
 
-    private static string? CheckUrl(string setting, string? value, bool echo, bool baseOnly)
+    private static string? CheckUrl(JobSetting declared, string? value, bool baseOnly)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
             return null;
         }
 
-        var shown = echo ? $" = '{value}'" : "";
+        var setting = declared.Name;
+        var shown = declared.IsSecret ? "" : $" = '{value}'";
         if (!Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || string.IsNullOrEmpty(uri.Host))
         {
             return $"{setting}{shown} is not an absolute http(s) URL.";
@@ -103,6 +79,4 @@ internal static class DeliverySettings
 
         return null;
     }
-
-    private static string N(double value) => value.ToString(CultureInfo.InvariantCulture);
 }
