@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json.Nodes;
 using Azure.Storage.Blobs;
 using DriftJobs.Core.Profiles;
 using DriftJobs.Core.Serialization;
@@ -86,6 +87,44 @@ public sealed class BaselineJobTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal(500, baseline.Source.Rows);
         Assert.Equal(["age", "city", "label"], baseline.Features.Select(f => f.Name));
         Assert.Equal(FeatureKind.Categorical, baseline.Features[0].Kind);
+    }
+
+    private static List<JsonObject> Events(string output) =>
+        output.Split('\n').Where(l => l.StartsWith('{')).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+
+    private static List<JsonObject> Warnings(string output) => Events(output).Where(e => (string?)e["@l"] == "Warning").ToList();
+
+    private static async Task<BaselineProfile> ReadBaselineAsync(BlobContainerClient container, string model, string version)
+    {
+        var blob = await container.GetBlobClient($"baselines/{model}/{version}/baseline.json").DownloadContentAsync();
+        return DriftJson.ReadBaseline(blob.Value.Content.ToMemory(), "baseline.json");
+    }
+
+    [Fact]
+    public async Task A_csv_column_of_numbers_with_a_few_texts_stays_categorical_and_is_warned_about_naming_them()
+    {
+        var container = await azurite.CreateContainerAsync();
+        var text = new StringBuilder("amount,city,zip\n");
+        for (var i = 0; i < 1000; i++)
+        {
+            // Data row i is on line i + 2; "amount" has texts on lines 102, 402 and 702, "zip" (listed as categorical) on 502.
+            var amount = i switch { 100 or 700 => "n.a.", 400 => "?", _ => (i * 1.5).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            text.Append(amount).Append(",c").Append(i % 5).Append(',').Append(i == 500 ? "none given" : (10000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
+        }
+
+        var run = await Jobs.BaselineAsync(azurite.ConnectionString, container, "--training-data", Csv("mixed.csv", text.ToString()), "--model-name", "m", "--model-version", "1",
+            "--categorical-columns", "zip");
+
+        Assert.True(run.ExitCode == 0, run.Output);
+        var baseline = await ReadBaselineAsync(container, "m", "1");
+        Assert.Equal([FeatureKind.Categorical, FeatureKind.Categorical, FeatureKind.Categorical], baseline.Features.Select(f => f.Kind));
+        var warning = Assert.Single(Warnings(run.Output));
+        Assert.Equal("amount", (string?)warning["Column"]);
+        Assert.Equal("99.7 %", (string?)warning["NumberShare"]);
+        Assert.Equal(3, (long?)warning["NonNumbers"]);
+        var file = Path.Combine(_folder, "mixed.csv");
+        Assert.Equal($"'n.a.' ({file}:102), '?' ({file}:402)", (string?)warning["NonNumberValues"]);
+        Assert.Contains("CATEGORICAL_COLUMNS", (string)warning["@m"]!, StringComparison.Ordinal);
     }
 
     /// <summary>Three files of several row groups: nulls, ±∞, an int, a bool and a string column; the middle file lacks "count".</summary>
