@@ -127,6 +127,55 @@ public sealed class BaselineJobTests(AzuriteFixture azurite) : IDisposable
         Assert.Contains("CATEGORICAL_COLUMNS", (string)warning["@m"]!, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_pandas_written_csv_with_nan_and_inf_is_profiled_numeric_and_logs_of_the_same_data_do_not_drift()
+    {
+        // The issue's false alarm: numpy/pandas/DuckDB write nan, inf and -inf, which made "amount" categorical with
+        // a category per number, and every window then "drifted" (all of its values categories never seen).
+        var container = await azurite.CreateContainerAsync();
+        var random = new Random(11);
+        var amounts = LogFiles.Normal(random, 3000, mean: 100, std: 15);
+        var text = new StringBuilder("amount,channel\n");
+        var (missing, invalid) = (0, 0);
+        for (var i = 0; i < amounts.Length; i++)
+        {
+            var spelled = (i % 40, i % 97, i % 101) switch
+            {
+                (0, _, _) => "nan",
+                (_, 0, _) => "inf",
+                (_, _, 0) => "-inf",
+                _ => amounts[i]!.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            };
+            missing += spelled == "nan" ? 1 : 0;
+            invalid += spelled.EndsWith("inf", StringComparison.Ordinal) ? 1 : 0;
+            text.Append(spelled).Append(',').Append(i % 3 == 0 ? "web" : "app").Append('\n');
+        }
+
+        var baselineRun = await Jobs.BaselineAsync(azurite.ConnectionString, container, "--training-data", Csv("pandas.csv", text.ToString()), "--model-name", "m", "--model-version", "1");
+
+        Assert.True(baselineRun.ExitCode == 0, baselineRun.Output);
+        Assert.Empty(Warnings(baselineRun.Output));
+        var amount = (await ReadBaselineAsync(container, "m", "1")).Features[0];
+        Assert.Equal(("amount", FeatureKind.Numeric), (amount.Name, amount.Kind));
+        Assert.Equal((3000L, (long)missing, (long)invalid), (amount.Rows, amount.Missing, amount.Invalid));
+        Assert.InRange(amount.Numeric!.Mean!.Value, 98, 102);
+
+        var end = new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
+        var rows = 1500;
+        await LogFiles.UploadAsync(container, LogFiles.HourPath(end.AddHours(-1), "a.parquet"), await LogFiles.WriteAsync("m", "1",
+            new Dictionary<string, double?[]> { ["amount"] = LogFiles.Normal(new Random(12), rows, mean: 100, std: 15) },
+            new Dictionary<string, string?[]> { ["channel"] = Enumerable.Range(0, rows).Select(i => i % 3 == 0 ? "web" : "app").ToArray() }));
+        var detectorRun = await Jobs.DetectorAsync(azurite.ConnectionString, container, "--model-name", "m", "--model-version", "1", "--drift-window-end", end.ToString("o"));
+
+        Assert.True(detectorRun.ExitCode == 0, detectorRun.Output);
+        var report = await Jobs.LatestReportAsync(container, "m");
+        var window = report.Features.Single(f => f.Name == "amount");
+        Assert.Equal(FeatureKind.Numeric, window.Kind);
+        Assert.True(window.Judged);
+        Assert.False(report.DriftDetected);
+        Assert.Empty(report.Alerts);
+    }
+
     /// <summary>Three files of several row groups: nulls, ±∞, an int, a bool and a string column; the middle file lacks "count".</summary>
     private async Task<string> TrainingParquetAsync()
     {
