@@ -78,6 +78,7 @@ internal sealed partial class BaselineJob(
 
         var description = $"{(source.IsLocal ? "file" : "blob")} {source.Location} ({inputs.Count} {(inputs[0].Format == TrainingDataFormat.Parquet ? "Parquet" : "CSV")} file{(inputs.Count == 1 ? "" : "s")})";
         var baseline = builder.Build(model, version, description, time.GetUtcNow());
+        WarnAboutEmptyFeatures(baseline);
         await BlobJsonWrites.UploadAsync(container, blobName, new BinaryData(DriftJson.Serialize(baseline)), overwrite: o.Force, cancellationToken).ConfigureAwait(false);
         LogWritten(logger, blobName, baseline.Features.Count, baseline.Source.Rows);
         await output.Writer.WriteLineAsync(
@@ -253,6 +254,25 @@ internal sealed partial class BaselineJob(
         LogMostlyNumbers(logger, name, percent, others, string.Join(", ", first));
     }
 
+    /// <summary>
+    /// A feature without a single valid training value is kept, so the baseline's schema is whole, but nothing can be
+    /// compared with it: the detector can only say so in every report. Usually an export gone wrong, so said now.
+    /// </summary>
+    private void WarnAboutEmptyFeatures(BaselineProfile baseline)
+    {
+        foreach (var feature in baseline.Features.Where(f => f.Valid == 0))
+        {
+            if (feature.Kind == FeatureKind.Numeric)
+            {
+                LogNoNumbers(logger, feature.Name, feature.Rows, feature.Missing, feature.Invalid);
+            }
+            else
+            {
+                LogNoCategories(logger, feature.Name, feature.Rows);
+            }
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Read {Input}: {Rows} rows, {AbsentColumns} columns absent")]
     private static partial void LogRead(ILogger logger, string input, long rows, int absentColumns);
 
@@ -263,6 +283,15 @@ internal sealed partial class BaselineJob(
         "{NonNumbers} are not, the first {NonNumberValues}. If it holds numbers, clean those values (or write them as a missing value: empty, NA, nan) " +
         "and rebuild the baseline; if it is categorical, name it in CATEGORICAL_COLUMNS, which silences this warning")]
     private static partial void LogMostlyNumbers(ILogger logger, string column, string numberShare, long nonNumbers, string nonNumberValues);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Column {Column} is numeric but has no valid value in the training data " +
+        "({Missing} of its {Rows} values missing, {Invalid} infinite): it is in the baseline, but the detector has nothing to compare its values with. " +
+        "Check the export, or leave the column out with EXCLUDE_COLUMNS")]
+    private static partial void LogNoNumbers(ILogger logger, string column, long rows, long missing, long invalid);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Column {Column} is categorical but all {Rows} of its training values are missing: " +
+        "it is in the baseline, but the detector has nothing to compare its values with. Check the export, or leave the column out with EXCLUDE_COLUMNS")]
+    private static partial void LogNoCategories(ILogger logger, string column, long rows);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Wrote {Baseline}: {Features} features from {Rows} rows")]
     private static partial void LogWritten(ILogger logger, string baseline, int features, long rows);

@@ -176,6 +176,27 @@ public sealed class BaselineJobTests(AzuriteFixture azurite) : IDisposable
         Assert.Empty(report.Alerts);
     }
 
+    [Fact]
+    public async Task A_column_without_a_single_training_value_is_kept_and_warned_about_saying_its_kind()
+    {
+        var container = await azurite.CreateContainerAsync();
+        const string csv = "x,amount,note\n1,,\n2,NA,\n3,nan,\n4,inf,\n";
+
+        var run = await Jobs.BaselineAsync(azurite.ConnectionString, container, "--training-data", Csv("empty.csv", csv), "--model-name", "m", "--model-version", "1",
+            "--categorical-columns", "note");
+
+        Assert.True(run.ExitCode == 0, run.Output);
+        var baseline = await ReadBaselineAsync(container, "m", "1");
+        Assert.Equal(["x", "amount", "note"], baseline.Features.Select(f => f.Name));
+        Assert.Equal((FeatureKind.Numeric, 3L, 1L), (baseline.Features[1].Kind, baseline.Features[1].Missing, baseline.Features[1].Invalid));
+        Assert.Null(baseline.Features[1].Numeric!.Min);
+        Assert.Equal((FeatureKind.Categorical, 4L), (baseline.Features[2].Kind, baseline.Features[2].Missing));
+        var warnings = Warnings(run.Output);
+        Assert.Equal(["amount", "note"], warnings.Select(w => (string?)w["Column"]));
+        Assert.StartsWith("Column \"amount\" is numeric but has no valid value in the training data (3 of its 4 values missing, 1 infinite)", (string?)warnings[0]["@m"], StringComparison.Ordinal);
+        Assert.StartsWith("Column \"note\" is categorical but all 4 of its training values are missing", (string?)warnings[1]["@m"], StringComparison.Ordinal);
+    }
+
     /// <summary>Three files of several row groups: nulls, ±∞, an int, a bool and a string column; the middle file lacks "count".</summary>
     private async Task<string> TrainingParquetAsync()
     {
