@@ -281,7 +281,7 @@ internal sealed partial class BaselineJob(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Column {Column} is profiled as categorical although {NumberShare} of its non-missing values are numbers: " +
         "{NonNumbers} are not, the first {NonNumberValues}. If it holds numbers, clean those values (or write them as a missing value: empty, NA, nan) " +
-        "and rebuild the baseline; if it is categorical, name it in CATEGORICAL_COLUMNS, which silences this warning")]
+        "and rebuild the baseline (--force replaces this one); if it is categorical, name it in CATEGORICAL_COLUMNS, which silences this warning")]
     private static partial void LogMostlyNumbers(ILogger logger, string column, string numberShare, long nonNumbers, string nonNumberValues);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Column {Column} is numeric but has no valid value in the training data " +
