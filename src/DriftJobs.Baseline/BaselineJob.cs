@@ -16,6 +16,10 @@ internal sealed partial class BaselineJob(
     JobOutput output,
     ILogger<BaselineJob> logger) : IJob
 {
+    /// <summary>The share of numbers among a text column's non-missing values from which it is taken for a column of
+    /// numbers with stray texts (see <see cref="WarnIfMostlyNumbers"/>).</summary>
+    public const double MostlyNumbersShare = 0.95;
+
     public static JobDefinition Definition { get; } = new("drift-baseline", "profiles a model's training data as its drift baseline", BaselineSettings.All);
 
     public async Task<int> RunAsync(CancellationToken cancellationToken = default)
@@ -74,6 +78,7 @@ internal sealed partial class BaselineJob(
 
         var description = $"{(source.IsLocal ? "file" : "blob")} {source.Location} ({inputs.Count} {(inputs[0].Format == TrainingDataFormat.Parquet ? "Parquet" : "CSV")} file{(inputs.Count == 1 ? "" : "s")})";
         var baseline = builder.Build(model, version, description, time.GetUtcNow());
+        WarnAboutEmptyFeatures(baseline);
         await BlobJsonWrites.UploadAsync(container, blobName, new BinaryData(DriftJson.Serialize(baseline)), overwrite: o.Force, cancellationToken).ConfigureAwait(false);
         LogWritten(logger, blobName, baseline.Features.Count, baseline.Source.Rows);
         await output.Writer.WriteLineAsync(
@@ -204,7 +209,13 @@ internal sealed partial class BaselineJob(
                 continue;
             }
 
-            var categorical = o.Categorical.Contains(name) || kinds.Contains(ColumnKind.Categorical);
+            var listed = o.Categorical.Contains(name);
+            var categorical = listed || kinds.Contains(ColumnKind.Categorical);
+            if (categorical && !listed)
+            {
+                WarnIfMostlyNumbers(name, all.Where(c => c.Name == name).ToList());
+            }
+
             columns.Add(new RequestedColumn(name, categorical ? ColumnKind.Categorical : ColumnKind.Numeric));
         }
 
@@ -216,11 +227,71 @@ internal sealed partial class BaselineJob(
         return columns;
     }
 
+    /// <summary>
+    /// A CSV column of numbers with a few stray texts ("n.a.", "?") is categorical like any column with text, which
+    /// makes every distinct number a category: the detector then finds most window values "never seen in training"
+    /// and reports the feature drifted in every window. That is almost never what was meant, so say so, naming
+    /// the texts to clean. Parquet columns have declared types and are left alone.
+    /// </summary>
+    private void WarnIfMostlyNumbers(string name, List<ProbedColumn> probes)
+    {
+        if (probes.Any(p => p.Values is not { Complete: true }))
+        {
+            return;
+        }
+
+        var numbers = probes.Sum(p => p.Values!.Numbers);
+        var others = probes.Sum(p => p.Values!.NonNumbers);
+        var share = (double)numbers / (numbers + others);
+        if (others == 0 || share < MostlyNumbersShare)
+        {
+            return;
+        }
+
+        var first = probes.SelectMany(p => p.Values!.FirstNonNumbers).Take(CsvFeatureReader.NonNumbersKept);
+        // Rounded down, so that 99.97 % does not read as 100 % beside values that are not numbers.
+        var percent = (Math.Floor(share * 1000) / 10).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + " %";
+        LogMostlyNumbers(logger, name, percent, others, string.Join(", ", first));
+    }
+
+    /// <summary>
+    /// A feature without a single valid training value is kept, so the baseline's schema is whole, but nothing can be
+    /// compared with it: the detector can only say so in every report. Usually an export gone wrong, so said now.
+    /// </summary>
+    private void WarnAboutEmptyFeatures(BaselineProfile baseline)
+    {
+        foreach (var feature in baseline.Features.Where(f => f.Valid == 0))
+        {
+            if (feature.Kind == FeatureKind.Numeric)
+            {
+                LogNoNumbers(logger, feature.Name, feature.Rows, feature.Missing, feature.Invalid);
+            }
+            else
+            {
+                LogNoCategories(logger, feature.Name, feature.Rows);
+            }
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Read {Input}: {Rows} rows, {AbsentColumns} columns absent")]
     private static partial void LogRead(ILogger logger, string input, long rows, int absentColumns);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Column {Column} ({StoredType}) is not numeric, text or bool; it is not profiled")]
     private static partial void LogUnsupported(ILogger logger, string column, string storedType);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Column {Column} is profiled as categorical although {NumberShare} of its non-missing values are numbers: " +
+        "{NonNumbers} are not, the first {NonNumberValues}. If it holds numbers, clean those values (or write them as a missing value: empty, NA, nan) " +
+        "and rebuild the baseline (--force replaces this one); if it is categorical, name it in CATEGORICAL_COLUMNS, which silences this warning")]
+    private static partial void LogMostlyNumbers(ILogger logger, string column, string numberShare, long nonNumbers, string nonNumberValues);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Column {Column} is numeric but has no valid value in the training data " +
+        "({Missing} of its {Rows} values missing, {Invalid} infinite): it is in the baseline, but the detector has nothing to compare its values with. " +
+        "Check the export, or leave the column out with EXCLUDE_COLUMNS")]
+    private static partial void LogNoNumbers(ILogger logger, string column, long rows, long missing, long invalid);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Column {Column} is categorical but all {Rows} of its training values are missing: " +
+        "it is in the baseline, but the detector has nothing to compare its values with. Check the export, or leave the column out with EXCLUDE_COLUMNS")]
+    private static partial void LogNoCategories(ILogger logger, string column, long rows);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Wrote {Baseline}: {Features} features from {Rows} rows")]
     private static partial void LogWritten(ILogger logger, string baseline, int features, long rows);

@@ -43,4 +43,5 @@ internal sealed record RequestedColumn(string Name, ColumnKind Kind)
 }
 
 /// <summary>One column found by a schema probe: its name, the kind it would be read as, and its type as stored.</summary>
-internal sealed record ProbedColumn(string Name, ColumnKind Kind, string StoredType);
+/// <param name="Values">What a CSV probe counted in the column (null for Parquet, whose types are declared).</param>
+internal sealed record ProbedColumn(string Name, ColumnKind Kind, string StoredType, ProbedValues? Values = null);

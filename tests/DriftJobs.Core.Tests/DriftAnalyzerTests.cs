@@ -217,6 +217,37 @@ public class DriftAnalyzerTests
     }
 
     [Fact]
+    public void A_feature_without_training_values_is_said_to_have_none_not_to_lie_outside_the_training_range()
+    {
+        // The training column was all missing or infinite (numeric) or all missing (categorical): the window's values
+        // have nothing to be compared with. Today's "100.0% of amount lies outside the training range" (and "100.0%
+        // of channel are categories never seen") in every window said the wrong thing.
+        var random = new Random(5);
+        var empty = Enumerable.Range(0, 1000).Select(i => i % 10 == 0 ? double.PositiveInfinity : double.NaN).ToArray();
+        var baseline = TestData.Baseline(
+            new() { ["amount"] = empty, ["x"] = TestData.Normal(random, 1000), ["blank"] = Enumerable.Repeat(double.NaN, 1000).ToArray() },
+            new() { ["channel"] = new string?[1000] });
+
+        // "blank" has no values in the window either: nothing to compare, nothing to say.
+        var report = Analyze(baseline,
+            new() { ["amount"] = TestData.Normal(random, 800, mean: 50), ["x"] = TestData.Normal(random, 800), ["blank"] = Enumerable.Repeat(double.NaN, 800).ToArray() },
+            new() { ["channel"] = Enumerable.Range(0, 800).Select(i => i % 2 == 0 ? "web" : "app").ToArray() });
+
+        var amount = report.Features.Single(f => f.Name == "amount");
+        var channel = report.Features.Single(f => f.Name == "channel");
+        Assert.Equal((false, false, 800L), (amount.Judged, amount.Drifted, amount.Valid));
+        Assert.Null(amount.OutOfRangeShare);
+        Assert.Equal((false, false), (channel.Judged, channel.Drifted));
+        Assert.False(report.DriftDetected);
+        Assert.Equal(
+            [
+                ("INFO", "no_training_values", "amount", "amount had no values in the training data; its 800 window values cannot be compared."),
+                ("INFO", "no_training_values", "channel", "channel had no values in the training data; its 800 window values cannot be compared."),
+            ],
+            report.Alerts.Select(a => (a.Severity.ToString().ToUpperInvariant(), a.Code, a.Feature, a.Message)));
+    }
+
+    [Fact]
     public void A_constant_feature_that_stays_constant_does_not_drift_and_one_that_moves_does()
     {
         var baseline = TestData.Baseline(new() { ["k"] = Enumerable.Repeat(7.0, 500).ToArray() });

@@ -34,6 +34,20 @@ public class HtmlReportRendererTests
     }
 
     [Fact]
+    public void A_feature_without_training_values_has_a_note_saying_so_and_no_range_note()
+    {
+        var random = new Random(7);
+        var report = Report(
+            new() { ["amount"] = Enumerable.Repeat(double.NaN, 1000).ToArray(), ["x"] = TestData.Normal(random, 1000) },
+            new() { ["amount"] = TestData.Normal(random, 600, 50), ["x"] = TestData.Normal(random, 600) });
+
+        var html = HtmlReportRenderer.Render(report);
+
+        Assert.Contains("<li>amount had no values in the training data; its 600 window values cannot be compared.</li>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("training range", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Drifted_features_come_first_and_every_feature_has_its_chart_and_numbers()
     {
         var random = new Random(2);

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json.Nodes;
 using Azure.Storage.Blobs;
 using DriftJobs.Core.Profiles;
 using DriftJobs.Core.Serialization;
@@ -86,6 +87,114 @@ public sealed class BaselineJobTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal(500, baseline.Source.Rows);
         Assert.Equal(["age", "city", "label"], baseline.Features.Select(f => f.Name));
         Assert.Equal(FeatureKind.Categorical, baseline.Features[0].Kind);
+    }
+
+    private static List<JsonObject> Events(string output) =>
+        output.Split('\n').Where(l => l.StartsWith('{')).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+
+    private static List<JsonObject> Warnings(string output) => Events(output).Where(e => (string?)e["@l"] == "Warning").ToList();
+
+    private static async Task<BaselineProfile> ReadBaselineAsync(BlobContainerClient container, string model, string version)
+    {
+        var blob = await container.GetBlobClient($"baselines/{model}/{version}/baseline.json").DownloadContentAsync();
+        return DriftJson.ReadBaseline(blob.Value.Content.ToMemory(), "baseline.json");
+    }
+
+    [Fact]
+    public async Task A_csv_column_of_numbers_with_a_few_texts_stays_categorical_and_is_warned_about_naming_them()
+    {
+        var container = await azurite.CreateContainerAsync();
+        var text = new StringBuilder("amount,city,zip\n");
+        for (var i = 0; i < 1000; i++)
+        {
+            // Data row i is on line i + 2; "amount" has texts on lines 102, 402 and 702, "zip" (listed as categorical) on 502.
+            var amount = i switch { 100 or 700 => "n.a.", 400 => "?", _ => (i * 1.5).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            text.Append(amount).Append(",c").Append(i % 5).Append(',').Append(i == 500 ? "none given" : (10000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
+        }
+
+        var run = await Jobs.BaselineAsync(azurite.ConnectionString, container, "--training-data", Csv("mixed.csv", text.ToString()), "--model-name", "m", "--model-version", "1",
+            "--categorical-columns", "zip");
+
+        Assert.True(run.ExitCode == 0, run.Output);
+        var baseline = await ReadBaselineAsync(container, "m", "1");
+        Assert.Equal([FeatureKind.Categorical, FeatureKind.Categorical, FeatureKind.Categorical], baseline.Features.Select(f => f.Kind));
+        var warning = Assert.Single(Warnings(run.Output));
+        Assert.Equal("amount", (string?)warning["Column"]);
+        Assert.Equal("99.7 %", (string?)warning["NumberShare"]);
+        Assert.Equal(3, (long?)warning["NonNumbers"]);
+        var file = Path.Combine(_folder, "mixed.csv");
+        Assert.Equal($"'n.a.' ({file}:102), '?' ({file}:402)", (string?)warning["NonNumberValues"]);
+        Assert.Contains("CATEGORICAL_COLUMNS", (string)warning["@m"]!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_pandas_written_csv_with_nan_and_inf_is_profiled_numeric_and_logs_of_the_same_data_do_not_drift()
+    {
+        // The issue's false alarm: numpy/pandas/DuckDB write nan, inf and -inf, which made "amount" categorical with
+        // a category per number, and every window then "drifted" (all of its values categories never seen).
+        var container = await azurite.CreateContainerAsync();
+        var random = new Random(11);
+        var amounts = LogFiles.Normal(random, 3000, mean: 100, std: 15);
+        var text = new StringBuilder("amount,channel\n");
+        var (missing, invalid) = (0, 0);
+        for (var i = 0; i < amounts.Length; i++)
+        {
+            var spelled = (i % 40, i % 97, i % 101) switch
+            {
+                (0, _, _) => "nan",
+                (_, 0, _) => "inf",
+                (_, _, 0) => "-inf",
+                _ => amounts[i]!.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            };
+            missing += spelled == "nan" ? 1 : 0;
+            invalid += spelled.EndsWith("inf", StringComparison.Ordinal) ? 1 : 0;
+            text.Append(spelled).Append(',').Append(i % 3 == 0 ? "web" : "app").Append('\n');
+        }
+
+        var baselineRun = await Jobs.BaselineAsync(azurite.ConnectionString, container, "--training-data", Csv("pandas.csv", text.ToString()), "--model-name", "m", "--model-version", "1");
+
+        Assert.True(baselineRun.ExitCode == 0, baselineRun.Output);
+        Assert.Empty(Warnings(baselineRun.Output));
+        var amount = (await ReadBaselineAsync(container, "m", "1")).Features[0];
+        Assert.Equal(("amount", FeatureKind.Numeric), (amount.Name, amount.Kind));
+        Assert.Equal((3000L, (long)missing, (long)invalid), (amount.Rows, amount.Missing, amount.Invalid));
+        Assert.InRange(amount.Numeric!.Mean!.Value, 98, 102);
+
+        var end = new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
+        var rows = 1500;
+        await LogFiles.UploadAsync(container, LogFiles.HourPath(end.AddHours(-1), "a.parquet"), await LogFiles.WriteAsync("m", "1",
+            new Dictionary<string, double?[]> { ["amount"] = LogFiles.Normal(new Random(12), rows, mean: 100, std: 15) },
+            new Dictionary<string, string?[]> { ["channel"] = Enumerable.Range(0, rows).Select(i => i % 3 == 0 ? "web" : "app").ToArray() }));
+        var detectorRun = await Jobs.DetectorAsync(azurite.ConnectionString, container, "--model-name", "m", "--model-version", "1", "--drift-window-end", end.ToString("o"));
+
+        Assert.True(detectorRun.ExitCode == 0, detectorRun.Output);
+        var report = await Jobs.LatestReportAsync(container, "m");
+        var window = report.Features.Single(f => f.Name == "amount");
+        Assert.Equal(FeatureKind.Numeric, window.Kind);
+        Assert.True(window.Judged);
+        Assert.False(report.DriftDetected);
+        Assert.Empty(report.Alerts);
+    }
+
+    [Fact]
+    public async Task A_column_without_a_single_training_value_is_kept_and_warned_about_saying_its_kind()
+    {
+        var container = await azurite.CreateContainerAsync();
+        const string csv = "x,amount,note\n1,,\n2,NA,\n3,nan,\n4,inf,\n";
+
+        var run = await Jobs.BaselineAsync(azurite.ConnectionString, container, "--training-data", Csv("empty.csv", csv), "--model-name", "m", "--model-version", "1",
+            "--categorical-columns", "note");
+
+        Assert.True(run.ExitCode == 0, run.Output);
+        var baseline = await ReadBaselineAsync(container, "m", "1");
+        Assert.Equal(["x", "amount", "note"], baseline.Features.Select(f => f.Name));
+        Assert.Equal((FeatureKind.Numeric, 3L, 1L), (baseline.Features[1].Kind, baseline.Features[1].Missing, baseline.Features[1].Invalid));
+        Assert.Null(baseline.Features[1].Numeric!.Min);
+        Assert.Equal((FeatureKind.Categorical, 4L), (baseline.Features[2].Kind, baseline.Features[2].Missing));
+        var warnings = Warnings(run.Output);
+        Assert.Equal(["amount", "note"], warnings.Select(w => (string?)w["Column"]));
+        Assert.StartsWith("Column \"amount\" is numeric but has no valid value in the training data (3 of its 4 values missing, 1 infinite)", (string?)warnings[0]["@m"], StringComparison.Ordinal);
+        Assert.StartsWith("Column \"note\" is categorical but all 4 of its training values are missing", (string?)warnings[1]["@m"], StringComparison.Ordinal);
     }
 
     /// <summary>Three files of several row groups: nulls, ±∞, an int, a bool and a string column; the middle file lacks "count".</summary>

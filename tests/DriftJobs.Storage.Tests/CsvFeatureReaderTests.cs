@@ -137,15 +137,107 @@ public sealed class CsvFeatureReaderTests
     }
 
     [Fact]
-    public async Task A_non_number_in_a_numeric_column_names_file_line_and_column()
+    public async Task A_non_number_in_a_numeric_column_names_file_line_column_and_value()
     {
-        const string csv = "a,b\n1,x\n2,y\nn/a,z\n";
+        // "n/a" was the non-number here until pandas' NA spellings became missing values.
+        const string csv = "a,b\n1,x\n2,y\n n.a. ,z\n";
 
         var error = await Assert.ThrowsAsync<InvalidDataException>(
             () => new CsvFeatureReader([RequestedColumn.Numeric("a")]).ReadAsync(csv, new RecordingSink(), "n.csv"));
 
         Assert.Contains("n.csv: line 4", error.Message, StringComparison.Ordinal);
-        Assert.Contains("'a'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("column 'a'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'n.a.' is not a number", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>How numpy, pandas, DuckDB, R, .NET and old MSVC runtimes write NaN, ±∞ and missing values.</summary>
+    public static TheoryData<string, double> Spellings => new()
+    {
+        { "nan", double.NaN }, { "NaN", double.NaN }, { "NAN", double.NaN }, { "-nan", double.NaN }, { "-NaN", double.NaN }, { "+nan", double.NaN },
+        { "inf", double.PositiveInfinity }, { "+inf", double.PositiveInfinity }, { "-inf", double.NegativeInfinity },
+        { "Inf", double.PositiveInfinity }, { "-Inf", double.NegativeInfinity }, { "INF", double.PositiveInfinity },
+        { "Infinity", double.PositiveInfinity }, { "-Infinity", double.NegativeInfinity }, { "+Infinity", double.PositiveInfinity },
+        { "infinity", double.PositiveInfinity }, { "-INFINITY", double.NegativeInfinity },
+        { "1.#INF", double.PositiveInfinity }, { "-1.#INF", double.NegativeInfinity },
+        { "1.#IND", double.NaN }, { "-1.#IND", double.NaN }, { "1.#QNAN", double.NaN }, { "-1.#QNAN", double.NaN },
+        { "NA", double.NaN }, { "N/A", double.NaN }, { "n/a", double.NaN }, { "#N/A", double.NaN }, { "#N/A N/A", double.NaN },
+        { "#NA", double.NaN }, { "<NA>", double.NaN }, { "NULL", double.NaN }, { "null", double.NaN }, { "None", double.NaN },
+        { "  nan ", double.NaN }, { "\t-inf ", double.NegativeInfinity }, { "\"inf\"", double.PositiveInfinity },
+        // Too large for a double: ±∞, as numpy and pandas read it (and so counted invalid, not a huge number).
+        { "1e400", double.PositiveInfinity }, { "-1e400", double.NegativeInfinity },
+    };
+
+    [Theory]
+    [MemberData(nameof(Spellings))]
+    public async Task Every_common_spelling_of_nan_inf_and_missing_keeps_a_column_numeric(string spelling, double expected)
+    {
+        var csv = $"x,y\n1.5,a\n{spelling},b\n-2,c\n";
+        var sink = new RecordingSink();
+
+        var probed = await CsvFeatureReader.ProbeAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv)), "spell.csv");
+        await new CsvFeatureReader([RequestedColumn.Numeric("x")]).ReadAsync(csv, sink);
+
+        Assert.Equal(ColumnKind.Numeric, probed[0].Kind);
+        Assert.Equal([1.5, expected, -2], sink.Numeric["x"]);
+    }
+
+    [Fact]
+    public async Task In_a_text_column_NA_and_nan_are_categories_and_only_an_empty_field_is_missing()
+    {
+        // NA is Namibia here: the words are missing values only in a column of numbers.
+        const string csv = "amount,country,word\n1,DE,x\nNA,NA,nan\n3,,\nnan,FR,null\n";
+        var sink = new RecordingSink();
+
+        var probed = await CsvFeatureReader.ProbeAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv)), "na.csv");
+        await new CsvFeatureReader([RequestedColumn.Numeric("amount"), RequestedColumn.Categorical("country"), RequestedColumn.Categorical("word")]).ReadAsync(csv, sink);
+
+        Assert.Equal([ColumnKind.Numeric, ColumnKind.Categorical, ColumnKind.Categorical], probed.Select(c => c.Kind));
+        Assert.Equal([1, double.NaN, 3, double.NaN], sink.Numeric["amount"]);
+        Assert.Equal(["DE", "NA", null, "FR"], sink.Categorical["country"]);
+        Assert.Equal(["x", "nan", null, "null"], sink.Categorical["word"]);
+    }
+
+    [Fact]
+    public async Task The_probe_counts_numbers_and_keeps_the_first_distinct_non_numbers_with_their_lines()
+    {
+        // Line 1 is the header; data line k holds row k-2. Text at rows 10, 20 (twice "?"), 30… of 200.
+        var text = new StringBuilder("amount,city\n");
+        var junk = new[] { "?", "n.a.", "?", "unknown", "-", "x", "y" };
+        for (var i = 0; i < 200; i++)
+        {
+            text.Append(i > 0 && i % 10 == 0 && i / 10 <= junk.Length ? junk[(i / 10) - 1] : i % 7 == 0 ? "nan" : (i * 0.5).ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .Append(",c").Append(i).Append('\n');
+        }
+
+        var probed = await CsvFeatureReader.ProbeAsync(new MemoryStream(Encoding.UTF8.GetBytes(text.ToString())), "mostly.csv");
+
+        var amount = probed[0];
+        Assert.Equal(ColumnKind.Categorical, amount.Kind);
+        var values = amount.Values!;
+        Assert.Equal(7, values.NonNumbers);
+        // 200 rows, 7 of them text; the multiples of 7 (0, 7, …, 196: 29) but 70 (text) are "nan", missing.
+        Assert.Equal(200 - 7 - 28, values.Numbers);
+        Assert.True(values.Complete);
+        Assert.Equal(["'?' (mostly.csv:12)", "'n.a.' (mostly.csv:22)", "'unknown' (mostly.csv:42)", "'-' (mostly.csv:52)", "'x' (mostly.csv:62)"],
+            values.FirstNonNumbers.Select(v => v.ToString()));
+        Assert.Equal(0, probed[1].Values!.Numbers);
+    }
+
+    [Fact]
+    public async Task The_probe_stops_counting_a_column_once_it_is_clearly_text()
+    {
+        var text = new StringBuilder("id,n\n");
+        for (var i = 0; i < CsvFeatureReader.ClearlyTextAfter + 500; i++)
+        {
+            text.Append("user-").Append(i).Append(',').Append(i).Append('\n');
+        }
+
+        var probed = await CsvFeatureReader.ProbeAsync(new MemoryStream(Encoding.UTF8.GetBytes(text.ToString())), "ids.csv");
+
+        Assert.Equal(ColumnKind.Categorical, probed[0].Kind);
+        Assert.False(probed[0].Values!.Complete);
+        Assert.Equal(CsvFeatureReader.ClearlyTextAfter, probed[0].Values!.NonNumbers);
+        Assert.Equal(CsvFeatureReader.ClearlyTextAfter + 500, probed[1].Values!.Numbers);
     }
 
     [Fact]

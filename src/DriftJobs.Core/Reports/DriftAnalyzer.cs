@@ -16,7 +16,8 @@ internal static class DriftAnalyzer
         var baseline = window.Baseline;
         var enoughRows = window.Rows >= settings.MinSamples;
 
-        var monitored = MeasureAll([.. baseline.MonitoredFeatures.Select(f => window.Features[f.Name])], settings);
+        var monitoredProfiles = baseline.MonitoredFeatures.ToList();
+        var monitored = MeasureAll([.. monitoredProfiles.Select(f => window.Features[f.Name])], settings);
         var target = baseline.Target;
         var prediction = target is null ? null : Measure(window.Features[target.Name], settings);
 
@@ -49,11 +50,19 @@ internal static class DriftAnalyzer
             Alerts = [],
             Files = files ?? ReportFiles.None,
         };
-        return report with { Alerts = Alerts(report, settings) };
+        var untrained = new HashSet<FeatureDrift>(ReferenceEqualityComparer.Instance);
+        untrained.UnionWith(features.Where((_, i) => monitoredProfiles[i].Valid == 0));
+        if (predictionDrift is not null && target!.Valid == 0)
+        {
+            untrained.Add(predictionDrift);
+        }
+
+        return report with { Alerts = Alerts(report, settings, untrained) };
     }
 
     /// <summary>Alerts of a report: CRITICAL on the drift score, WARNING per drifted feature and data-quality finding.</summary>
-    public static IReadOnlyList<DriftAlert> Alerts(DriftReport report, DriftSettings settings)
+    /// <param name="withoutTrainingValues">Features (of <paramref name="report"/>) whose baseline has no valid value.</param>
+    public static IReadOnlyList<DriftAlert> Alerts(DriftReport report, DriftSettings settings, IReadOnlySet<FeatureDrift>? withoutTrainingValues = null)
     {
         var alerts = new List<DriftAlert>();
         if (report.Status == ReportStatus.InsufficientData)
@@ -77,7 +86,7 @@ internal static class DriftAnalyzer
                     $"{(isPrediction ? "Predictions" : "Feature " + feature.Name)} drifted ({string.Join(", ", feature.Reasons)}): {Describe(feature)}."));
             }
 
-            alerts.AddRange(DataQuality(feature, settings));
+            alerts.AddRange(DataQuality(feature, settings, withoutTrainingValues?.Contains(feature) == true));
         }
 
         foreach (var file in report.Files.Skipped)
@@ -88,7 +97,7 @@ internal static class DriftAnalyzer
         return alerts;
     }
 
-    private static IEnumerable<DriftAlert> DataQuality(FeatureDrift f, DriftSettings settings)
+    private static IEnumerable<DriftAlert> DataQuality(FeatureDrift f, DriftSettings settings, bool untrained)
     {
         if (f.AbsentRows > 0)
         {
@@ -119,7 +128,16 @@ internal static class DriftAnalyzer
                 $"{Percent(outside)} of {f.Name} lies outside the training range.");
         }
 
-        if (f.Unseen is { } unseen && unseen.Share >= settings.UnseenCategoryShare)
+        if (untrained && f.Valid > 0)
+        {
+            // Not a finding about the window: every value would be "out of range" or "never seen", in every window,
+            // for as long as this baseline is used. Said once per report, as information, and the misleading
+            // findings are left out; the baseline job warned about the column when it built the baseline.
+            yield return new DriftAlert(AlertSeverity.Info, AlertCodes.NoTrainingValues, f.Name,
+                $"{f.Name} had no values in the training data; its {f.Valid} window values cannot be compared.");
+        }
+
+        if (!untrained && f.Unseen is { } unseen && unseen.Share >= settings.UnseenCategoryShare)
         {
             yield return new DriftAlert(AlertSeverity.Warning, AlertCodes.UnseenCategories, f.Name,
                 $"{Percent(unseen.Share)} of {f.Name} are categories never seen in training ({string.Join(", ", unseen.Top.Take(3).Select(c => c.Value))}).");
@@ -184,7 +202,8 @@ internal static class DriftAnalyzer
         var comparable = n > 0 && profile.KsReference.Count > 0;
         var drift = Base(w) with
         {
-            OutOfRangeShare = n > 0 ? (double)w.OutOfRange / n : null,
+            // Without a training range there is nothing to be outside of (the counts would say "all of it").
+            OutOfRangeShare = n > 0 && w.Baseline.Valid > 0 ? (double)w.OutOfRange / n : null,
             Distribution = new Distribution { Edges = profile.PsiBins.Edges, Expected = expected, Actual = actual },
         };
         if (!comparable)

@@ -255,5 +255,6 @@ internal static class AlertCodes
     public const string InvalidValues = "invalid_values";
     public const string OutOfRange = "out_of_range";
     public const string UnseenCategories = "unseen_categories";
+    public const string NoTrainingValues = "no_training_values";
     public const string FileSkipped = "file_skipped";
 }

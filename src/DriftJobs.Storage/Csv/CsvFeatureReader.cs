@@ -1,19 +1,27 @@
-using System.Globalization;
-
 namespace DriftJobs.Storage;
 
 /// <summary>
 /// Training data in CSV: a header row naming the columns, then one record per row (see <see cref="CsvRecordReader"/>).
-/// Kinds are decided by a first, streaming pass (<see cref="ProbeAsync"/>): a column is numeric when every non-empty
-/// value parses as an invariant double ("1.5", "-3", "2e-3"; no thousands separators), categorical otherwise. A
-/// second streaming pass (<see cref="ReadAsync"/>) delivers the requested columns in batches. Neither pass holds more
-/// than one record and one batch in memory. An empty or whitespace-only field is missing (NaN or null).
+/// Kinds are decided by a first, streaming pass (<see cref="ProbeAsync"/>): a column is numeric when every value reads
+/// as a number, a missing value or an infinity by the rule of <see cref="CsvNumber"/> ("1.5", "2e-3", "nan", "NA",
+/// "-inf", "Infinity"…), categorical otherwise. A second streaming pass (<see cref="ReadAsync"/>) delivers the
+/// requested columns in batches. Neither pass holds more than one record and one batch in memory. In a categorical
+/// column only an empty or whitespace-only field is missing (null): every other value, "NA" included, is a category.
 /// </summary>
 internal sealed class CsvFeatureReader
 {
     public const int DefaultBatchSize = 8192;
 
-    private const NumberStyles NumberStyle = NumberStyles.Float;
+    /// <summary>Distinct non-numbers a probe keeps per column to name in a warning.</summary>
+    public const int NonNumbersKept = 5;
+
+    /// <summary>
+    /// A column stops being counted once it has at least this many non-numbers and more of them than numbers: it is
+    /// text, and parsing the rest of its values would only slow the probe down.
+    /// </summary>
+    public const int ClearlyTextAfter = 1000;
+
+    private const int MaxValueChars = 60;
 
     private readonly IReadOnlyList<RequestedColumn> _columns;
     private readonly int _batchSize;
@@ -31,38 +39,66 @@ internal sealed class CsvFeatureReader
 
     /// <summary>
     /// Reads the whole file once and returns its columns in header order, each numeric or categorical (a column with
-    /// no value at all counts as numeric: every one of its non-empty values parses, vacuously).
+    /// no value at all counts as numeric: every one of its values parses, vacuously), with what was counted in it
+    /// (<see cref="ProbedColumn.Values"/>).
     /// </summary>
     public static async Task<IReadOnlyList<ProbedColumn>> ProbeAsync(Stream stream, string fileName, CancellationToken cancellationToken = default)
     {
         using var records = new CsvRecordReader(stream, fileName);
         var header = await ReadHeaderAsync(records, cancellationToken).ConfigureAwait(false);
-        var numeric = Enumerable.Repeat(true, header.Count).ToArray();
-        var undecided = header.Count;
+        var counts = header.Select(_ => new ValueCounts()).ToArray();
+        var counting = header.Count;
         while (await records.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             CheckFieldCount(records, header.Count);
-            if (undecided == 0)
+            if (counting == 0)
             {
-                // Every column is known categorical; the rest of the pass only checks the file is well-formed.
+                // Every column is known to be text; the rest of the pass only checks the file is well-formed.
                 continue;
             }
 
             for (var i = 0; i < header.Count; i++)
             {
-                if (numeric[i])
+                var count = counts[i];
+                if (!count.Complete)
                 {
-                    var value = records.Field(i);
-                    if (!IsMissing(value) && !double.TryParse(value, NumberStyle, CultureInfo.InvariantCulture, out _))
+                    continue;
+                }
+
+                var value = records.Field(i);
+                if (CsvNumber.TryParse(value, out var number))
+                {
+                    if (!double.IsNaN(number))
                     {
-                        numeric[i] = false;
-                        undecided--;
+                        count.Numbers++;
                     }
+
+                    continue;
+                }
+
+                count.NonNumbers++;
+                if (count.First.Count < NonNumbersKept)
+                {
+                    var text = Shorten(value.Trim());
+                    if (!count.First.Exists(v => v.Value == text))
+                    {
+                        count.First.Add(new ValueAt(text, fileName, records.LineNumber));
+                    }
+                }
+
+                if (count.NonNumbers >= ClearlyTextAfter && count.NonNumbers > count.Numbers)
+                {
+                    count.Complete = false;
+                    counting--;
                 }
             }
         }
 
-        return header.Select((name, i) => new ProbedColumn(name, numeric[i] ? ColumnKind.Numeric : ColumnKind.Categorical, "text")).ToList();
+        return header.Select((name, i) => new ProbedColumn(
+            name,
+            counts[i].NonNumbers == 0 ? ColumnKind.Numeric : ColumnKind.Categorical,
+            "text",
+            new ProbedValues(counts[i].Numbers, counts[i].NonNumbers, counts[i].Complete, counts[i].First))).ToList();
     }
 
     /// <summary>Streams the requested columns to <paramref name="sink"/> in batches of the configured size.</summary>
@@ -161,18 +197,15 @@ internal sealed class CsvFeatureReader
         }
     }
 
-    private static double ParseNumber(ReadOnlySpan<char> value, CsvRecordReader records, string column)
-    {
-        if (IsMissing(value))
-        {
-            return double.NaN;
-        }
-
-        return double.TryParse(value, NumberStyle, CultureInfo.InvariantCulture, out var number)
+    private static double ParseNumber(ReadOnlySpan<char> value, CsvRecordReader records, string column) =>
+        CsvNumber.TryParse(value, out var number)
             ? number
             : throw new InvalidDataException(
-                $"{records.FileName}: line {records.LineNumber}: column '{column}' is requested as numeric but this value is not a number.");
-    }
+                $"{records.FileName}: line {records.LineNumber}: column '{column}' is requested as numeric but '{Shorten(value.Trim())}' is not a number " +
+                "(nor a spelling of a missing value or an infinity).");
+
+    private static string Shorten(ReadOnlySpan<char> value) =>
+        value.Length <= MaxValueChars ? value.ToString() : string.Concat(value[..MaxValueChars], "…");
 
     private static bool IsMissing(ReadOnlySpan<char> value) => value.IsWhiteSpace();
 
@@ -200,6 +233,17 @@ internal sealed class CsvFeatureReader
         }
 
         return pool;
+    }
+
+    private sealed class ValueCounts
+    {
+        public long Numbers { get; set; }
+
+        public long NonNumbers { get; set; }
+
+        public bool Complete { get; set; } = true;
+
+        public List<ValueAt> First { get; } = [];
     }
 
     private sealed record Column(RequestedColumn Requested, int Position, double[]? Numbers, string?[]? Strings, StringPool? Pool);
