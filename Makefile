@@ -2,8 +2,8 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-CONFIGURATION ?= Release
-DOTNET        ?= dotnet
+include make/common.mk
+
 NPM           ?= npm
 AZURITE_DIR   := tools/azurite
 AZURITE       := $(AZURITE_DIR)/node_modules/.bin/azurite-blob

@@ -2,6 +2,7 @@
 # times the published jobs as processes against Azurite, next to DuckDB and the bare Parquet decode, and writes
 # docs/benchmarks.md. Generated data is cached under artifacts/bench-data (about 10 GB for the full run).
 #   make bench-detector BENCH_ARGS="--rows 1m --training-rows 1m"   a quick run (results in artifacts/bench/)
+include $(dir $(lastword $(MAKEFILE_LIST)))common.mk
 
 BENCH_PROJECT   := bench/DriftJobs.Benchmarks
 BENCH_OUT       := artifacts/bench

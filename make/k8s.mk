@@ -1,8 +1,7 @@
 # Kubernetes, images and driftctl targets. Included by the main Makefile (`include make/*.mk`).
 # Cluster targets call driftctl with the current kubectl context; see docs/operations.md.
+include $(dir $(lastword $(MAKEFILE_LIST)))common.mk
 
-DOTNET           ?= dotnet
-CONFIGURATION    ?= Release
 K8S_TOOLS        := tools/k8s
 HELM             ?= $(K8S_TOOLS)/bin/helm
 CHART            := helm/drift-jobs
@@ -13,16 +12,12 @@ RELEASE          ?= drift-jobs
 NAMESPACE        ?= drift-jobs
 IMAGE_PREFIX     ?= driftjobs
 IMAGE_TAG        ?=
-MODEL_NAME       ?=
-MODEL_VERSION    ?=
 STORAGE_ACCOUNT_URL ?=
 WORKLOAD_IDENTITY_CLIENT_ID ?=
 VALUES           ?=
 HELM_ARGS        ?=
 CONTAINER_ENGINE ?= docker
 
-# driftctl, built from source; DRIFTCTL=/path/to/driftctl uses an installed one.
-DRIFTCTL         ?= $(DOTNET) run --project src/DriftJobs.Cli -c $(CONFIGURATION) --
 DETECTOR_CRONJOB  = $(RELEASE)-detector
 DRIFTCTL_CLUSTER  = --namespace $(NAMESPACE) $(if $(KUBE_CONTEXT),--context $(KUBE_CONTEXT))
 
@@ -38,9 +33,6 @@ TARGET_COLUMN    ?=
 EXCLUDE_COLUMNS  ?=
 CATEGORICAL_COLUMNS ?=
 BASELINE_TIMEOUT ?= 1h
-
-is_true = $(filter 1 true yes,$(1))
-require = $(if $($(1)),,$(error $(1) is required: make $(2) $(1)=...))
 
 HELM_RELEASE_ARGS = $(RELEASE) $(CHART) --namespace $(NAMESPACE) $(if $(KUBE_CONTEXT),--kube-context $(KUBE_CONTEXT)) \
 	--set-string detector.image.repository=$(IMAGE_PREFIX)/detector \

@@ -1,6 +1,9 @@
-# Storage targets: read the container the jobs write, with driftctl (DRIFTCTL and require come from k8s.mk).
+# Storage targets: read the container the jobs write, with driftctl.
 # Storage settings come from the environment, as for the jobs: AZURE_STORAGE_ACCOUNT_URL or
 # AZURE_STORAGE_CONNECTION_STRING, DRIFT_CONTAINER.
+include $(dir $(lastword $(MAKEFILE_LIST)))common.mk
+
+JSON ?=
 
 .PHONY: view-metrics
 view-metrics: ## Show the latest drift report of MODEL_NAME: summary and per-feature table (JSON=1 for the raw report)
