@@ -39,7 +39,8 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
     private readonly TimeSpan _flushInterval;
     private readonly TimeSpan _shutdownTimeout;
     private readonly TimeSpan _minRetryDelay;
-    private readonly TimeSpan _maxRetryDelay;
+    private readonly TimeSpan _uploadTimeout;
+    private readonly TimeSpan _probeTimeout;
     private readonly string? _spillDirectory;
     private readonly long _spillMaxBytes;
     private readonly CancellationTokenSource _stopping = new();
@@ -62,8 +63,7 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
     private DateTimeOffset _wakeTimerAt;
     private TaskCompletionSource? _wake;
     private long _sequence;
-    private TimeSpan _retryDelay;
-    private DateTimeOffset _storageRetryAt = DateTimeOffset.MinValue;
+    private readonly StorageHealth _health;
 
     internal BlobInferenceLogger(
         BlobContainerClient container,
@@ -85,8 +85,11 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
         _flushInterval = options.FlushInterval;
         _shutdownTimeout = options.ShutdownTimeout;
         _minRetryDelay = options.MinRetryDelay;
-        _maxRetryDelay = options.MaxRetryDelay;
-        _retryDelay = _minRetryDelay;
+        _uploadTimeout = options.UploadTimeout;
+
+        // A probe is one small request: it needs less time than an upload, and must not hold the loop for long.
+        _probeTimeout = TimeSpan.FromTicks(Math.Min(options.UploadTimeout.Ticks, TimeSpan.FromSeconds(5).Ticks));
+        _health = new StorageHealth(_time, options.MinRetryDelay, options.MaxRetryDelay, options.ProbeInterval);
         _spillDirectory = options.SpillDirectory;
         _spillMaxBytes = options.SpillDirectoryMaxBytes;
 
@@ -275,7 +278,7 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
                     continue;
                 }
 
-                var wakeAt = _spill is { Count: > 0 } && _storageRetryAt < nextFlush ? _storageRetryAt : nextFlush;
+                var wakeAt = _spill is { Count: > 0 } && _health.NextAttemptAt < nextFlush ? _health.NextAttemptAt : nextFlush;
                 await WaitForBatchAsync(wakeAt).ConfigureAwait(false);
             }
 
@@ -469,7 +472,7 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
         while (true)
         {
             // While spilled files wait for storage, new ones join them rather than each waiting out the SDK's retries.
-            var storageKnownDown = _spill is { Count: > 0 } && _time.GetUtcNow() < _storageRetryAt;
+            var storageKnownDown = _spill is { Count: > 0 } && !_health.RetryDue;
             if (!storageKnownDown && !_hardStop.IsCancellationRequested && await TryUploadAsync(file).ConfigureAwait(false))
             {
                 Interlocked.Add(ref _counters.RecordsWritten, file.Records);
@@ -496,23 +499,28 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
         for (var attempt = 0; attempt < MaxNameAttempts; attempt++)
         {
             UploadOutcome outcome;
+
+            // The attempt's time budget covers the SDK's retries inside it: however the client was built, an
+            // outage is noticed within UploadTimeout and the file moves on to the spill directory.
+            using var timeout = new CancellationTokenSource(_uploadTimeout, _time);
+            using var budget = CancellationTokenSource.CreateLinkedTokenSource(_hardStop.Token, timeout.Token);
             try
             {
-                outcome = await _uploader.UploadAsync(file.BlobName, file.Content, file.ContentHash, _hardStop.Token).ConfigureAwait(false);
+                outcome = await _uploader.UploadAsync(file.BlobName, file.Content, file.ContentHash, budget.Token).ConfigureAwait(false);
             }
 #pragma warning disable CA1031 // Whatever the SDK throws after its retries, the file is kept and retried.
             catch (Exception e)
 #pragma warning restore CA1031
             {
                 Interlocked.Increment(ref _counters.UploadFailures);
-                MarkStorageDown();
-                Log.UploadFailed(_log, e, file.BlobName, file.Records, _storageRetryAt - _time.GetUtcNow());
+                _health.RecordFailure();
+                Log.UploadFailed(_log, e, file.BlobName, file.Records, _health.RetryAt - _time.GetUtcNow());
                 return false;
             }
 
             if (outcome != UploadOutcome.NameTaken)
             {
-                MarkStorageUp();
+                _health.RecordSuccess();
                 Interlocked.Increment(ref _counters.FilesWritten);
                 return true;
             }
@@ -565,7 +573,17 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
     /// <summary>Uploads the oldest spilled file when storage is due for another try; true when one was uploaded.</summary>
     private async Task<bool> TryReplaySpilledFileAsync()
     {
-        if (_spill?.Oldest is not { } blobName || _hardStop.IsCancellationRequested || _time.GetUtcNow() < _storageRetryAt)
+        if (_spill?.Oldest is not { } blobName || _hardStop.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        if (_health.ProbeDue)
+        {
+            await ProbeAsync().ConfigureAwait(false);
+        }
+
+        if (!_health.RetryDue)
         {
             return false;
         }
@@ -622,43 +640,60 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
         }
     }
 
+    /// <summary>Waits for the next upload attempt, probing storage meanwhile so that its return cuts the wait short.</summary>
     private async Task BackoffAsync()
     {
-        var stopping = _stopping.IsCancellationRequested;
-        var delay = _storageRetryAt - _time.GetUtcNow();
-        if (stopping && delay > _minRetryDelay)
+        while (true)
         {
-            // The drain has ShutdownTimeout, not the long outage backoff: keep trying at the shortest delay.
-            delay = _minRetryDelay;
-        }
+            var stopping = _stopping.IsCancellationRequested;
+            var now = _time.GetUtcNow();
+            var retryAt = _health.RetryAt;
+            if (stopping && retryAt - now > _minRetryDelay)
+            {
+                // The drain has ShutdownTimeout, not the long outage backoff: keep trying at the shortest delay.
+                retryAt = now + _minRetryDelay;
+            }
 
-        if (delay <= TimeSpan.Zero)
-        {
-            return;
-        }
+            if (now >= retryAt)
+            {
+                return;
+            }
 
-        try
-        {
-            await Task.Delay(delay, _time, stopping ? _hardStop.Token : _stopping.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping (try again at once) or out of time (the caller spills or gives up).
+            if (_health.ProbeDue)
+            {
+                await ProbeAsync().ConfigureAwait(false);
+                continue;
+            }
+
+            var wakeAt = retryAt < _health.ProbeAt ? retryAt : _health.ProbeAt;
+            try
+            {
+                await Task.Delay(wakeAt - now, _time, stopping ? _hardStop.Token : _stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping (try again at once) or out of time (the caller spills or gives up).
+                return;
+            }
         }
     }
 
-    private void MarkStorageDown()
+    /// <summary>
+    /// Asks storage for the container's properties, a request much cheaper than an upload. Any answer from the
+    /// service but a server error means it is reachable again: uploads resume at once.
+    /// </summary>
+    private async Task ProbeAsync()
     {
-        // Jitter keeps replicas that lost storage together from retrying in lockstep.
-        var delay = _retryDelay * (0.8 + (0.4 * Random.Shared.NextDouble()));
-        _storageRetryAt = _time.GetUtcNow() + delay;
-        _retryDelay = TimeSpan.FromTicks(Math.Min(_retryDelay.Ticks * 2, _maxRetryDelay.Ticks));
-    }
-
-    private void MarkStorageUp()
-    {
-        _retryDelay = _minRetryDelay;
-        _storageRetryAt = DateTimeOffset.MinValue;
+        using var timeout = new CancellationTokenSource(_probeTimeout, _time);
+        using var probe = CancellationTokenSource.CreateLinkedTokenSource(_hardStop.Token, timeout.Token);
+        if (await _uploader.ProbeAsync(probe.Token).ConfigureAwait(false))
+        {
+            _health.RecordProbeAnswered();
+        }
+        else
+        {
+            _health.RecordProbeFailed();
+        }
     }
 
     private void LoseRecords(int records, string reason)

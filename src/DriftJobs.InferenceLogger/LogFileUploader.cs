@@ -54,4 +54,27 @@ internal sealed class LogFileUploader(BlobContainerClient container)
                 : UploadOutcome.NameTaken;
         }
     }
+
+    /// <summary>
+    /// Whether the service answers: true on any answer but a server error or throttling (a 403 or 404 still says the
+    /// service is back; the upload that follows tells what is wrong), false when it cannot be reached.
+    /// </summary>
+    public async Task<bool> ProbeAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await container.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is >= 400 and < 500 and not 408 and not 429)
+        {
+            return true;
+        }
+#pragma warning disable CA1031 // Whatever else the SDK throws, storage did not answer.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return false;
+        }
+    }
 }

@@ -123,6 +123,77 @@ public sealed class OutageTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task With_the_SDKs_default_retries_the_upload_timeout_starts_spilling_within_seconds_of_an_outage()
+    {
+        // A client as a gateway builds it, the SDK's default retry policy included: a refused connection is retried
+        // for ~25 s, during which the old loop held the batch and spilled nothing.
+        await using var storage = await AzuriteInstance.StartAsync(persistent: true);
+        var container = new BlobContainerClient(storage.ConnectionString, "logs");
+        await container.CreateAsync();
+        var spill = Directory.CreateTempSubdirectory("logger-spill-");
+        try
+        {
+            await using var logger = TestRecords.Builder(container, o =>
+            {
+                o.BatchSize = 100;
+                o.SpillDirectory = spill.FullName;
+                o.UploadTimeout = TimeSpan.FromSeconds(2);
+            }).Build();
+
+            await storage.StopAsync();
+            var outage = System.Diagnostics.Stopwatch.StartNew();
+            for (var i = 0; i < 100; i++)
+            {
+                Assert.True(logger.TryLog(TestRecords.Record(i)));
+            }
+
+            await Eventually.TrueAsync(() => logger.Counters.RecordsSpilled == 100, "the batch spilled", TimeSpan.FromSeconds(10));
+            Assert.Equal(0, logger.BufferDepth);
+            Assert.True(outage.Elapsed < TimeSpan.FromSeconds(10), $"spilled after {outage.Elapsed}");
+        }
+        finally
+        {
+            spill.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_spilled_backlog_drains_within_seconds_of_storage_returning_however_long_the_backoff()
+    {
+        await using var storage = await AzuriteInstance.StartAsync(persistent: true);
+        var container = await storage.CreateContainerAsync(FaultyStorage.QuickRetries());
+        var spill = Directory.CreateTempSubdirectory("logger-spill-");
+        try
+        {
+            // After one failure the next upload is 16-24 s away: only a probe can notice storage's return sooner.
+            await using var logger = TestRecords.Builder(container, o =>
+            {
+                o.BatchSize = 100;
+                o.SpillDirectory = spill.FullName;
+                o.MinRetryDelay = TimeSpan.FromSeconds(20);
+                o.MaxRetryDelay = TimeSpan.FromSeconds(20);
+            }).Build();
+
+            await storage.StopAsync();
+            for (var i = 0; i < 100; i++)
+            {
+                Assert.True(logger.TryLog(TestRecords.Record(i)));
+            }
+
+            await Eventually.TrueAsync(() => logger.Counters.RecordsSpilled == 100, "the batch spilled");
+            await storage.RestartAsync();
+            await container.CreateIfNotExistsAsync();
+
+            await Eventually.TrueAsync(() => Directory.GetFiles(spill.FullName, "*", SearchOption.AllDirectories).Length == 0, "the spill directory drained", TimeSpan.FromSeconds(8));
+            await AssertExactlyAsync(container, Enumerable.Range(0, 100));
+        }
+        finally
+        {
+            spill.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task With_a_spill_directory_a_failing_store_loses_nothing_and_memory_is_freed_at_once()
     {
         var (container, fault) = await FaultyStorage.CreateAsync(azurite.Azurite);
