@@ -10,7 +10,7 @@ namespace DriftJobs.InferenceLogger;
 /// <summary>
 /// The inference logger: buffers records in memory and writes them as hour-partitioned Parquet files to an Azure
 /// Blob container, from one background loop. Create it with <see cref="InferenceLoggerBuilder"/> or
-/// <see cref="InferenceLoggerServiceCollectionExtensions.AddInferenceLogger"/>; stop it with
+/// <c>services.AddInferenceLogger(…)</c> (<see cref="InferenceLoggerServiceCollectionExtensions"/>); stop it with
 /// <see cref="StopAsync"/> or <see cref="DisposeAsync"/>, which write what is buffered within
 /// <see cref="InferenceLoggerOptions.ShutdownTimeout"/>.
 /// </summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Azure.Core;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Logging;
 
@@ -21,11 +22,31 @@ public sealed class InferenceLoggerBuilder
     private IMeterFactory? _meterFactory;
 
     /// <summary>Starts a builder for a logger writing to <paramref name="container"/>.</summary>
-    /// <param name="container">The container the logs are written to; its retry policy is the first line of defence against storage failures.</param>
+    /// <param name="container">
+    /// The client of the container the logs are written to. Build it with
+    /// <see cref="InferenceLoggerStorage.CreateClientOptions"/> (few, fast retries); with other options an outage is
+    /// still noticed within <see cref="InferenceLoggerOptions.UploadTimeout"/>.
+    /// </param>
     public InferenceLoggerBuilder(BlobContainerClient container)
     {
         ArgumentNullException.ThrowIfNull(container);
         _container = container;
+    }
+
+    /// <summary>Starts a builder for a logger writing to the container at <paramref name="containerUri"/> through a client with the logger's retry policy.</summary>
+    /// <param name="containerUri">The container, e.g. <c>https://myaccount.blob.core.windows.net/drift</c>.</param>
+    /// <param name="credential">E.g. <c>new DefaultAzureCredential()</c>.</param>
+    public InferenceLoggerBuilder(Uri containerUri, TokenCredential credential)
+        : this(InferenceLoggerStorage.CreateContainerClient(containerUri, credential))
+    {
+    }
+
+    /// <summary>Starts a builder for a logger writing to container <paramref name="containerName"/> through a client with the logger's retry policy.</summary>
+    /// <param name="connectionString">A storage connection string (Azurite in development).</param>
+    /// <param name="containerName">The container's name.</param>
+    public InferenceLoggerBuilder(string connectionString, string containerName)
+        : this(InferenceLoggerStorage.CreateContainerClient(connectionString, containerName))
+    {
     }
 
     /// <summary>Changes the options (they start at their defaults).</summary>

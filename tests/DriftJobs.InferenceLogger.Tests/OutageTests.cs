@@ -1,5 +1,7 @@
 using Azure.Storage.Blobs;
 using DriftJobs.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace DriftJobs.InferenceLogger.Tests;
 
@@ -115,6 +117,45 @@ public sealed class OutageTests(AzuriteFixture azurite)
             await Eventually.TrueAsync(() => keeping.Counters.RecordsWritten == 200, "the records kept in memory");
             await AssertExactlyAsync(container, Enumerable.Range(0, 200).Concat(Enumerable.Range(1_000, 350)));
             Assert.Empty(Directory.GetFileSystemEntries(spill.FullName));
+        }
+        finally
+        {
+            spill.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task With_the_recommended_registration_and_default_settings_spilling_starts_within_seconds_of_Azurite_stopping()
+    {
+        await using var storage = await AzuriteInstance.StartAsync(persistent: true);
+        await storage.CreateServiceClient().GetBlobContainerClient("drift").CreateAsync();
+        var spill = Directory.CreateTempSubdirectory("logger-spill-");
+        try
+        {
+            // The README's registration: nothing but the schema and the spill directory changed from the defaults.
+            var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+            builder.Services.AddInferenceLogger(storage.ConnectionString, "drift", o =>
+            {
+                TestRecords.Schema(o);
+                o.SpillDirectory = spill.FullName;
+            });
+            using var host = builder.Build();
+            await host.StartAsync();
+            var logger = host.Services.GetRequiredService<BlobInferenceLogger>();
+
+            await storage.StopAsync();
+            var outage = System.Diagnostics.Stopwatch.StartNew();
+
+            // One default batch (10,000 records) is due at once; the default flush interval would add up to 30 s.
+            for (var i = 0; i < 10_000; i++)
+            {
+                Assert.True(logger.TryLog(TestRecords.Record(i)));
+            }
+
+            await Eventually.TrueAsync(() => logger.Counters.RecordsSpilled == 10_000, "the batch spilled within 5 s", TimeSpan.FromSeconds(5));
+            Assert.Equal(0, logger.BufferDepth);
+            Assert.True(outage.Elapsed < TimeSpan.FromSeconds(5), $"spilled after {outage.Elapsed}");
+            await host.StopAsync();
         }
         finally
         {
