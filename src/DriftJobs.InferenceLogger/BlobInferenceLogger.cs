@@ -109,6 +109,32 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
 
     internal CounterSnapshot Counters => _counters.Snapshot();
 
+    /// <summary>
+    /// The logger's counts since it was created (accepted, dropped, written, spilled, replayed, lost …), e.g. for a
+    /// health check. Cheap and safe to call from any thread at any time, also after the logger stopped.
+    /// </summary>
+    /// <returns>A new snapshot.</returns>
+    public InferenceLoggerCounters GetCounters()
+    {
+        var c = _counters.Snapshot();
+        return new InferenceLoggerCounters
+        {
+            Accepted = c.Accepted,
+            DroppedBufferFull = c.DroppedBufferFull,
+            DroppedStopped = c.DroppedStopped,
+            Rejected = c.RejectedInvalid,
+            Written = c.RecordsWritten,
+            Spilled = c.RecordsSpilled,
+            Replayed = c.RecordsReplayed,
+            Lost = c.RecordsLost,
+            FilesWritten = c.FilesWritten,
+            UploadFailures = c.UploadFailures,
+            BufferDepth = BufferDepth,
+            SpillFilesWaiting = Volatile.Read(ref _spill)?.Count ?? 0,
+            StorageUnavailableSince = _health.DownSince,
+        };
+    }
+
     internal long BufferDepth => Volatile.Read(ref _counters.Pending);
 
     /// <inheritdoc/>
@@ -205,7 +231,7 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
         _shutdownTimer?.Dispose();
         ReportRefusals();
         var c = _counters.Snapshot();
-        Log.Stopped(_log, c.Accepted, c.RecordsWritten, c.RecordsSpilled, c.RecordsLost, c.DroppedBufferFull + c.DroppedStopped, c.RejectedInvalid, _spill?.Count ?? 0);
+        Log.Stopped(_log, c.Accepted, c.RecordsWritten, c.RecordsSpilled, c.RecordsReplayed, c.RecordsLost, c.DroppedBufferFull + c.DroppedStopped, c.RejectedInvalid, _spill?.Count ?? 0);
         _metrics.Dispose();
         _stopping.Dispose();
         _hardStop.Dispose();
@@ -306,7 +332,7 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
 
         try
         {
-            _spill = SpillStore.Open(_spillDirectory, _spillMaxBytes);
+            Volatile.Write(ref _spill, SpillStore.Open(_spillDirectory, _spillMaxBytes));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -608,7 +634,8 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
             return false;
         }
 
-        Interlocked.Add(ref _counters.RecordsWritten, file.Records);
+        // This process's own records, or ones an earlier process left: only the former are "written" by this one.
+        Interlocked.Add(ref _spill.SpilledHere(blobName) ? ref _counters.RecordsWritten : ref _counters.RecordsReplayed, file.Records);
         Log.SpillUploaded(_log, file.BlobName, file.Records);
         try
         {

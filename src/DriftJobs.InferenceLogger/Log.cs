@@ -52,6 +52,6 @@ internal static partial class Log
     [LoggerMessage(13, LogLevel.Critical, "The inference logger's writer loop failed; records are no longer written")]
     public static partial void LoopFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(14, LogLevel.Information, "Inference logger stopped: {Accepted} accepted, {Written} written, {Spilled} spilled, {Lost} lost, {Dropped} dropped, {Rejected} rejected; {SpillFiles} files wait in the spill directory")]
-    public static partial void Stopped(ILogger logger, long accepted, long written, long spilled, long lost, long dropped, long rejected, int spillFiles);
+    [LoggerMessage(14, LogLevel.Information, "Inference logger stopped: {Accepted} accepted, {Written} written, {Spilled} spilled, {Lost} lost, {Dropped} dropped, {Rejected} rejected; {Replayed} records of an earlier process uploaded from the spill directory, {SpillFiles} files wait there")]
+    public static partial void Stopped(ILogger logger, long accepted, long written, long spilled, long replayed, long lost, long dropped, long rejected, int spillFiles);
 }
