@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using Azure;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -191,6 +192,62 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
         {
             Interlocked.Increment(ref _counters.RejectedInvalid);
             return false;
+        }
+    }
+
+    /// <summary>
+    /// Makes sure the container exists, creating it when the credential allows; the host calls this as it starts
+    /// (<see cref="InferenceLoggerBuilder.BuildAsync"/> does too). Storage that cannot be reached is not an error here:
+    /// a warning is logged and the logger keeps records in memory or the spill directory until it can write them.
+    /// Takes at most <see cref="InferenceLoggerOptions.UploadTimeout"/>.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    /// <returns>A task that completes when the container exists, or when storage could not be asked.</returns>
+    /// <exception cref="InvalidOperationException">
+    /// The container does not exist and the credential may not create it; the message names the container, the
+    /// account and the permission needed.
+    /// </exception>
+    public async Task EnsureContainerAsync(CancellationToken cancellationToken = default)
+    {
+        using var timeout = new CancellationTokenSource(_uploadTimeout, _time);
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            if (await _uploader.CreateContainerIfNotExistsAsync(budget.Token).ConfigureAwait(false))
+            {
+                Log.ContainerCreated(_log, _uploader.ContainerName, _uploader.AccountName);
+            }
+
+            return;
+        }
+        catch (RequestFailedException refused) when (refused.Status == 403)
+        {
+            bool? exists;
+            try
+            {
+                exists = await _uploader.ContainerExistsAsync(budget.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                Log.ContainerCheckFailed(_log, e, _uploader.ContainerName, StorageFailure.Describe(e, timeout.IsCancellationRequested ? _uploadTimeout : null));
+                return;
+            }
+
+            if (exists == false)
+            {
+                var message = StorageFailure.MissingContainerMessage(_uploader.ContainerName, _uploader.AccountName, refused.ErrorCode);
+                Log.ContainerMissing(_log, message);
+                throw new InvalidOperationException(message, refused);
+            }
+
+            if (exists is null)
+            {
+                Log.ContainerUnverified(_log, _uploader.ContainerName, refused.ErrorCode);
+            }
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            Log.ContainerCheckFailed(_log, e, _uploader.ContainerName, StorageFailure.Describe(e, timeout.IsCancellationRequested ? _uploadTimeout : null));
         }
     }
 
@@ -538,6 +595,13 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
             catch (Exception e)
 #pragma warning restore CA1031
             {
+                // A container deleted (or never created) is re-created rather than waited out as an outage; the
+                // backoff bounds how often, as 409 ContainerBeingDeleted refuses it for a while after a delete.
+                if (StorageFailure.IsContainerNotFound(e) && await TryCreateContainerAsync().ConfigureAwait(false))
+                {
+                    continue;
+                }
+
                 Interlocked.Increment(ref _counters.UploadFailures);
                 _health.RecordFailure();
                 Log.UploadFailed(_log, e, file.BlobName, file.Records, _health.RetryAt - _time.GetUtcNow());
@@ -594,6 +658,31 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
 
         Log.Spilled(_log, file.Records, _spill.PathOf(file.BlobName));
         return true;
+    }
+
+    private async Task<bool> TryCreateContainerAsync()
+    {
+        using var timeout = new CancellationTokenSource(_uploadTimeout, _time);
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(_hardStop.Token, timeout.Token);
+        try
+        {
+            await _uploader.CreateContainerIfNotExistsAsync(budget.Token).ConfigureAwait(false);
+            Log.ContainerCreated(_log, _uploader.ContainerName, _uploader.AccountName);
+            return true;
+        }
+#pragma warning disable CA1031 // Not created: the upload counts as failed and is retried after the backoff.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            if (!_health.ContainerErrorLogged)
+            {
+                _health.ContainerErrorLogged = true;
+                var errorCode = (e as RequestFailedException)?.ErrorCode;
+                Log.ContainerMissing(_log, StorageFailure.MissingContainerMessage(_uploader.ContainerName, _uploader.AccountName, errorCode ?? StorageFailure.Describe(e)));
+            }
+
+            return false;
+        }
     }
 
     /// <summary>Uploads the oldest spilled file when storage is due for another try; true when one was uploaded.</summary>

@@ -93,4 +93,27 @@ public sealed class InferenceLoggerBuilder
     /// <returns>A running logger; dispose it (or call <see cref="BlobInferenceLogger.StopAsync"/>) at shutdown to write what is buffered.</returns>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is invalid; the message names it.</exception>
     public BlobInferenceLogger Build() => new(_container, _options, _timeProvider, _loggerFactory, _meterFactory);
+
+    /// <summary>
+    /// Validates the options, starts the logger and makes sure the container exists, creating it when the credential
+    /// allows (<see cref="BlobInferenceLogger.EnsureContainerAsync"/>): what a host does at start.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the container check.</param>
+    /// <returns>A running logger; dispose it (or call <see cref="BlobInferenceLogger.StopAsync"/>) at shutdown to write what is buffered.</returns>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is invalid; the message names it.</exception>
+    /// <exception cref="InvalidOperationException">The container does not exist and may not be created; the message says what permission is needed.</exception>
+    public async Task<BlobInferenceLogger> BuildAsync(CancellationToken cancellationToken = default)
+    {
+        var logger = Build();
+        try
+        {
+            await logger.EnsureContainerAsync(cancellationToken).ConfigureAwait(false);
+            return logger;
+        }
+        catch
+        {
+            await logger.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
 }

@@ -49,6 +49,18 @@ internal static partial class Log
     [LoggerMessage(12, LogLevel.Warning, "Blob {BlobName} already exists with other content; writing under another name")]
     public static partial void NameTaken(ILogger logger, string blobName);
 
+    [LoggerMessage(17, LogLevel.Information, "The inference log container {Container} did not exist in account {Account}; the logger created it")]
+    public static partial void ContainerCreated(ILogger logger, string container, string account);
+
+    [LoggerMessage(18, LogLevel.Error, "{Message}")]
+    public static partial void ContainerMissing(ILogger logger, string message);
+
+    [LoggerMessage(19, LogLevel.Warning, "Could not check the inference log container {Container} at start ({Cause}); records are kept in memory or the spill directory until storage can be written")]
+    public static partial void ContainerCheckFailed(ILogger logger, Exception exception, string container, string cause);
+
+    [LoggerMessage(20, LogLevel.Warning, "The logger's credential may neither create nor read the inference log container {Container} ({ErrorCode}); assuming it exists")]
+    public static partial void ContainerUnverified(ILogger logger, string container, string? errorCode);
+
     [LoggerMessage(13, LogLevel.Critical, "The inference logger's writer loop failed; records are no longer written")]
     public static partial void LoopFailed(ILogger logger, Exception exception);
 

@@ -43,8 +43,8 @@ internal sealed class StorageHealth
     /// <summary>Failed uploads in the current (or last) outage.</summary>
     public int Failures { get; private set; }
 
-    /// <summary>Whether the container has been created once in this outage (once is enough: the next 404 is news).</summary>
-    public bool ContainerCreateTried { get; set; }
+    /// <summary>Whether this outage has logged that the container is missing and cannot be created (once is enough).</summary>
+    public bool ContainerErrorLogged { get; set; }
 
     public bool RetryDue => _time.GetUtcNow() >= RetryAt;
 
@@ -62,7 +62,6 @@ internal sealed class StorageHealth
         {
             Volatile.Write(ref _downSinceTicks, now.UtcTicks);
             Failures = 0;
-            ContainerCreateTried = false;
         }
 
         Failures++;
@@ -97,6 +96,7 @@ internal sealed class StorageHealth
         _retryDelay = _minRetryDelay;
         RetryAt = DateTimeOffset.MinValue;
         ProbeAt = DateTimeOffset.MaxValue;
+        ContainerErrorLogged = false;
         if (DownSince is not { } since)
         {
             return null;
