@@ -42,6 +42,7 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
     private readonly TimeSpan _minRetryDelay;
     private readonly TimeSpan _uploadTimeout;
     private readonly TimeSpan _probeTimeout;
+    private readonly TimeSpan _probeInterval;
     private readonly string? _spillDirectory;
     private readonly long _spillMaxBytes;
     private readonly CancellationTokenSource _stopping = new();
@@ -65,6 +66,7 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
     private TaskCompletionSource? _wake;
     private long _sequence;
     private readonly StorageHealth _health;
+    private long _spilledBeforeOutage;
 
     internal BlobInferenceLogger(
         BlobContainerClient container,
@@ -90,6 +92,7 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
 
         // A probe is one small request: it needs less time than an upload, and must not hold the loop for long.
         _probeTimeout = TimeSpan.FromTicks(Math.Min(options.UploadTimeout.Ticks, TimeSpan.FromSeconds(5).Ticks));
+        _probeInterval = options.ProbeInterval;
         _health = new StorageHealth(_time, options.MinRetryDelay, options.MaxRetryDelay, options.ProbeInterval);
         _spillDirectory = options.SpillDirectory;
         _spillMaxBytes = options.SpillDirectoryMaxBytes;
@@ -603,14 +606,26 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
                 }
 
                 Interlocked.Increment(ref _counters.UploadFailures);
-                _health.RecordFailure();
-                Log.UploadFailed(_log, e, file.BlobName, file.Records, _health.RetryAt - _time.GetUtcNow());
+                var cause = StorageFailure.Describe(e, timeout.IsCancellationRequested && !_hardStop.IsCancellationRequested ? _uploadTimeout : null);
+                if (_health.RecordFailure())
+                {
+                    // The whole exception once per outage: enough to diagnose, without repeating it at every retry.
+                    _spilledBeforeOutage = Interlocked.Read(ref _counters.RecordsSpilled);
+                    Log.StorageUnavailable(_log, e, cause, _probeInterval);
+                }
+
+                Log.UploadFailed(_log, file.BlobName, file.Records, cause, _health.RetryAt - _time.GetUtcNow());
                 return false;
             }
 
             if (outcome != UploadOutcome.NameTaken)
             {
-                _health.RecordSuccess();
+                var failures = _health.Failures;
+                if (_health.RecordSuccess() is { } outage)
+                {
+                    Log.StorageAvailable(_log, outage, failures, Interlocked.Read(ref _counters.RecordsSpilled) - _spilledBeforeOutage, _spill?.Count ?? 0);
+                }
+
                 Interlocked.Increment(ref _counters.FilesWritten);
                 return true;
             }

@@ -7,8 +7,16 @@ internal static partial class Log
 {
     public const string Category = "DriftJobs.InferenceLogger";
 
-    [LoggerMessage(1, LogLevel.Warning, "Uploading {BlobName} ({Records} records) failed; next attempt in {RetryDelay}")]
-    public static partial void UploadFailed(ILogger logger, Exception exception, string blobName, int records, TimeSpan retryDelay);
+    // One line, no exception: during an outage every attempt fails the same way, and the SDK's exception (every
+    // retry's failure, with request and response) made ~15 KB a line. The full exception is in StorageUnavailable.
+    [LoggerMessage(1, LogLevel.Warning, "Uploading {BlobName} ({Records} records) failed: {Cause}; next attempt in {RetryDelay}")]
+    public static partial void UploadFailed(ILogger logger, string blobName, int records, string cause, TimeSpan retryDelay);
+
+    [LoggerMessage(21, LogLevel.Warning, "Blob storage unavailable ({Cause}): records are spilled or kept in memory and uploads retried with backoff, probing storage every {ProbeInterval}; further failures are logged one line each")]
+    public static partial void StorageUnavailable(ILogger logger, Exception exception, string cause, TimeSpan probeInterval);
+
+    [LoggerMessage(22, LogLevel.Information, "Blob storage available again after {Outage}: {Failures} uploads failed and {Spilled} records were spilled during the outage; {SpillFiles} spilled files wait to be uploaded")]
+    public static partial void StorageAvailable(ILogger logger, TimeSpan outage, int failures, long spilled, int spillFiles);
 
     [LoggerMessage(2, LogLevel.Debug, "Spilled {Records} records to {SpillPath}")]
     public static partial void Spilled(ILogger logger, int records, string spillPath);
