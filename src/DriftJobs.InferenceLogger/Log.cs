@@ -15,7 +15,7 @@ internal static partial class Log
     [LoggerMessage(21, LogLevel.Warning, "Blob storage unavailable ({Cause}): records are spilled or kept in memory and uploads retried with backoff, probing storage every {ProbeInterval}; further failures are logged one line each")]
     public static partial void StorageUnavailable(ILogger logger, Exception exception, string cause, TimeSpan probeInterval);
 
-    [LoggerMessage(22, LogLevel.Information, "Blob storage available again after {Outage}: {Failures} uploads failed and {Spilled} records were spilled during the outage; {SpillFiles} spilled files wait to be uploaded")]
+    [LoggerMessage(22, LogLevel.Information, "Blob storage available again after {Outage}: {Failures} uploads failed and {Spilled} records were spilled during the outage; {SpillFiles} files are in the spill directory")]
     public static partial void StorageAvailable(ILogger logger, TimeSpan outage, int failures, long spilled, int spillFiles);
 
     [LoggerMessage(2, LogLevel.Debug, "Spilled {Records} records to {SpillPath}")]

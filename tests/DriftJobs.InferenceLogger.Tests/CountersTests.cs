@@ -1,4 +1,7 @@
+using System.Diagnostics.Metrics;
 using DriftJobs.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace DriftJobs.InferenceLogger.Tests;
@@ -43,11 +46,15 @@ public sealed class CountersTests(AzuriteFixture azurite)
             Assert.True(before.UploadFailures > 0);
 
             // This process finds them, spills 100 of its own while storage is still down, and refuses an invalid one.
+            using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+            var meters = services.GetRequiredService<IMeterFactory>();
+            using var writtenMetric = new MetricCollector<long>(meters, BlobInferenceLogger.MeterName, "driftjobs.inference_logger.records.written");
+            using var replayedMetric = new MetricCollector<long>(meters, BlobInferenceLogger.MeterName, "driftjobs.inference_logger.records.replayed");
             await using var logger = TestRecords.Builder(container, o =>
             {
                 Quick(o);
                 o.SpillDirectory = spill.FullName;
-            }).Build();
+            }).WithMeterFactory(meters).Build();
             for (var i = 1_000; i < 1_100; i++)
             {
                 Assert.True(logger.TryLog(TestRecords.Record(i)));
@@ -75,6 +82,11 @@ public sealed class CountersTests(AzuriteFixture azurite)
                 },
                 up);
             Assert.True(up.UploadFailures > 0);
+
+            // The meter tells them apart the same way.
+            writtenMetric.RecordObservableInstruments();
+            replayedMetric.RecordObservableInstruments();
+            Assert.Equal((100L, 150L), (writtenMetric.LastMeasurement!.Value, replayedMetric.LastMeasurement!.Value));
 
             await logger.StopAsync();
             Assert.False(logger.TryLog(TestRecords.Record(2_000)));
