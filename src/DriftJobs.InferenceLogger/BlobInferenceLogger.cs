@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using Azure;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -10,7 +11,7 @@ namespace DriftJobs.InferenceLogger;
 /// <summary>
 /// The inference logger: buffers records in memory and writes them as hour-partitioned Parquet files to an Azure
 /// Blob container, from one background loop. Create it with <see cref="InferenceLoggerBuilder"/> or
-/// <see cref="InferenceLoggerServiceCollectionExtensions.AddInferenceLogger"/>; stop it with
+/// <c>services.AddInferenceLogger(…)</c> (<see cref="InferenceLoggerServiceCollectionExtensions"/>); stop it with
 /// <see cref="StopAsync"/> or <see cref="DisposeAsync"/>, which write what is buffered within
 /// <see cref="InferenceLoggerOptions.ShutdownTimeout"/>.
 /// </summary>
@@ -39,7 +40,9 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
     private readonly TimeSpan _flushInterval;
     private readonly TimeSpan _shutdownTimeout;
     private readonly TimeSpan _minRetryDelay;
-    private readonly TimeSpan _maxRetryDelay;
+    private readonly TimeSpan _uploadTimeout;
+    private readonly TimeSpan _probeTimeout;
+    private readonly TimeSpan _probeInterval;
     private readonly string? _spillDirectory;
     private readonly long _spillMaxBytes;
     private readonly CancellationTokenSource _stopping = new();
@@ -62,8 +65,8 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
     private DateTimeOffset _wakeTimerAt;
     private TaskCompletionSource? _wake;
     private long _sequence;
-    private TimeSpan _retryDelay;
-    private DateTimeOffset _storageRetryAt = DateTimeOffset.MinValue;
+    private readonly StorageHealth _health;
+    private long _spilledBeforeOutage;
 
     internal BlobInferenceLogger(
         BlobContainerClient container,
@@ -85,8 +88,12 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
         _flushInterval = options.FlushInterval;
         _shutdownTimeout = options.ShutdownTimeout;
         _minRetryDelay = options.MinRetryDelay;
-        _maxRetryDelay = options.MaxRetryDelay;
-        _retryDelay = _minRetryDelay;
+        _uploadTimeout = options.UploadTimeout;
+
+        // A probe is one small request: it needs less time than an upload, and must not hold the loop for long.
+        _probeTimeout = TimeSpan.FromTicks(Math.Min(options.UploadTimeout.Ticks, TimeSpan.FromSeconds(5).Ticks));
+        _probeInterval = options.ProbeInterval;
+        _health = new StorageHealth(_time, options.MinRetryDelay, options.MaxRetryDelay, options.ProbeInterval);
         _spillDirectory = options.SpillDirectory;
         _spillMaxBytes = options.SpillDirectoryMaxBytes;
 
@@ -105,6 +112,32 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
     internal LogSchema Schema { get; }
 
     internal CounterSnapshot Counters => _counters.Snapshot();
+
+    /// <summary>
+    /// The logger's counts since it was created (accepted, dropped, written, spilled, replayed, lost …), e.g. for a
+    /// health check. Cheap and safe to call from any thread at any time, also after the logger stopped.
+    /// </summary>
+    /// <returns>A new snapshot.</returns>
+    public InferenceLoggerCounters GetCounters()
+    {
+        var c = _counters.Snapshot();
+        return new InferenceLoggerCounters
+        {
+            Accepted = c.Accepted,
+            DroppedBufferFull = c.DroppedBufferFull,
+            DroppedStopped = c.DroppedStopped,
+            Rejected = c.RejectedInvalid,
+            Written = c.RecordsWritten,
+            Spilled = c.RecordsSpilled,
+            Replayed = c.RecordsReplayed,
+            Lost = c.RecordsLost,
+            FilesWritten = c.FilesWritten,
+            UploadFailures = c.UploadFailures,
+            BufferDepth = BufferDepth,
+            SpillFilesWaiting = Volatile.Read(ref _spill)?.Count ?? 0,
+            StorageUnavailableSince = _health.DownSince,
+        };
+    }
 
     internal long BufferDepth => Volatile.Read(ref _counters.Pending);
 
@@ -166,6 +199,62 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
     }
 
     /// <summary>
+    /// Makes sure the container exists, creating it when the credential allows; the host calls this as it starts
+    /// (<see cref="InferenceLoggerBuilder.BuildAsync"/> does too). Storage that cannot be reached is not an error here:
+    /// a warning is logged and the logger keeps records in memory or the spill directory until it can write them.
+    /// Takes at most <see cref="InferenceLoggerOptions.UploadTimeout"/>.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    /// <returns>A task that completes when the container exists, or when storage could not be asked.</returns>
+    /// <exception cref="InvalidOperationException">
+    /// The container does not exist and the credential may not create it; the message names the container, the
+    /// account and the permission needed.
+    /// </exception>
+    public async Task EnsureContainerAsync(CancellationToken cancellationToken = default)
+    {
+        using var timeout = new CancellationTokenSource(_uploadTimeout, _time);
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            if (await _uploader.CreateContainerIfNotExistsAsync(budget.Token).ConfigureAwait(false))
+            {
+                Log.ContainerCreated(_log, _uploader.ContainerName, _uploader.AccountName);
+            }
+
+            return;
+        }
+        catch (RequestFailedException refused) when (refused.Status == 403)
+        {
+            bool? exists;
+            try
+            {
+                exists = await _uploader.ContainerExistsAsync(budget.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                Log.ContainerCheckFailed(_log, e, _uploader.ContainerName, StorageFailure.Describe(e, timeout.IsCancellationRequested ? _uploadTimeout : null));
+                return;
+            }
+
+            if (exists == false)
+            {
+                var message = StorageFailure.MissingContainerMessage(_uploader.ContainerName, _uploader.AccountName, refused.ErrorCode);
+                Log.ContainerMissing(_log, message);
+                throw new InvalidOperationException(message, refused);
+            }
+
+            if (exists is null)
+            {
+                Log.ContainerUnverified(_log, _uploader.ContainerName, refused.ErrorCode);
+            }
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            Log.ContainerCheckFailed(_log, e, _uploader.ContainerName, StorageFailure.Describe(e, timeout.IsCancellationRequested ? _uploadTimeout : null));
+        }
+    }
+
+    /// <summary>
     /// Stops accepting records and writes what is buffered, for at most
     /// <see cref="InferenceLoggerOptions.ShutdownTimeout"/> (or until <paramref name="cancellationToken"/> is
     /// cancelled); what cannot be uploaded by then is spilled or counted as lost. Safe to call more than once and
@@ -202,7 +291,7 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
         _shutdownTimer?.Dispose();
         ReportRefusals();
         var c = _counters.Snapshot();
-        Log.Stopped(_log, c.Accepted, c.RecordsWritten, c.RecordsSpilled, c.RecordsLost, c.DroppedBufferFull + c.DroppedStopped, c.RejectedInvalid, _spill?.Count ?? 0);
+        Log.Stopped(_log, c.Accepted, c.RecordsWritten, c.RecordsSpilled, c.RecordsReplayed, c.RecordsLost, c.DroppedBufferFull + c.DroppedStopped, c.RejectedInvalid, _spill?.Count ?? 0);
         _metrics.Dispose();
         _stopping.Dispose();
         _hardStop.Dispose();
@@ -275,7 +364,7 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
                     continue;
                 }
 
-                var wakeAt = _spill is { Count: > 0 } && _storageRetryAt < nextFlush ? _storageRetryAt : nextFlush;
+                var wakeAt = _spill is { Count: > 0 } && _health.NextAttemptAt < nextFlush ? _health.NextAttemptAt : nextFlush;
                 await WaitForBatchAsync(wakeAt).ConfigureAwait(false);
             }
 
@@ -303,7 +392,7 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
 
         try
         {
-            _spill = SpillStore.Open(_spillDirectory, _spillMaxBytes);
+            Volatile.Write(ref _spill, SpillStore.Open(_spillDirectory, _spillMaxBytes));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -469,7 +558,7 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
         while (true)
         {
             // While spilled files wait for storage, new ones join them rather than each waiting out the SDK's retries.
-            var storageKnownDown = _spill is { Count: > 0 } && _time.GetUtcNow() < _storageRetryAt;
+            var storageKnownDown = _spill is { Count: > 0 } && !_health.RetryDue;
             if (!storageKnownDown && !_hardStop.IsCancellationRequested && await TryUploadAsync(file).ConfigureAwait(false))
             {
                 Interlocked.Add(ref _counters.RecordsWritten, file.Records);
@@ -496,23 +585,47 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
         for (var attempt = 0; attempt < MaxNameAttempts; attempt++)
         {
             UploadOutcome outcome;
+
+            // The attempt's time budget covers the SDK's retries inside it: however the client was built, an
+            // outage is noticed within UploadTimeout and the file moves on to the spill directory.
+            using var timeout = new CancellationTokenSource(_uploadTimeout, _time);
+            using var budget = CancellationTokenSource.CreateLinkedTokenSource(_hardStop.Token, timeout.Token);
             try
             {
-                outcome = await _uploader.UploadAsync(file.BlobName, file.Content, file.ContentHash, _hardStop.Token).ConfigureAwait(false);
+                outcome = await _uploader.UploadAsync(file.BlobName, file.Content, file.ContentHash, budget.Token).ConfigureAwait(false);
             }
 #pragma warning disable CA1031 // Whatever the SDK throws after its retries, the file is kept and retried.
             catch (Exception e)
 #pragma warning restore CA1031
             {
+                // A container deleted (or never created) is re-created rather than waited out as an outage; the
+                // backoff bounds how often, as 409 ContainerBeingDeleted refuses it for a while after a delete.
+                if (StorageFailure.IsContainerNotFound(e) && await TryCreateContainerAsync().ConfigureAwait(false))
+                {
+                    continue;
+                }
+
                 Interlocked.Increment(ref _counters.UploadFailures);
-                MarkStorageDown();
-                Log.UploadFailed(_log, e, file.BlobName, file.Records, _storageRetryAt - _time.GetUtcNow());
+                var cause = StorageFailure.Describe(e, timeout.IsCancellationRequested && !_hardStop.IsCancellationRequested ? _uploadTimeout : null);
+                if (_health.RecordFailure())
+                {
+                    // The whole exception once per outage: enough to diagnose, without repeating it at every retry.
+                    _spilledBeforeOutage = Interlocked.Read(ref _counters.RecordsSpilled);
+                    Log.StorageUnavailable(_log, e, cause, _probeInterval);
+                }
+
+                Log.UploadFailed(_log, file.BlobName, file.Records, cause, _health.RetryAt - _time.GetUtcNow());
                 return false;
             }
 
             if (outcome != UploadOutcome.NameTaken)
             {
-                MarkStorageUp();
+                var failures = _health.Failures;
+                if (_health.RecordSuccess() is { } outage)
+                {
+                    Log.StorageAvailable(_log, outage, failures, Interlocked.Read(ref _counters.RecordsSpilled) - _spilledBeforeOutage, _spill?.Count ?? 0);
+                }
+
                 Interlocked.Increment(ref _counters.FilesWritten);
                 return true;
             }
@@ -562,10 +675,45 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
         return true;
     }
 
+    private async Task<bool> TryCreateContainerAsync()
+    {
+        using var timeout = new CancellationTokenSource(_uploadTimeout, _time);
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(_hardStop.Token, timeout.Token);
+        try
+        {
+            await _uploader.CreateContainerIfNotExistsAsync(budget.Token).ConfigureAwait(false);
+            Log.ContainerCreated(_log, _uploader.ContainerName, _uploader.AccountName);
+            return true;
+        }
+#pragma warning disable CA1031 // Not created: the upload counts as failed and is retried after the backoff.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            if (!_health.ContainerErrorLogged)
+            {
+                _health.ContainerErrorLogged = true;
+                var errorCode = (e as RequestFailedException)?.ErrorCode;
+                Log.ContainerMissing(_log, StorageFailure.MissingContainerMessage(_uploader.ContainerName, _uploader.AccountName, errorCode ?? StorageFailure.Describe(e)));
+            }
+
+            return false;
+        }
+    }
+
     /// <summary>Uploads the oldest spilled file when storage is due for another try; true when one was uploaded.</summary>
     private async Task<bool> TryReplaySpilledFileAsync()
     {
-        if (_spill?.Oldest is not { } blobName || _hardStop.IsCancellationRequested || _time.GetUtcNow() < _storageRetryAt)
+        if (_spill?.Oldest is not { } blobName || _hardStop.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        if (_health.ProbeDue)
+        {
+            await ProbeAsync().ConfigureAwait(false);
+        }
+
+        if (!_health.RetryDue)
         {
             return false;
         }
@@ -590,7 +738,8 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
             return false;
         }
 
-        Interlocked.Add(ref _counters.RecordsWritten, file.Records);
+        // This process's own records, or ones an earlier process left: only the former are "written" by this one.
+        Interlocked.Add(ref _spill.SpilledHere(blobName) ? ref _counters.RecordsWritten : ref _counters.RecordsReplayed, file.Records);
         Log.SpillUploaded(_log, file.BlobName, file.Records);
         try
         {
@@ -622,43 +771,60 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
         }
     }
 
+    /// <summary>Waits for the next upload attempt, probing storage meanwhile so that its return cuts the wait short.</summary>
     private async Task BackoffAsync()
     {
-        var stopping = _stopping.IsCancellationRequested;
-        var delay = _storageRetryAt - _time.GetUtcNow();
-        if (stopping && delay > _minRetryDelay)
+        while (true)
         {
-            // The drain has ShutdownTimeout, not the long outage backoff: keep trying at the shortest delay.
-            delay = _minRetryDelay;
-        }
+            var stopping = _stopping.IsCancellationRequested;
+            var now = _time.GetUtcNow();
+            var retryAt = _health.RetryAt;
+            if (stopping && retryAt - now > _minRetryDelay)
+            {
+                // The drain has ShutdownTimeout, not the long outage backoff: keep trying at the shortest delay.
+                retryAt = now + _minRetryDelay;
+            }
 
-        if (delay <= TimeSpan.Zero)
-        {
-            return;
-        }
+            if (now >= retryAt)
+            {
+                return;
+            }
 
-        try
-        {
-            await Task.Delay(delay, _time, stopping ? _hardStop.Token : _stopping.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping (try again at once) or out of time (the caller spills or gives up).
+            if (_health.ProbeDue)
+            {
+                await ProbeAsync().ConfigureAwait(false);
+                continue;
+            }
+
+            var wakeAt = retryAt < _health.ProbeAt ? retryAt : _health.ProbeAt;
+            try
+            {
+                await Task.Delay(wakeAt - now, _time, stopping ? _hardStop.Token : _stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping (try again at once) or out of time (the caller spills or gives up).
+                return;
+            }
         }
     }
 
-    private void MarkStorageDown()
+    /// <summary>
+    /// Asks storage for the container's properties, a request much cheaper than an upload. Any answer from the
+    /// service but a server error means it is reachable again: uploads resume at once.
+    /// </summary>
+    private async Task ProbeAsync()
     {
-        // Jitter keeps replicas that lost storage together from retrying in lockstep.
-        var delay = _retryDelay * (0.8 + (0.4 * Random.Shared.NextDouble()));
-        _storageRetryAt = _time.GetUtcNow() + delay;
-        _retryDelay = TimeSpan.FromTicks(Math.Min(_retryDelay.Ticks * 2, _maxRetryDelay.Ticks));
-    }
-
-    private void MarkStorageUp()
-    {
-        _retryDelay = _minRetryDelay;
-        _storageRetryAt = DateTimeOffset.MinValue;
+        using var timeout = new CancellationTokenSource(_probeTimeout, _time);
+        using var probe = CancellationTokenSource.CreateLinkedTokenSource(_hardStop.Token, timeout.Token);
+        if (await _uploader.ProbeAsync(probe.Token).ConfigureAwait(false))
+        {
+            _health.RecordProbeAnswered();
+        }
+        else
+        {
+            _health.RecordProbeFailed();
+        }
     }
 
     private void LoseRecords(int records, string reason)

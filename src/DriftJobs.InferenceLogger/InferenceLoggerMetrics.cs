@@ -30,8 +30,9 @@ internal sealed class InferenceLoggerMetrics : IDisposable
             () => LoggerCounters.Read(ref counters.RejectedInvalid),
             "{record}",
             "Records TryLog refused as invalid (null, or a model name or version that cannot be part of a file name).");
-        _meter.CreateObservableCounter(Prefix + "records.written", () => LoggerCounters.Read(ref counters.RecordsWritten), "{record}", "Records uploaded to blob storage.");
+        _meter.CreateObservableCounter(Prefix + "records.written", () => LoggerCounters.Read(ref counters.RecordsWritten), "{record}", "Records this process accepted and uploaded, directly or after spilling them.");
         _meter.CreateObservableCounter(Prefix + "records.spilled", () => LoggerCounters.Read(ref counters.RecordsSpilled), "{record}", "Records written to the spill directory while storage was unavailable.");
+        _meter.CreateObservableCounter(Prefix + "records.replayed", () => LoggerCounters.Read(ref counters.RecordsReplayed), "{record}", "Records from spill files an earlier process left, uploaded by this one (not in records.written).");
         _meter.CreateObservableCounter(Prefix + "records.lost", () => LoggerCounters.Read(ref counters.RecordsLost), "{record}", "Accepted records that could not be written before the shutdown timeout.");
         _meter.CreateObservableCounter(Prefix + "files.written", () => LoggerCounters.Read(ref counters.FilesWritten), "{file}", "Parquet files uploaded to blob storage.");
         _meter.CreateObservableCounter(Prefix + "upload.failures", () => LoggerCounters.Read(ref counters.UploadFailures), "{failure}", "Uploads that failed after the Azure SDK's retries.");

@@ -82,9 +82,29 @@ public sealed class InferenceLoggerOptions
     /// </summary>
     public long SpillDirectoryMaxBytes { get; set; } = 1L << 30;
 
-    // The logger's own backoff between upload attempts, on top of the Azure SDK's retries. Internal: gateway
-    // teams tune the SDK's retry policy on their BlobContainerClient; tests shorten these.
-    internal TimeSpan MinRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// The longest one upload may take, the Azure SDK's own retries inside it included (default 10 seconds). An
+    /// upload that has not finished by then is cancelled and counts as a failure: storage is taken to be down, the
+    /// file is spilled (with <see cref="SpillDirectory"/>) and the logger backs off. It bounds how late an outage is
+    /// noticed whatever retry policy the container client has (the SDK's default retries a refused connection for
+    /// ~25 seconds). Keep it well above the time one file takes to upload (a 10,000-record file is ~1 MB).
+    /// </summary>
+    public TimeSpan UploadTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    internal TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// The logger's first wait after a failed upload (default 1 second); each further failure doubles it, up to
+    /// <see cref="MaxRetryDelay"/>, with ±20 % jitter.
+    /// </summary>
+    public TimeSpan MinRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The longest wait between upload attempts while storage is down (default 30 seconds). Recovery does not wait
+    /// for it: while storage is down a cheap probe (the container's properties) runs every 2 seconds, and the first
+    /// answer starts uploads again at once.
+    /// </summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    // How often storage is probed while down. Not a setting: 2 s notices a return quickly at the price of one
+    // small request; tests shorten it.
+    internal TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(2);
 }

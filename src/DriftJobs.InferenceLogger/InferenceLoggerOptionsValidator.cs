@@ -93,9 +93,23 @@ internal sealed class InferenceLoggerOptionsValidator : IValidateOptions<Inferen
             yield return $"{Section}:SpillDirectoryMaxBytes must be positive (got {o.SpillDirectoryMaxBytes}).";
         }
 
-        if (o.MinRetryDelay <= TimeSpan.Zero || o.MaxRetryDelay < o.MinRetryDelay)
+        if (o.UploadTimeout < TimeSpan.FromSeconds(1) || o.UploadTimeout > TimeSpan.FromMinutes(10))
         {
-            yield return $"{Section}: retry delays must be positive with the minimum ({o.MinRetryDelay}) not above the maximum ({o.MaxRetryDelay}).";
+            yield return $"{Section}:UploadTimeout must be between 1 second and 10 minutes (got {o.UploadTimeout}).";
+        }
+
+        if (o.MinRetryDelay <= TimeSpan.Zero || o.MinRetryDelay > TimeSpan.FromHours(1))
+        {
+            yield return $"{Section}:MinRetryDelay must be positive and at most one hour (got {o.MinRetryDelay}).";
+        }
+        else if (o.MaxRetryDelay < o.MinRetryDelay || o.MaxRetryDelay > TimeSpan.FromHours(1))
+        {
+            yield return $"{Section}:MaxRetryDelay must be between MinRetryDelay ({o.MinRetryDelay}) and one hour (got {o.MaxRetryDelay}).";
+        }
+
+        if (o.ProbeInterval <= TimeSpan.Zero)
+        {
+            yield return $"{Section}: the probe interval must be positive (got {o.ProbeInterval}).";
         }
     }
 }

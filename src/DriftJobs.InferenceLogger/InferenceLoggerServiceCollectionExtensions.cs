@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Azure.Core;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -20,9 +21,9 @@ public static class InferenceLoggerServiceCollectionExtensions
     /// </summary>
     /// <param name="services">The host's services.</param>
     /// <param name="container">
-    /// Creates the container the logs are written to, e.g.
-    /// <c>_ =&gt; new BlobContainerClient(new Uri("https://account.blob.core.windows.net/logs"), new DefaultAzureCredential())</c>.
-    /// Its retry policy is the first line of defence against storage failures.
+    /// Creates the client of the container the logs are written to, e.g. the gateway's own client. Build it with
+    /// <see cref="InferenceLoggerStorage.CreateClientOptions"/> (few, fast retries); with other options an outage is
+    /// still noticed within <see cref="InferenceLoggerOptions.UploadTimeout"/>, which bounds each upload.
     /// </param>
     /// <param name="configure">Optional changes applied after configuration binding.</param>
     /// <returns><paramref name="services"/>.</returns>
@@ -53,5 +54,47 @@ public static class InferenceLoggerServiceCollectionExtensions
         services.TryAddSingleton<IInferenceLogger>(sp => sp.GetRequiredService<BlobInferenceLogger>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, InferenceLoggerHostedService>());
         return services;
+    }
+
+    /// <summary>
+    /// Adds the inference logger as <see cref="AddInferenceLogger(IServiceCollection, Func{IServiceProvider, BlobContainerClient}, Action{InferenceLoggerOptions}?)"/>
+    /// does, writing to the container at <paramref name="containerUri"/> through a client of its own with the
+    /// logger's retry policy (<see cref="InferenceLoggerStorage.CreateClientOptions"/>). The recommended registration.
+    /// </summary>
+    /// <param name="services">The host's services.</param>
+    /// <param name="containerUri">The container, e.g. <c>https://myaccount.blob.core.windows.net/drift</c>.</param>
+    /// <param name="credential">E.g. <c>new DefaultAzureCredential()</c> (workload identity on AKS).</param>
+    /// <param name="configure">Optional changes applied after configuration binding.</param>
+    /// <returns><paramref name="services"/>.</returns>
+    public static IServiceCollection AddInferenceLogger(
+        this IServiceCollection services,
+        Uri containerUri,
+        TokenCredential credential,
+        Action<InferenceLoggerOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(containerUri);
+        ArgumentNullException.ThrowIfNull(credential);
+        return services.AddInferenceLogger(_ => InferenceLoggerStorage.CreateContainerClient(containerUri, credential), configure);
+    }
+
+    /// <summary>
+    /// Adds the inference logger as <see cref="AddInferenceLogger(IServiceCollection, Func{IServiceProvider, BlobContainerClient}, Action{InferenceLoggerOptions}?)"/>
+    /// does, writing to container <paramref name="containerName"/> of the account in
+    /// <paramref name="connectionString"/> through a client of its own with the logger's retry policy.
+    /// </summary>
+    /// <param name="services">The host's services.</param>
+    /// <param name="connectionString">A storage connection string (Azurite in development).</param>
+    /// <param name="containerName">The container's name.</param>
+    /// <param name="configure">Optional changes applied after configuration binding.</param>
+    /// <returns><paramref name="services"/>.</returns>
+    public static IServiceCollection AddInferenceLogger(
+        this IServiceCollection services,
+        string connectionString,
+        string containerName,
+        Action<InferenceLoggerOptions>? configure = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        ArgumentException.ThrowIfNullOrWhiteSpace(containerName);
+        return services.AddInferenceLogger(_ => InferenceLoggerStorage.CreateContainerClient(connectionString, containerName), configure);
     }
 }

@@ -7,8 +7,16 @@ internal static partial class Log
 {
     public const string Category = "DriftJobs.InferenceLogger";
 
-    [LoggerMessage(1, LogLevel.Warning, "Uploading {BlobName} ({Records} records) failed; next attempt in {RetryDelay}")]
-    public static partial void UploadFailed(ILogger logger, Exception exception, string blobName, int records, TimeSpan retryDelay);
+    // One line, no exception: during an outage every attempt fails the same way, and the SDK's exception (every
+    // retry's failure, with request and response) made ~15 KB a line. The full exception is in StorageUnavailable.
+    [LoggerMessage(1, LogLevel.Warning, "Uploading {BlobName} ({Records} records) failed: {Cause}; next attempt in {RetryDelay}")]
+    public static partial void UploadFailed(ILogger logger, string blobName, int records, string cause, TimeSpan retryDelay);
+
+    [LoggerMessage(21, LogLevel.Warning, "Blob storage unavailable ({Cause}): records are spilled or kept in memory and uploads retried with backoff, probing storage every {ProbeInterval}; further failures are logged one line each")]
+    public static partial void StorageUnavailable(ILogger logger, Exception exception, string cause, TimeSpan probeInterval);
+
+    [LoggerMessage(22, LogLevel.Information, "Blob storage available again after {Outage}: {Failures} uploads failed and {Spilled} records were spilled during the outage; {SpillFiles} files are in the spill directory")]
+    public static partial void StorageAvailable(ILogger logger, TimeSpan outage, int failures, long spilled, int spillFiles);
 
     [LoggerMessage(2, LogLevel.Debug, "Spilled {Records} records to {SpillPath}")]
     public static partial void Spilled(ILogger logger, int records, string spillPath);
@@ -49,9 +57,21 @@ internal static partial class Log
     [LoggerMessage(12, LogLevel.Warning, "Blob {BlobName} already exists with other content; writing under another name")]
     public static partial void NameTaken(ILogger logger, string blobName);
 
+    [LoggerMessage(17, LogLevel.Information, "The inference log container {Container} did not exist in account {Account}; the logger created it")]
+    public static partial void ContainerCreated(ILogger logger, string container, string account);
+
+    [LoggerMessage(18, LogLevel.Error, "{Message}")]
+    public static partial void ContainerMissing(ILogger logger, string message);
+
+    [LoggerMessage(19, LogLevel.Warning, "Could not check the inference log container {Container} at start ({Cause}); records are kept in memory or the spill directory until storage can be written")]
+    public static partial void ContainerCheckFailed(ILogger logger, Exception exception, string container, string cause);
+
+    [LoggerMessage(20, LogLevel.Warning, "The logger's credential may neither create nor read the inference log container {Container} ({ErrorCode}); assuming it exists")]
+    public static partial void ContainerUnverified(ILogger logger, string container, string? errorCode);
+
     [LoggerMessage(13, LogLevel.Critical, "The inference logger's writer loop failed; records are no longer written")]
     public static partial void LoopFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(14, LogLevel.Information, "Inference logger stopped: {Accepted} accepted, {Written} written, {Spilled} spilled, {Lost} lost, {Dropped} dropped, {Rejected} rejected; {SpillFiles} files wait in the spill directory")]
-    public static partial void Stopped(ILogger logger, long accepted, long written, long spilled, long lost, long dropped, long rejected, int spillFiles);
+    [LoggerMessage(14, LogLevel.Information, "Inference logger stopped: {Accepted} accepted, {Written} written, {Spilled} spilled, {Lost} lost, {Dropped} dropped, {Rejected} rejected; {Replayed} records of an earlier process uploaded from the spill directory, {SpillFiles} files wait there")]
+    public static partial void Stopped(ILogger logger, long accepted, long written, long spilled, long replayed, long lost, long dropped, long rejected, int spillFiles);
 }

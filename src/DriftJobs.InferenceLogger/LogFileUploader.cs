@@ -30,6 +30,45 @@ internal sealed class LogFileUploader(BlobContainerClient container)
 {
     public const string ContentType = "application/vnd.apache.parquet";
 
+    // Never written: asking for its properties tells a missing container (ContainerNotFound) from an existing one
+    // (BlobNotFound) with a credential that may read blobs but not the container's properties (a container SAS).
+    private const string CheckBlobName = "inference-logger-container-check";
+
+    public string ContainerName => container.Name;
+
+    public string AccountName => container.AccountName;
+
+    /// <summary>Creates the container unless it exists; true when it was created.</summary>
+    public async Task<bool> CreateContainerIfNotExistsAsync(CancellationToken cancellationToken = default) =>
+        await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false) is not null;
+
+    /// <summary>Whether the container exists; null when the credential may not tell.</summary>
+    public async Task<bool?> ContainerExistsAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return (await container.ExistsAsync(cancellationToken).ConfigureAwait(false)).Value;
+        }
+        catch (RequestFailedException e) when (e.Status == 403)
+        {
+            // A container-scoped SAS may not read the container's properties: ask about a blob instead.
+        }
+
+        try
+        {
+            await container.GetBlobClient(CheckBlobName).GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return e.ErrorCode != StorageFailure.ContainerNotFound;
+        }
+        catch (RequestFailedException e) when (e.Status == 403)
+        {
+            return null;
+        }
+    }
+
     [SuppressMessage("Security", "CA5351:Do Not Use Broken Cryptographic Algorithms", Justification = "Content-MD5 is the checksum Azure Storage stores and compares; it identifies content, it protects nothing.")]
     public static byte[] ContentHash(ReadOnlySpan<byte> content) => MD5.HashData(content);
 
@@ -52,6 +91,29 @@ internal sealed class LogFileUploader(BlobContainerClient container)
             return existing.Value.ContentHash is { } hash && hash.AsSpan().SequenceEqual(contentHash)
                 ? UploadOutcome.AlreadyPresent
                 : UploadOutcome.NameTaken;
+        }
+    }
+
+    /// <summary>
+    /// Whether the service answers: true on any answer but a server error or throttling (a 403 or 404 still says the
+    /// service is back; the upload that follows tells what is wrong), false when it cannot be reached.
+    /// </summary>
+    public async Task<bool> ProbeAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await container.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is >= 400 and < 500 and not 408 and not 429)
+        {
+            return true;
+        }
+#pragma warning disable CA1031 // Whatever else the SDK throws, storage did not answer.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return false;
         }
     }
 }

@@ -14,6 +14,7 @@ internal sealed class LoggerCounters
     public long RejectedInvalid;
     public long RecordsWritten;
     public long RecordsSpilled;
+    public long RecordsReplayed;
     public long RecordsLost;
     public long FilesWritten;
     public long UploadFailures;
@@ -47,6 +48,7 @@ internal sealed class LoggerCounters
         Read(ref RejectedInvalid),
         Read(ref RecordsWritten),
         Read(ref RecordsSpilled),
+        Read(ref RecordsReplayed),
         Read(ref RecordsLost),
         Read(ref FilesWritten),
         Read(ref UploadFailures),
@@ -75,6 +77,7 @@ internal readonly record struct CounterSnapshot(
     long RejectedInvalid,
     long RecordsWritten,
     long RecordsSpilled,
+    long RecordsReplayed,
     long RecordsLost,
     long FilesWritten,
     long UploadFailures,

@@ -11,7 +11,12 @@ internal sealed class SpillStore
     private readonly string _root;
     private readonly long _maxBytes;
     private readonly SortedDictionary<string, long> _files = new(StringComparer.Ordinal);
+
+    // The files this process spilled: their records are its own (counted written when uploaded), the others an
+    // earlier process's (counted replayed).
+    private readonly HashSet<string> _spilledHere = new(StringComparer.Ordinal);
     private long _bytes;
+    private int _count;
 
     private SpillStore(string root, long maxBytes)
     {
@@ -21,7 +26,8 @@ internal sealed class SpillStore
 
     public string Root => _root;
 
-    public int Count => _files.Count;
+    /// <summary>How many files wait; unlike the rest of the store, safe to read from any thread.</summary>
+    public int Count => Volatile.Read(ref _count);
 
     public long Bytes => _bytes;
 
@@ -42,6 +48,7 @@ internal sealed class SpillStore
                 var length = new FileInfo(path).Length;
                 store._files[Path.GetRelativePath(store._root, path).Replace(Path.DirectorySeparatorChar, '/')] = length;
                 store._bytes += length;
+                store._count++;
             }
         }
 
@@ -81,7 +88,9 @@ internal sealed class SpillStore
         }
 
         _files[blobName] = content.Length;
+        _spilledHere.Add(blobName);
         _bytes += content.Length;
+        Volatile.Write(ref _count, _files.Count);
         return true;
     }
 
@@ -111,8 +120,13 @@ internal sealed class SpillStore
         if (_files.Remove(blobName, out var length))
         {
             _bytes -= length;
+            _spilledHere.Remove(blobName);
+            Volatile.Write(ref _count, _files.Count);
         }
     }
+
+    /// <summary>Whether this process spilled the file (rather than finding it left by an earlier one).</summary>
+    public bool SpilledHere(string blobName) => _spilledHere.Contains(blobName);
 
     public string PathOf(string blobName) => Path.Combine(_root, blobName.Replace('/', Path.DirectorySeparatorChar));
 

@@ -25,6 +25,9 @@ public sealed class OptionsTests(AzuriteFixture azurite)
         Assert.Equal(10_000, options.BatchSize);
         Assert.Equal(TimeSpan.FromSeconds(30), options.FlushInterval);
         Assert.Equal(TimeSpan.FromSeconds(20), options.ShutdownTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.UploadTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(1), options.MinRetryDelay);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.MaxRetryDelay);
         Assert.Equal(ValueKind.Number, options.PredictionKind);
         Assert.Null(options.SpillDirectory);
         Assert.Empty(options.Features);
@@ -111,6 +114,9 @@ public sealed class OptionsTests(AzuriteFixture azurite)
     [InlineData("FeatureTwice")]
     [InlineData("ShutdownTimeout")]
     [InlineData("SpillDirectory")]
+    [InlineData("UploadTimeout")]
+    [InlineData("MinRetryDelay")]
+    [InlineData("MaxRetryDelay")]
     public async Task The_builder_refuses_invalid_options_naming_the_setting(string setting)
     {
         var container = await azurite.CreateContainerAsync();
@@ -124,6 +130,9 @@ public sealed class OptionsTests(AzuriteFixture azurite)
                 case "FeatureTwice": o.Features["Age"] = ValueKind.Number; break;
                 case "ShutdownTimeout": o.ShutdownTimeout = TimeSpan.FromSeconds(-1); break;
                 case "SpillDirectory": o.SpillDirectory = " "; break;
+                case "UploadTimeout": o.UploadTimeout = TimeSpan.FromMilliseconds(10); break;
+                case "MinRetryDelay": o.MinRetryDelay = TimeSpan.Zero; break;
+                case "MaxRetryDelay": o.MaxRetryDelay = TimeSpan.FromMilliseconds(500); break;
             }
         });
 

@@ -1,5 +1,7 @@
 using Azure.Storage.Blobs;
 using DriftJobs.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace DriftJobs.InferenceLogger.Tests;
 
@@ -109,12 +111,123 @@ public sealed class OutageTests(AzuriteFixture azurite)
                     Assert.True(second.TryLog(TestRecords.Record(i)));
                 }
 
-                await Eventually.TrueAsync(() => second.Counters.RecordsWritten == 350, "the spilled and the new records");
+                // The first process's 300 are replayed by this one, not written by it: only its own 50 are.
+                await Eventually.TrueAsync(() => second.GetCounters() is { Written: 50, Replayed: 300 }, "the spilled and the new records");
             }
 
             await Eventually.TrueAsync(() => keeping.Counters.RecordsWritten == 200, "the records kept in memory");
             await AssertExactlyAsync(container, Enumerable.Range(0, 200).Concat(Enumerable.Range(1_000, 350)));
             Assert.Empty(Directory.GetFileSystemEntries(spill.FullName));
+        }
+        finally
+        {
+            spill.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task With_the_recommended_registration_and_default_settings_spilling_starts_within_seconds_of_Azurite_stopping()
+    {
+        await using var storage = await AzuriteInstance.StartAsync(persistent: true);
+        await storage.CreateServiceClient().GetBlobContainerClient("drift").CreateAsync();
+        var spill = Directory.CreateTempSubdirectory("logger-spill-");
+        try
+        {
+            // The README's registration: nothing but the schema and the spill directory changed from the defaults.
+            var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+            builder.Services.AddInferenceLogger(storage.ConnectionString, "drift", o =>
+            {
+                TestRecords.Schema(o);
+                o.SpillDirectory = spill.FullName;
+            });
+            using var host = builder.Build();
+            await host.StartAsync();
+            var logger = host.Services.GetRequiredService<BlobInferenceLogger>();
+
+            await storage.StopAsync();
+            var outage = System.Diagnostics.Stopwatch.StartNew();
+
+            // One default batch (10,000 records) is due at once; the default flush interval would add up to 30 s.
+            for (var i = 0; i < 10_000; i++)
+            {
+                Assert.True(logger.TryLog(TestRecords.Record(i)));
+            }
+
+            await Eventually.TrueAsync(() => logger.Counters.RecordsSpilled == 10_000, "the batch spilled within 5 s", TimeSpan.FromSeconds(5));
+            Assert.Equal(0, logger.BufferDepth);
+            Assert.True(outage.Elapsed < TimeSpan.FromSeconds(5), $"spilled after {outage.Elapsed}");
+            await host.StopAsync();
+        }
+        finally
+        {
+            spill.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task With_the_SDKs_default_retries_the_upload_timeout_starts_spilling_within_seconds_of_an_outage()
+    {
+        // A client as a gateway builds it, the SDK's default retry policy included: a refused connection is retried
+        // for ~25 s, during which the old loop held the batch and spilled nothing.
+        await using var storage = await AzuriteInstance.StartAsync(persistent: true);
+        var container = new BlobContainerClient(storage.ConnectionString, "logs");
+        await container.CreateAsync();
+        var spill = Directory.CreateTempSubdirectory("logger-spill-");
+        try
+        {
+            await using var logger = TestRecords.Builder(container, o =>
+            {
+                o.BatchSize = 100;
+                o.SpillDirectory = spill.FullName;
+                o.UploadTimeout = TimeSpan.FromSeconds(2);
+            }).Build();
+
+            await storage.StopAsync();
+            var outage = System.Diagnostics.Stopwatch.StartNew();
+            for (var i = 0; i < 100; i++)
+            {
+                Assert.True(logger.TryLog(TestRecords.Record(i)));
+            }
+
+            await Eventually.TrueAsync(() => logger.Counters.RecordsSpilled == 100, "the batch spilled", TimeSpan.FromSeconds(10));
+            Assert.Equal(0, logger.BufferDepth);
+            Assert.True(outage.Elapsed < TimeSpan.FromSeconds(10), $"spilled after {outage.Elapsed}");
+        }
+        finally
+        {
+            spill.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_spilled_backlog_drains_within_seconds_of_storage_returning_however_long_the_backoff()
+    {
+        await using var storage = await AzuriteInstance.StartAsync(persistent: true);
+        var container = await storage.CreateContainerAsync(FaultyStorage.QuickRetries());
+        var spill = Directory.CreateTempSubdirectory("logger-spill-");
+        try
+        {
+            // After one failure the next upload is 16-24 s away: only a probe can notice storage's return sooner.
+            await using var logger = TestRecords.Builder(container, o =>
+            {
+                o.BatchSize = 100;
+                o.SpillDirectory = spill.FullName;
+                o.MinRetryDelay = TimeSpan.FromSeconds(20);
+                o.MaxRetryDelay = TimeSpan.FromSeconds(20);
+            }).Build();
+
+            await storage.StopAsync();
+            for (var i = 0; i < 100; i++)
+            {
+                Assert.True(logger.TryLog(TestRecords.Record(i)));
+            }
+
+            await Eventually.TrueAsync(() => logger.Counters.RecordsSpilled == 100, "the batch spilled");
+            await storage.RestartAsync();
+            await container.CreateIfNotExistsAsync();
+
+            await Eventually.TrueAsync(() => Directory.GetFiles(spill.FullName, "*", SearchOption.AllDirectories).Length == 0, "the spill directory drained", TimeSpan.FromSeconds(8));
+            await AssertExactlyAsync(container, Enumerable.Range(0, 100));
         }
         finally
         {
