@@ -44,7 +44,7 @@ internal static class SimulateCommand
         {
             var options = storage.Read(parseResult);
             var now = runtime.Time.GetUtcNow();
-            var settings = new SimulationSettings(
+            var request = new SimulationRequest(
                 parseResult.GetRequiredValue(model),
                 parseResult.GetRequiredValue(version),
                 Scenarios.Parse(parseResult.GetRequiredValue(scenario)),
@@ -54,35 +54,35 @@ internal static class SimulateCommand
                 parseResult.GetValue(seed),
                 parseResult.GetValue(end)?.ToUniversalTime() ?? new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero),
                 options.LogsPrefix);
-            return HandleAsync(options, settings, runtime, cancellationToken);
+            return HandleAsync(options, request, runtime, cancellationToken);
         });
         return command;
     }
 
-    public static Task<int> HandleAsync(StorageOptions storage, SimulationSettings settings, CliRuntime runtime, CancellationToken cancellationToken = default) =>
+    public static Task<int> HandleAsync(StorageOptions storage, SimulationRequest request, CliRuntime runtime, CancellationToken cancellationToken = default) =>
         DriftCtl.RunAsync(runtime, async () =>
         {
             try
             {
-                ModelIdentity.Validate(settings.ModelName, "--model-name");
-                ModelIdentity.Validate(settings.ModelVersion, "--model-version");
+                ModelIdentity.Validate(request.ModelName, "--model-name");
+                ModelIdentity.Validate(request.ModelVersion, "--model-version");
             }
             catch (StorageConfigurationException e)
             {
                 throw new CliException(ExitCodes.Usage, e.Message, e);
             }
 
-            if (settings.End.Minute != 0 || settings.End.Second != 0 || settings.End.Millisecond != 0)
+            if (request.End.Minute != 0 || request.End.Second != 0 || request.End.Millisecond != 0)
             {
                 throw new CliException(ExitCodes.Usage, "--end must be on an hour boundary");
             }
 
             var container = StorageTarget.Connect(storage);
-            var result = await StorageTarget.CallAsync(container, () => Simulator.RunAsync(container, settings, cancellationToken)).ConfigureAwait(false);
+            var result = await StorageTarget.CallAsync(container, () => Simulator.RunAsync(container, request, cancellationToken)).ConfigureAwait(false);
             await runtime.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"Simulated {settings.ModelName} v{settings.ModelVersion}, scenario {Scenarios.Names[(int)settings.Scenario]}: " +
+                $"Simulated {request.ModelName} v{request.ModelVersion}, scenario {Scenarios.Names[(int)request.Scenario]}: " +
                 $"{result.TrainingRows} training rows → {container.Name}/{result.TrainingBlob}; " +
-                $"{result.LogRecords} predictions over {settings.Hours} h ending {settings.End:yyyy-MM-ddTHH}Z → {result.LogFiles} Parquet files under {settings.LogsPrefix}/")).ConfigureAwait(false);
+                $"{result.LogRecords} predictions over {request.Hours} h ending {request.End:yyyy-MM-ddTHH}Z → {result.LogFiles} Parquet files under {request.LogsPrefix}/")).ConfigureAwait(false);
             return ExitCodes.Success;
         });
 }

@@ -4,7 +4,7 @@ using k8s.Models;
 
 namespace DriftJobs.Cli.Commands;
 
-internal sealed record TriggerJobSettings(string CronJob, string? JobName, bool Wait, TimeSpan Timeout);
+internal sealed record TriggerJobRequest(string CronJob, string? JobName, bool Wait, TimeSpan Timeout);
 
 /// <summary>
 /// <c>driftctl trigger-job</c>: runs the drift detector now, by creating a Job from its CronJob's jobTemplate exactly
@@ -34,7 +34,7 @@ internal static class TriggerJobCommand
         cluster.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => HandleAsync(
             cluster.Read(parseResult),
-            new TriggerJobSettings(
+            new TriggerJobRequest(
                 parseResult.GetRequiredValue(cronJob),
                 parseResult.GetValue(name),
                 parseResult.GetValue(wait),
@@ -45,21 +45,21 @@ internal static class TriggerJobCommand
     }
 
     public static Task<int> HandleAsync(
-        ClusterTarget target, TriggerJobSettings settings, CliRuntime runtime, CancellationToken cancellationToken = default)
+        ClusterTarget target, TriggerJobRequest request, CliRuntime runtime, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(request);
         return DriftCtl.RunAsync(runtime, async () =>
         {
             using var cluster = KubernetesClientFactory.Connect(target);
-            var cronJob = await cluster.ReadCronJobAsync(settings.CronJob, cancellationToken).ConfigureAwait(false);
-            var jobName = settings.JobName ?? ManualJobName(settings.CronJob, runtime.Time.GetUtcNow());
+            var cronJob = await cluster.ReadCronJobAsync(request.CronJob, cancellationToken).ConfigureAwait(false);
+            var jobName = request.JobName ?? ManualJobName(request.CronJob, runtime.Time.GetUtcNow());
             var created = await cluster.CreateJobAsync(FromCronJob(cronJob, jobName, cluster.Namespace), cancellationToken)
                 .ConfigureAwait(false);
             await runtime.Output.WriteLineAsync(
-                $"job.batch/{created.Metadata.Name} created from cronjob/{settings.CronJob} in namespace {cluster.Namespace}")
+                $"job.batch/{created.Metadata.Name} created from cronjob/{request.CronJob} in namespace {cluster.Namespace}")
                 .ConfigureAwait(false);
-            return settings.Wait
-                ? await JobFollower.FollowAsync(cluster, created.Metadata.Name, settings.Timeout, runtime, cancellationToken).ConfigureAwait(false)
+            return request.Wait
+                ? await JobFollower.FollowAsync(cluster, created.Metadata.Name, request.Timeout, runtime, cancellationToken).ConfigureAwait(false)
                 : ExitCodes.Success;
         });
     }

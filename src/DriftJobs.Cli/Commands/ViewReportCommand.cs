@@ -7,7 +7,7 @@ using DriftJobs.Storage;
 
 namespace DriftJobs.Cli.Commands;
 
-internal sealed record ViewReportSettings(string ModelName, string? ModelVersion, DateTimeOffset? WindowEnd, string? OutputPath);
+internal sealed record ViewReportRequest(string ModelName, string? ModelVersion, DateTimeOffset? WindowEnd, string? OutputPath);
 
 /// <summary>
 /// <c>driftctl view-report</c>: saves a model's HTML drift report (latest.html, or one window's) to a local file,
@@ -38,7 +38,7 @@ internal static class ViewReportCommand
         storage.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => HandleAsync(
             storage.Read(parseResult),
-            new ViewReportSettings(
+            new ViewReportRequest(
                 parseResult.GetValue(model) ?? Environment.GetEnvironmentVariable("MODEL_NAME") ?? "",
                 parseResult.GetValue(version),
                 parseResult.GetValue(windowEnd),
@@ -48,20 +48,20 @@ internal static class ViewReportCommand
         return command;
     }
 
-    public static Task<int> HandleAsync(StorageOptions storage, ViewReportSettings settings, CliRuntime runtime, CancellationToken cancellationToken = default)
+    public static Task<int> HandleAsync(StorageOptions storage, ViewReportRequest request, CliRuntime runtime, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(request);
         return DriftCtl.RunAsync(runtime, async () =>
         {
-            var (blobName, defaultFile) = Resolve(settings);
+            var (blobName, defaultFile) = Resolve(request);
             var container = StorageTarget.Connect(storage);
             var blob = container.GetBlobClient(blobName);
             var content = await StorageTarget.CallAsync(container, () => DownloadAsync(blob, cancellationToken)).ConfigureAwait(false)
                 ?? throw new CliException(ExitCodes.NoReport,
-                    $"no HTML report at {container.Name}/{blobName}: the detector has not written one for {settings.ModelName} yet" +
-                    (settings.WindowEnd is null ? "" : " for that window"));
+                    $"no HTML report at {container.Name}/{blobName}: the detector has not written one for {request.ModelName} yet" +
+                    (request.WindowEnd is null ? "" : " for that window"));
 
-            var path = Path.GetFullPath(settings.OutputPath ?? defaultFile);
+            var path = Path.GetFullPath(request.OutputPath ?? defaultFile);
             await WriteFileAsync(path, content, cancellationToken).ConfigureAwait(false);
             await runtime.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"Saved {container.Name}/{blobName} ({content.Length / 1024.0:0.#} KB) to {path}")).ConfigureAwait(false);
@@ -69,35 +69,35 @@ internal static class ViewReportCommand
         });
     }
 
-    private static (string BlobName, string DefaultFile) Resolve(ViewReportSettings settings)
+    private static (string BlobName, string DefaultFile) Resolve(ViewReportRequest request)
     {
         try
         {
-            ModelIdentity.Validate(settings.ModelName, "--model-name");
-            if (settings.WindowEnd is not { } end)
+            ModelIdentity.Validate(request.ModelName, "--model-name");
+            if (request.WindowEnd is not { } end)
             {
-                if (settings.ModelVersion is not null)
+                if (request.ModelVersion is not null)
                 {
                     throw new CliException(ExitCodes.Usage, "--model-version only selects a window's report: give --window-end too (without both, the latest report is saved)");
                 }
 
-                return (StorageLayout.LatestHtmlReportBlobName(settings.ModelName), $"{settings.ModelName}-latest.html");
+                return (StorageLayout.LatestHtmlReportBlobName(request.ModelName), $"{request.ModelName}-latest.html");
             }
 
-            if (settings.ModelVersion is null)
+            if (request.ModelVersion is null)
             {
                 throw new CliException(ExitCodes.Usage, "--window-end needs --model-version: window reports are kept per model version");
             }
 
-            ModelIdentity.Validate(settings.ModelVersion, "--model-version");
-            var page = StorageLayout.HtmlReportBlobName(settings.ModelName, settings.ModelVersion, end);
-            return (page, $"{settings.ModelName}-{settings.ModelVersion}-{Path.GetFileName(page)}");
+            ModelIdentity.Validate(request.ModelVersion, "--model-version");
+            var page = StorageLayout.HtmlReportBlobName(request.ModelName, request.ModelVersion, end);
+            return (page, $"{request.ModelName}-{request.ModelVersion}-{Path.GetFileName(page)}");
         }
         catch (StorageConfigurationException e)
         {
             throw new CliException(ExitCodes.Usage, e.Message, e);
         }
-        catch (ArgumentException e) when (settings.WindowEnd is not null)
+        catch (ArgumentException e) when (request.WindowEnd is not null)
         {
             throw new CliException(ExitCodes.Usage, "--window-end must be on an hour boundary (UTC)", e);
         }

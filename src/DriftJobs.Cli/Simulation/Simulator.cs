@@ -4,7 +4,7 @@ using DriftJobs.Storage;
 
 namespace DriftJobs.Cli.Simulation;
 
-internal sealed record SimulationSettings(
+internal sealed record SimulationRequest(
     string ModelName,
     string ModelVersion,
     Scenario Scenario,
@@ -27,25 +27,25 @@ internal sealed record SimulationResult(string TrainingBlob, long TrainingRows, 
 /// </summary>
 internal static class Simulator
 {
-    public static async Task<SimulationResult> RunAsync(BlobContainerClient container, SimulationSettings settings, CancellationToken cancellationToken = default)
+    public static async Task<SimulationResult> RunAsync(BlobContainerClient container, SimulationRequest request, CancellationToken cancellationToken = default)
     {
         await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        var model = new SyntheticModel(settings.Scenario, settings.Seed);
+        var model = new SyntheticModel(request.Scenario, request.Seed);
         var logged = model.ProductionFeatures.ToHashSet(StringComparer.Ordinal);
 
         using (var training = new MemoryStream())
         {
-            await TrainingSetWriter.WriteAsync(training, model, settings.TrainingRows, cancellationToken).ConfigureAwait(false);
+            await TrainingSetWriter.WriteAsync(training, model, request.TrainingRows, cancellationToken).ConfigureAwait(false);
             training.Position = 0;
-            await container.GetBlobClient(settings.TrainingBlob).UploadAsync(training, overwrite: true, cancellationToken).ConfigureAwait(false);
+            await container.GetBlobClient(request.TrainingBlob).UploadAsync(training, overwrite: true, cancellationToken).ConfigureAwait(false);
         }
 
         var logger = new InferenceLoggerBuilder(container).Configure(o =>
         {
-            o.LogsRoot = settings.LogsPrefix;
+            o.LogsRoot = request.LogsPrefix;
             o.InstanceId = "simulator";
             o.PredictionKind = ValueKind.String;
-            o.BufferCapacity = Math.Max(o.BatchSize, settings.RowsPerHour * 2);
+            o.BufferCapacity = Math.Max(o.BatchSize, request.RowsPerHour * 2);
             // The production schema: in the schema-change scenario a column is gone from the files, not just null.
             foreach (var feature in logged)
             {
@@ -56,19 +56,19 @@ internal static class Simulator
         long records = 0;
         await using (logger.ConfigureAwait(false))
         {
-            var start = settings.End.AddHours(-settings.Hours);
-            var spacing = TimeSpan.FromHours(1) / settings.RowsPerHour;
-            for (var hour = 0; hour < settings.Hours; hour++)
+            var start = request.End.AddHours(-request.Hours);
+            var spacing = TimeSpan.FromHours(1) / request.RowsPerHour;
+            for (var hour = 0; hour < request.Hours; hour++)
             {
-                for (var i = 0; i < settings.RowsPerHour; i++)
+                for (var i = 0; i < request.RowsPerHour; i++)
                 {
                     var row = model.Production();
                     var record = new PredictionRecord
                     {
                         Timestamp = start.AddHours(hour) + (spacing * i),
                         RequestId = $"sim-{hour:D3}-{i:D6}",
-                        ModelName = settings.ModelName,
-                        ModelVersion = settings.ModelVersion,
+                        ModelName = request.ModelName,
+                        ModelVersion = request.ModelVersion,
                         Features = row.Features
                             .Where(kv => logged.Contains(kv.Key))
                             .ToDictionary(kv => kv.Key, kv => kv.Value is string s ? ModelValue.FromString(s) : ModelValue.FromNullableDouble((double?)kv.Value)),
@@ -89,11 +89,11 @@ internal static class Simulator
         }
 
         var files = 0L;
-        await foreach (var _ in container.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = settings.LogsPrefix + "/" }, cancellationToken).ConfigureAwait(false))
+        await foreach (var _ in container.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = request.LogsPrefix + "/" }, cancellationToken).ConfigureAwait(false))
         {
             files++;
         }
 
-        return new SimulationResult(settings.TrainingBlob, settings.TrainingRows, records, files);
+        return new SimulationResult(request.TrainingBlob, request.TrainingRows, records, files);
     }
 }
