@@ -16,7 +16,7 @@ internal static class DetectorHostingExtensions
     {
         builder.AddJob<DetectorJob, DetectorOptions, DetectorOptionsValidator>();
         builder.Services.AddOptions<DetectorOptions>().Bind(builder.Configuration);
-        builder.Services.AddSingleton<IAlertSink, LogAlertSink>();
+        builder.Services.AddSingleton<IReportAlertSink, LogAlertSink>();
         builder.Services.AddSingleton<NotificationSinks>();
         builder.Services.AddSingleton<AlertDispatcher>();
         builder.Services.AddSingleton<HtmlReportWriter>();

@@ -197,7 +197,7 @@ internal sealed class DetectorOptionsValidator : IValidateOptions<DetectorOption
             failures.Add($"{DetectorSettings.LogsPath.Name} = '{options.LogsPath}' is not a directory: it must be where the logs container is mounted (or unset, to read the logs through the Blob API).");
         }
 
-        failures.AddRange(Alerts.DeliverySettings.Validate(options));
+        failures.AddRange(Alerts.DeliveryChecks.Validate(options));
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -13,7 +13,7 @@ namespace DriftJobs.Detector.Alerts;
 /// </summary>
 internal sealed partial class AlertDispatcher(
     BlobContainerClient container,
-    IEnumerable<IAlertSink> reportSinks,
+    IEnumerable<IReportAlertSink> reportSinks,
     NotificationSinks notificationSinks,
     IOptions<DetectorOptions> options,
     TimeProvider time,
@@ -38,7 +38,7 @@ internal sealed partial class AlertDispatcher(
         var o = options.Value;
         var rules = AlertRules.From(o);
         var now = time.GetUtcNow();
-        var links = Links(DeliverySettings.Url(o.ReportBaseUrl) ?? container.Uri, reportBlobName, htmlBlobName);
+        var links = Links(DeliveryChecks.Url(o.ReportBaseUrl) ?? container.Uri, reportBlobName, htmlBlobName);
         var store = new AlertStateStore(container, logger);
         var stored = await store.ReadAsync(report.ModelName, cancellationToken).ConfigureAwait(false);
         var state = AlertPolicy.Advance(VersionOf(stored.Document, report.ModelVersion), report, now);

@@ -16,17 +16,17 @@ internal sealed class NotificationSinks : IDisposable
         var logger = loggers.CreateLogger<AlertDispatcher>();
         SinkHttpClient Http(string name) => new(name, policy, time, logger);
 
-        if (DeliverySettings.Url(o.AlertmanagerUrl) is { } alertmanager)
+        if (DeliveryChecks.Url(o.AlertmanagerUrl) is { } alertmanager)
         {
             _sinks.Add(new AlertmanagerSink(alertmanager, Http(AlertmanagerSink.SinkName), time));
         }
 
-        if (DeliverySettings.Url(o.SlackWebhookUrl) is { } slack)
+        if (DeliveryChecks.Url(o.SlackWebhookUrl) is { } slack)
         {
             _sinks.Add(new SlackSink(slack, Http(SlackSink.SinkName)));
         }
 
-        if (DeliverySettings.Url(o.WebhookUrl) is { } webhook)
+        if (DeliveryChecks.Url(o.WebhookUrl) is { } webhook)
         {
             _sinks.Add(new WebhookSink(webhook, Encoding.UTF8.GetBytes(o.WebhookSecret!), Http(WebhookSink.SinkName), time));
         }

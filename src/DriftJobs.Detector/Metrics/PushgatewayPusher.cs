@@ -25,7 +25,7 @@ internal sealed partial class PushgatewayPusher : IDisposable
     {
         _time = time;
         _logger = logger;
-        _baseUrl = DeliverySettings.Url(options.Value.PushgatewayUrl);
+        _baseUrl = DeliveryChecks.Url(options.Value.PushgatewayUrl);
         if (_baseUrl is not null)
         {
             _http = new SinkHttpClient("pushgateway", RetryPolicy.From(options.Value), time, logger);
