@@ -11,7 +11,7 @@ using DriftJobs.Testing;
 namespace DriftJobs.Jobs.Tests;
 
 [Collection(AzuriteCollection.Name)]
-public sealed class DetectorJobTests(AzuriteFixture azurite)
+public sealed class DetectorJobTests(AzuriteFixture azurite, DetectorJobTests.DriftedWindowRun drifted) : IClassFixture<DetectorJobTests.DriftedWindowRun>
 {
     private static readonly DateTimeOffset End = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
 
@@ -39,36 +39,80 @@ public sealed class DetectorJobTests(AzuriteFixture azurite)
     private Task<JobRun> DetectAsync(BlobContainerClient container, params string[] args) =>
         Jobs.DetectorAsync(azurite.ConnectionString, container, ["--model-name", "m", "--model-version", "1", "--drift-window-end", End.ToString("o"), .. args]);
 
+    /// <summary>The run over a window where x moved by 1.5 standard deviations, shared by the tests below.</summary>
+    private Task<(BlobContainerClient Container, JobRun Run)> DriftedAsync() =>
+        drifted.GetAsync(async () =>
+        {
+            var container = await SetUpAsync(shift: 1.5);
+            var run = await DetectAsync(container);
+            Assert.True(run.ExitCode == 0, run.Output);
+            return (container, run);
+        });
+
+    /// <summary>The run's structured log events (Serilog compact JSON, one a line).</summary>
+    private static List<JsonObject> Events(JobRun run) =>
+        run.Output.Split('\n').Where(l => l.StartsWith('{')).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+
     [Fact]
-    public async Task Writes_the_window_report_and_latest_and_prints_the_summary()
+    public async Task Writes_the_window_report_and_latest_each_with_its_html_page()
     {
-        var container = await SetUpAsync(shift: 1.5);
+        var (container, _) = await DriftedAsync();
 
-        var run = await DetectAsync(container);
-
-        Assert.Equal(0, run.ExitCode);
         var names = await Jobs.BlobNamesAsync(container, "drift-reports/");
         Assert.Equal(["drift-reports/m/1/2026-11-20T12Z.html", "drift-reports/m/1/2026-11-20T12Z.json", "drift-reports/m/latest.html", "drift-reports/m/latest.json"], names);
+    }
+
+    [Fact]
+    public async Task The_report_covers_the_window_counts_its_rows_and_names_the_drifted_feature()
+    {
+        var (container, _) = await DriftedAsync();
+
         var report = await Jobs.LatestReportAsync(container, "m");
         Assert.Equal(600, report.Samples);
         Assert.Equal(["x"], report.DriftedFeatures);
         Assert.Equal(End.AddHours(-24), report.Window.Start);
+    }
+
+    [Fact]
+    public async Task Prints_the_summary_naming_the_drifted_features()
+    {
+        var (_, run) = await DriftedAsync();
+
         Assert.Contains("DRIFT DETECTION SUMMARY", run.Output, StringComparison.Ordinal);
         Assert.Contains("Drifted features: x", run.Output, StringComparison.Ordinal);
-        // Every alert is one structured event with severity, code, model and feature.
+    }
+
+    [Fact]
+    public async Task Each_alert_is_one_structured_event_with_severity_code_model_and_feature()
+    {
+        var (_, run) = await DriftedAsync();
+
         var alertEvent = run.Output.Split('\n').Single(l => l.Contains("\"Code\":\"feature_drift\"", StringComparison.Ordinal));
         Assert.Contains("\"Severity\":\"WARNING\"", alertEvent, StringComparison.Ordinal);
         Assert.Contains("\"Model\":\"m\"", alertEvent, StringComparison.Ordinal);
         Assert.Contains("\"Feature\":\"x\"", alertEvent, StringComparison.Ordinal);
+    }
 
-        // Where the run's time went, in phases that add up to no more than the whole run.
-        var events = run.Output.Split('\n').Where(l => l.StartsWith('{')).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+    [Fact]
+    public async Task Logs_where_the_time_went_in_phases_that_add_up_to_no_more_than_the_run()
+    {
+        var (_, run) = await DriftedAsync();
+
+        var events = Events(run);
         var finished = events.Single(e => ((string?)e["@m"])!.StartsWith("Finished in", StringComparison.Ordinal));
         var spent = events.Single(e => ((string?)e["@m"])!.StartsWith("Time spent:", StringComparison.Ordinal));
         var phases = new[] { "BaselineSeconds", "ReadingSeconds", "AnalysisSeconds", "OutputSeconds" }.Select(p => (double)spent[p]!).ToList();
         Assert.All(phases, p => Assert.InRange(p, 0, (double)finished["ElapsedSeconds"]!));
         Assert.InRange(phases.Sum(), 0, (double)finished["ElapsedSeconds"]! + 1e-3);
         Assert.True((double)spent["ReadingSeconds"]! > 0, "reading a file takes time");
+    }
+
+    [Fact]
+    public async Task Logs_the_startup_time_and_the_jit_count_it_measured()
+    {
+        var (_, run) = await DriftedAsync();
+
+        var spent = Events(run).Single(e => ((string?)e["@m"])!.StartsWith("Time spent:", StringComparison.Ordinal));
         // In-process, the "process start" is the test host's, long before this run; and the host has JIT-compiled code.
         Assert.True((double)spent["StartupSeconds"]! > 0, "the process started before the job");
         Assert.True((long)spent["JitMethods"]! > 0, "the JIT's count is read, not left at zero");
@@ -357,5 +401,23 @@ public sealed class DetectorJobTests(AzuriteFixture azurite)
             Detector.DetectorJob.Definition, b => Detector.DetectorHostingExtensions.AddDetector(b), output);
         Assert.Equal(1, code);
         Assert.DoesNotContain("AccountKey", output.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// One detector run, made by the first test that asks for it and shared by the tests that each check one thing it
+    /// did (a run costs about a second; the tests only read what it wrote).
+    /// </summary>
+    public sealed class DriftedWindowRun
+    {
+        private readonly object gate = new();
+        private Task<(BlobContainerClient Container, JobRun Run)>? run;
+
+        internal Task<(BlobContainerClient Container, JobRun Run)> GetAsync(Func<Task<(BlobContainerClient Container, JobRun Run)>> start)
+        {
+            lock (gate)
+            {
+                return run ??= start();
+            }
+        }
     }
 }

@@ -9,18 +9,11 @@ namespace DriftJobs.Cli.Tests.Commands;
 /// same fake API server; kubectl prints its Job (--dry-run=client, since it sends protobuf, which the fake does not
 /// read), driftctl sends its own, and the two must be the same.
 /// </summary>
-public sealed class KubectlParityTests : IAsyncLifetime
+public sealed class KubectlParityTests : ClusterCommandTest
 {
-    private CliHarness cli = null!;
-
-    public async Task InitializeAsync() => cli = await CliHarness.StartAsync();
-
-    public async Task DisposeAsync() => await cli.DisposeAsync();
-
     [Fact]
     public async Task Trigger_job_sends_the_job_kubectl_create_job_from_cronjob_sends()
     {
-        var cronJob = KubeObjects.DetectorCronJob();
         cronJob.Spec.JobTemplate.Metadata.Annotations = new Dictionary<string, string>
         {
             ["example.com/note"] = "from-template",

@@ -1,22 +1,9 @@
 using DriftJobs.Cli.Tests.Fakes;
-using k8s.Models;
 
 namespace DriftJobs.Cli.Tests.Commands;
 
-public sealed class LogsTests : IAsyncLifetime
+public sealed class LogsTests : ClusterCommandTest
 {
-    private const string Ns = CliHarness.Namespace;
-    private CliHarness cli = null!;
-    private V1CronJob cronJob = null!;
-
-    public async Task InitializeAsync()
-    {
-        cli = await CliHarness.StartAsync();
-        cronJob = KubeObjects.DetectorCronJob();
-    }
-
-    public async Task DisposeAsync() => await cli.DisposeAsync();
-
     [Fact]
     public async Task Prints_the_latest_jobs_pod_log()
     {

@@ -3,19 +3,8 @@ using k8s.Models;
 
 namespace DriftJobs.Cli.Tests.Commands;
 
-public sealed class StatusTests : IAsyncLifetime
+public sealed class StatusTests : ClusterCommandTest
 {
-    private CliHarness cli = null!;
-    private V1CronJob cronJob = null!;
-
-    public async Task InitializeAsync()
-    {
-        cli = await CliHarness.StartAsync();
-        cronJob = KubeObjects.DetectorCronJob();
-    }
-
-    public async Task DisposeAsync() => await cli.DisposeAsync();
-
     [Fact]
     public async Task Shows_the_cronjob_and_its_own_recent_jobs_newest_first()
     {

@@ -2,26 +2,14 @@ using System.Text.Json.Nodes;
 using DriftJobs.Cli.Commands;
 using DriftJobs.Cli.Tests.Fakes;
 using k8s;
-using k8s.Models;
 using Microsoft.AspNetCore.Http;
 
 namespace DriftJobs.Cli.Tests.Commands;
 
-public sealed class TriggerJobTests : IAsyncLifetime
+public sealed class TriggerJobTests : ClusterCommandTest
 {
-    private const string Ns = CliHarness.Namespace;
     private const string JobsPath = "/apis/batch/v1/namespaces/drift/jobs";
     private const string CronJobPath = "/apis/batch/v1/namespaces/drift/cronjobs/drift-jobs-detector";
-    private CliHarness cli = null!;
-    private V1CronJob cronJob = null!;
-
-    public async Task InitializeAsync()
-    {
-        cli = await CliHarness.StartAsync();
-        cronJob = KubeObjects.DetectorCronJob();
-    }
-
-    public async Task DisposeAsync() => await cli.DisposeAsync();
 
     [Fact]
     public async Task Creates_a_job_from_the_cronjob_template_as_kubectl_create_job_from_does()

@@ -1,14 +1,16 @@
 using Azure.Storage.Blobs;
-using DriftJobs.Cli;
 using DriftJobs.Core.Profiles;
+using DriftJobs.Core.Reports;
+using DriftJobs.Core.Reports.Html;
 using DriftJobs.Core.Serialization;
+using DriftJobs.Storage;
 using DriftJobs.Testing;
 
-namespace DriftJobs.Jobs.Tests;
+namespace DriftJobs.Cli.Tests.Commands;
 
 /// <summary>driftctl's storage commands against Azurite.</summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class DriftCtlStorageTests(AzuriteFixture azurite)
+public sealed class StorageCommandTests(AzuriteFixture azurite)
 {
     private static readonly DateTimeOffset End = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
 
@@ -20,23 +22,47 @@ public sealed class DriftCtlStorageTests(AzuriteFixture azurite)
         return (code, output.ToString(), error.ToString());
     }
 
+    /// <summary>
+    /// A container as the detector leaves it for model "m" v1 after the window ending at <see cref="End"/>: the
+    /// baseline, the window's report and page, latest.json and latest.html. The report is made by Core, as the
+    /// detector makes it, from the values the detector would read: "steady" is every fourth training value (the same
+    /// distribution by construction, so it cannot drift by chance), "moved" is shifted by two standard deviations.
+    /// </summary>
     private async Task<BlobContainerClient> ContainerWithReportAsync()
     {
         var container = await azurite.CreateContainerAsync();
         var random = new Random(3);
         var builder = new BaselineBuilder(new BaselineBuildOptions());
-        var steady = LogFiles.Normal(random, 2000);
-        builder.AddNumeric("steady", steady.Select(v => v!.Value).ToArray());
-        builder.AddNumeric("moved", LogFiles.Normal(random, 2000).Select(v => v!.Value).ToArray());
+        var steady = Normal(random, 2000);
+        builder.AddNumeric("steady", steady);
+        builder.AddNumeric("moved", Normal(random, 2000));
         builder.AddRows(2000);
-        await container.GetBlobClient("baselines/m/1/baseline.json").UploadAsync(new BinaryData(DriftJson.Serialize(builder.Build("m", "1", "test", End.AddDays(-1)))));
-        await LogFiles.UploadAsync(container, LogFiles.HourPath(End.AddHours(-1), "a.parquet"), await LogFiles.WriteAsync("m", "1",
-            // Every fourth training value: the same distribution by construction, so "steady" cannot drift by chance.
-            new Dictionary<string, double?[]> { ["steady"] = steady.Where((_, i) => i % 4 == 0).ToArray(), ["moved"] = LogFiles.Normal(random, 500, 2) }));
-        var run = await Jobs.DetectorAsync(azurite.ConnectionString, container, "--model-name", "m", "--model-version", "1", "--drift-window-end", End.ToString("o"));
-        Assert.Equal(0, run.ExitCode);
+        var baseline = builder.Build("m", "1", "test", End.AddDays(-1));
+        await UploadAsync(container, StorageLayout.BaselineBlobName("m", "1"), new BinaryData(DriftJson.Serialize(baseline)));
+
+        var window = new WindowProfile(baseline);
+        window.AddNumeric("steady", steady.Where((_, i) => i % 4 == 0).ToArray());
+        window.AddNumeric("moved", Normal(random, 500, 2));
+        window.AddRows(500);
+        var report = DriftAnalyzer.Analyze(window, new ReportWindow { Start = End.AddHours(-24), End = End, Hours = 24 }, new DriftSettings());
+
+        var json = new BinaryData(DriftJson.Serialize(report));
+        var reportName = StorageLayout.ReportBlobName("m", "1", End);
+        await UploadAsync(container, reportName, json);
+        await UploadAsync(container, StorageLayout.LatestReportBlobName("m"), json);
+        // The pages as the detector's HtmlReportWriter renders them: latest.html links down into the version's folder.
+        var jsonFile = Path.GetFileName(reportName);
+        await UploadAsync(container, StorageLayout.HtmlReportBlobName("m", "1", End), BinaryData.FromString(HtmlReportRenderer.Render(report, new HtmlReportLinks(jsonFile))));
+        await UploadAsync(container, StorageLayout.LatestHtmlReportBlobName("m"), BinaryData.FromString(HtmlReportRenderer.Render(report, new HtmlReportLinks($"1/{jsonFile}"))));
         return container;
     }
+
+    private static Task UploadAsync(BlobContainerClient container, string name, BinaryData content) =>
+        container.GetBlobClient(name).UploadAsync(content, overwrite: true);
+
+    /// <summary>Box–Muller, drawing as the detector tests' log generator does.</summary>
+    private static double[] Normal(Random random, int n, double mean = 0, double std = 1) =>
+        Enumerable.Range(0, n).Select(_ => mean + (std * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()))).ToArray();
 
     [Fact]
     public async Task View_metrics_prints_the_summary_and_drifted_features_first()

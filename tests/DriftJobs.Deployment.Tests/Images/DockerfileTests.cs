@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using DriftJobs.Testing;
 
-namespace DriftJobs.Cli.Tests.Images;
+namespace DriftJobs.Deployment.Tests.Images;
 
 /// <summary>
 /// What the images promise, read from the Dockerfiles (no container engine runs here; `make check-images` runs

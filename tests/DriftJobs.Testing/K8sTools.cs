@@ -1,9 +1,7 @@
-using DriftJobs.Testing;
+namespace DriftJobs.Testing;
 
-namespace DriftJobs.Cli.Tests;
-
-/// <summary>helm and kubectl for the tests: $HELM / $KUBECTL, else tools/k8s/bin (tools/k8s/install.sh fills it).</summary>
-internal static class K8sTools
+/// <summary>helm and kubectl for the tests (the chart's and driftctl's): $HELM / $KUBECTL, else tools/k8s/bin (tools/k8s/install.sh fills it).</summary>
+public static class K8sTools
 {
     public static string Helm => Find("HELM", "helm");
 

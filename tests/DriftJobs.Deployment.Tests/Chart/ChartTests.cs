@@ -1,9 +1,8 @@
-using DriftJobs.Cli.Tests.Fakes;
 using DriftJobs.Testing;
 using k8s;
 using k8s.Models;
 
-namespace DriftJobs.Cli.Tests.Chart;
+namespace DriftJobs.Deployment.Tests.Chart;
 
 public sealed class ChartTests
 {
@@ -375,19 +374,6 @@ public sealed class ChartTests
                 ("LOG_LEVEL", "Debug"),
             ],
             container.Env.Select(e => (e.Name, (string?)e.Value)).ToArray());
-    }
-
-    [Fact]
-    public async Task The_operator_role_allows_exactly_what_driftctl_asks_of_the_api()
-    {
-        var role = (await HelmChart.RenderFullAsync()).Single<V1Role>();
-        var granted = role.Rules
-            .SelectMany(r => r.ApiGroups.SelectMany(g => r.Resources.SelectMany(res => r.Verbs.Select(v => (g, res, v)))))
-            .ToHashSet();
-
-        var used = await DriftctlApiUse.AllRequestsAsync();
-
-        Assert.Equal(granted.OrderBy(x => x.ToString()), used.OrderBy(x => x.ToString()));
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using DriftJobs.Testing;
 using k8s;
 using k8s.Models;
 
-namespace DriftJobs.Cli.Tests.Chart;
+namespace DriftJobs.Deployment.Tests.Chart;
 
 /// <summary>helm/drift-jobs, rendered by the real helm and read strictly into KubernetesClient's models.</summary>
 internal static class HelmChart
