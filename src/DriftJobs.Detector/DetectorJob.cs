@@ -47,7 +47,7 @@ internal sealed partial class DetectorJob(
         var loaded = time.GetTimestamp();
         var (window, files) = await ProfileAsync(baseline, blobs, o, cancellationToken).ConfigureAwait(false);
         var read = time.GetTimestamp();
-        var report = DriftAnalyzer.Analyze(window, range, o.ToSettings(), files);
+        var report = DriftAnalyzer.Analyze(window, range, o.ToThresholds(), files);
         var analysed = time.GetTimestamp();
 
         var json = new BinaryData(DriftJson.Serialize(report));

@@ -28,31 +28,31 @@ internal sealed class DetectorOptions
     public string? WindowEnd { get; set; }
 
     [ConfigurationKeyName("DRIFT_PSI_THRESHOLD")]
-    public double PsiThreshold { get; set; } = DriftSettings.Defaults.PsiThreshold;
+    public double PsiThreshold { get; set; } = DriftThresholds.Defaults.PsiThreshold;
 
     [ConfigurationKeyName("DRIFT_KS_PVALUE_THRESHOLD")]
-    public double KsPValueThreshold { get; set; } = DriftSettings.Defaults.KsPValueThreshold;
+    public double KsPValueThreshold { get; set; } = DriftThresholds.Defaults.KsPValueThreshold;
 
     [ConfigurationKeyName("DRIFT_KS_MIN_STATISTIC")]
-    public double KsMinStatistic { get; set; } = DriftSettings.Defaults.KsMinStatistic;
+    public double KsMinStatistic { get; set; } = DriftThresholds.Defaults.KsMinStatistic;
 
     [ConfigurationKeyName("DRIFT_MULTIPLE_TESTING")]
     public string MultipleTesting { get; set; } = "bh";
 
     [ConfigurationKeyName("DRIFT_MIN_SAMPLES")]
-    public long MinSamples { get; set; } = DriftSettings.Defaults.MinSamples;
+    public long MinSamples { get; set; } = DriftThresholds.Defaults.MinSamples;
 
     [ConfigurationKeyName("DRIFT_SCORE_CRITICAL_THRESHOLD")]
-    public double ScoreCriticalThreshold { get; set; } = DriftSettings.Defaults.ScoreCriticalThreshold;
+    public double ScoreCriticalThreshold { get; set; } = DriftThresholds.Defaults.ScoreCriticalThreshold;
 
     [ConfigurationKeyName("DRIFT_MISSING_RATE_INCREASE")]
-    public double MissingRateIncrease { get; set; } = DriftSettings.Defaults.MissingRateIncrease;
+    public double MissingRateIncrease { get; set; } = DriftThresholds.Defaults.MissingRateIncrease;
 
     [ConfigurationKeyName("DRIFT_OUT_OF_RANGE_SHARE")]
-    public double OutOfRangeShare { get; set; } = DriftSettings.Defaults.OutOfRangeShare;
+    public double OutOfRangeShare { get; set; } = DriftThresholds.Defaults.OutOfRangeShare;
 
     [ConfigurationKeyName("DRIFT_UNSEEN_CATEGORY_SHARE")]
-    public double UnseenCategoryShare { get; set; } = DriftSettings.Defaults.UnseenCategoryShare;
+    public double UnseenCategoryShare { get; set; } = DriftThresholds.Defaults.UnseenCategoryShare;
 
     /// <summary>
     /// A directory holding the container's layout (the logs container mounted with the Blob CSI driver or blobfuse,
@@ -103,7 +103,7 @@ internal sealed class DetectorOptions
     [ConfigurationKeyName("DRIFT_SINK_RETRY_BACKOFF_SECONDS")]
     public double SinkRetryBackoffSeconds { get; set; } = 1;
 
-    public DriftSettings ToSettings() => new()
+    public DriftThresholds ToThresholds() => new()
     {
         PsiThreshold = PsiThreshold,
         KsPValueThreshold = KsPValueThreshold,

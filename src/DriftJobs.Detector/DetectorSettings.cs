@@ -7,7 +7,7 @@ namespace DriftJobs.Detector;
 
 /// <summary>
 /// Every detector setting, declared once. Defaults are read from a fresh <see cref="DetectorOptions"/> (whose thresholds
-/// start from <see cref="DriftSettings.Defaults"/>), ranges from what they bound; <see cref="DetectorOptions"/> binds
+/// start from <see cref="DriftThresholds.Defaults"/>), ranges from what they bound; <see cref="DetectorOptions"/> binds
 /// the same names and <see cref="DetectorOptionsValidator"/> checks each range through its declaration.
 /// </summary>
 internal static class DetectorSettings
@@ -29,19 +29,19 @@ internal static class DetectorSettings
     public static JobSetting PsiThreshold { get; } = new("DRIFT_PSI_THRESHOLD", "PSI at or above it is drift")
     {
         Default = JobSetting.Show(Defaults.PsiThreshold),
-        Range = DriftSettings.PsiThresholdRange,
+        Range = DriftThresholds.PsiThresholdRange,
     };
 
     public static JobSetting KsPValueThreshold { get; } = new("DRIFT_KS_PVALUE_THRESHOLD", "alpha for the adjusted KS / chi-square p-values")
     {
         Default = JobSetting.Show(Defaults.KsPValueThreshold),
-        Range = DriftSettings.KsPValueThresholdRange,
+        Range = DriftThresholds.KsPValueThresholdRange,
     };
 
     public static JobSetting KsMinStatistic { get; } = new("DRIFT_KS_MIN_STATISTIC", "smallest KS D or L-infinity that counts as drift")
     {
         Default = JobSetting.Show(Defaults.KsMinStatistic),
-        Range = DriftSettings.KsMinStatisticRange,
+        Range = DriftThresholds.KsMinStatisticRange,
     };
 
     public static JobSetting MultipleTesting { get; } = new("DRIFT_MULTIPLE_TESTING", "correction across features: bh, bonferroni or none") { Default = Defaults.MultipleTesting };
@@ -49,31 +49,31 @@ internal static class DetectorSettings
     public static JobSetting MinSamples { get; } = new("DRIFT_MIN_SAMPLES", "rows below which no verdict is given")
     {
         Default = JobSetting.Show(Defaults.MinSamples),
-        Range = DriftSettings.MinSamplesRange,
+        Range = DriftThresholds.MinSamplesRange,
     };
 
     public static JobSetting ScoreCriticalThreshold { get; } = new("DRIFT_SCORE_CRITICAL_THRESHOLD", "drift score raising a CRITICAL alert")
     {
         Default = JobSetting.Show(Defaults.ScoreCriticalThreshold),
-        Range = DriftSettings.ShareRange,
+        Range = DriftThresholds.ShareRange,
     };
 
     public static JobSetting MissingRateIncrease { get; } = new("DRIFT_MISSING_RATE_INCREASE", "missing-rate rise reported as a data-quality warning")
     {
         Default = JobSetting.Show(Defaults.MissingRateIncrease),
-        Range = DriftSettings.ShareRange,
+        Range = DriftThresholds.ShareRange,
     };
 
     public static JobSetting OutOfRangeShare { get; } = new("DRIFT_OUT_OF_RANGE_SHARE", "share outside the training range that is reported")
     {
         Default = JobSetting.Show(Defaults.OutOfRangeShare),
-        Range = DriftSettings.ShareRange,
+        Range = DriftThresholds.ShareRange,
     };
 
     public static JobSetting UnseenCategoryShare { get; } = new("DRIFT_UNSEEN_CATEGORY_SHARE", "share of never-seen categories that is reported")
     {
         Default = JobSetting.Show(Defaults.UnseenCategoryShare),
-        Range = DriftSettings.ShareRange,
+        Range = DriftThresholds.ShareRange,
     };
 
     public static JobSetting LogsPath { get; } =

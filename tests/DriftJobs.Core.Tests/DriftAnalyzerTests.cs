@@ -13,8 +13,8 @@ public class DriftAnalyzerTests
         Hours = 24,
     };
 
-    private static DriftReport Analyze(BaselineProfile baseline, Dictionary<string, double[]> numeric, Dictionary<string, string?[]>? categorical = null, DriftSettings? settings = null) =>
-        DriftAnalyzer.Analyze(TestData.Window(baseline, numeric, categorical), Range, settings ?? new DriftSettings());
+    private static DriftReport Analyze(BaselineProfile baseline, Dictionary<string, double[]> numeric, Dictionary<string, string?[]>? categorical = null, DriftThresholds? settings = null) =>
+        DriftAnalyzer.Analyze(TestData.Window(baseline, numeric, categorical), Range, settings ?? new DriftThresholds());
 
     [Fact]
     public void Identical_data_gives_zero_psi_zero_d_and_no_drift()
@@ -181,7 +181,7 @@ public class DriftAnalyzerTests
     public void An_empty_window_has_no_statistics_and_no_verdict()
     {
         var baseline = TestData.Baseline(new() { ["x"] = [1, 2, 3] }, new() { ["c"] = ["a", "b", null] });
-        var report = DriftAnalyzer.Analyze(new WindowProfile(baseline), Range, new DriftSettings());
+        var report = DriftAnalyzer.Analyze(new WindowProfile(baseline), Range, new DriftThresholds());
         Assert.Equal(0, report.Samples);
         Assert.Equal(ReportStatus.InsufficientData, report.Status);
         Assert.All(report.Features, f =>
@@ -316,7 +316,7 @@ public class DriftAnalyzerTests
         window.AddNumeric("x", TestData.Normal(random, 400));
         window.AddAbsent("gone", 400);
         window.AddRows(400);
-        var report = DriftAnalyzer.Analyze(window, Range, new DriftSettings());
+        var report = DriftAnalyzer.Analyze(window, Range, new DriftThresholds());
         var gone = report.Features.Single(f => f.Name == "gone");
         Assert.Equal(400, gone.AbsentRows);
         Assert.Equal(1.0, gone.MissingRate);
@@ -338,7 +338,7 @@ public class DriftAnalyzerTests
         window.AddNumeric("x", TestData.Normal(random, 1000));
         window.AddCategorical("label", Enumerable.Range(0, 1000).Select(i => i % 4 == 0 ? "ham" : "spam").ToArray());
         window.AddRows(1000);
-        var report = DriftAnalyzer.Analyze(window, Range, new DriftSettings());
+        var report = DriftAnalyzer.Analyze(window, Range, new DriftThresholds());
 
         Assert.Equal(1, report.FeaturesMonitored);
         Assert.Equal(0, report.DriftScore);
@@ -356,7 +356,7 @@ public class DriftAnalyzerTests
         var method = correction == "bh" ? MultipleTestingMethod.BenjaminiHochberg : MultipleTestingMethod.None;
         // With no effect-size floor and no PSI route, only the test's false-positive rate is left. Uncorrected, some
         // feature of 50 passes α = 0.05 in ~92 % of runs; BH keeps the family-wise rate near α.
-        var settings = new DriftSettings { MultipleTesting = method, KsMinStatistic = 0, PsiThreshold = 10 };
+        var settings = new DriftThresholds { MultipleTesting = method, KsMinStatistic = 0, PsiThreshold = 10 };
         var random = new Random(42);
         const int features = 50, runs = 40;
         var alarms = 0;
@@ -385,16 +385,16 @@ public class DriftAnalyzerTests
     }
 
     [Theory]
-    [InlineData(nameof(DriftSettings.PsiThreshold))]
-    [InlineData(nameof(DriftSettings.MinSamples))]
-    [InlineData(nameof(DriftSettings.KsPValueThreshold))]
+    [InlineData(nameof(DriftThresholds.PsiThreshold))]
+    [InlineData(nameof(DriftThresholds.MinSamples))]
+    [InlineData(nameof(DriftThresholds.KsPValueThreshold))]
     public void Out_of_range_settings_name_the_field(string field)
     {
         var settings = field switch
         {
-            nameof(DriftSettings.PsiThreshold) => new DriftSettings { PsiThreshold = -1 },
-            nameof(DriftSettings.MinSamples) => new DriftSettings { MinSamples = 0 },
-            _ => new DriftSettings { KsPValueThreshold = 1.5 },
+            nameof(DriftThresholds.PsiThreshold) => new DriftThresholds { PsiThreshold = -1 },
+            nameof(DriftThresholds.MinSamples) => new DriftThresholds { MinSamples = 0 },
+            _ => new DriftThresholds { KsPValueThreshold = 1.5 },
         };
         var error = Assert.Throws<ArgumentOutOfRangeException>(settings.Validate);
         Assert.Equal(field, error.ParamName);

@@ -132,8 +132,8 @@ public class DriftJsonTests
         var random = new Random(2);
         var window = TestData.Window(baseline, new() { ["x"] = TestData.Normal(random, 300) }, new() { ["c"] = Enumerable.Range(0, 300).Select(i => "k" + (i % 5)).ToArray<string?>() });
         var range = new ReportWindow { Start = TestData.Created, End = TestData.Created.AddHours(24), Hours = 24 };
-        var first = DriftJson.Serialize(DriftAnalyzer.Analyze(window, range, new DriftSettings()));
-        var second = DriftJson.Serialize(DriftAnalyzer.Analyze(window, range, new DriftSettings()));
+        var first = DriftJson.Serialize(DriftAnalyzer.Analyze(window, range, new DriftThresholds()));
+        var second = DriftJson.Serialize(DriftAnalyzer.Analyze(window, range, new DriftThresholds()));
         Assert.Equal(first, second);
         var read = DriftJson.ReadReport(first, "r.json");
         Assert.Equal(first, DriftJson.Serialize(read));

@@ -43,7 +43,7 @@ public class EngineReferenceTests
         Assert.True(baseline.Features[0].Numeric!.KsReference.Exact);
         var window = TestData.Window(baseline, new() { ["f"] = y });
 
-        var report = DriftAnalyzer.Analyze(window, new ReportWindow { Start = TestData.Created, End = TestData.Created, Hours = 1 }, new DriftSettings { MinSamples = 1 });
+        var report = DriftAnalyzer.Analyze(window, new ReportWindow { Start = TestData.Created, End = TestData.Created, Hours = 1 }, new DriftThresholds { MinSamples = 1 });
         var ks = report.Features[0].Ks!;
 
         Assert.Equal(c.D, ks.Statistic, 1e-12);

@@ -10,7 +10,7 @@ public class HtmlReportRendererTests
     {
         var baseline = TestData.Baseline(numeric, categorical);
         return DriftAnalyzer.Analyze(TestData.Window(baseline, window, categoricalWindow),
-            new ReportWindow { Start = TestData.Created, End = TestData.Created.AddHours(24), Hours = 24 }, new DriftSettings());
+            new ReportWindow { Start = TestData.Created, End = TestData.Created.AddHours(24), Hours = 24 }, new DriftThresholds());
     }
 
     [Fact]

@@ -198,7 +198,7 @@ public sealed class NumericBoundariesTests
         ModelVersion = "1",
         CreatedAt = TestData.Created,
         Source = new BaselineSource { Description = "test", Rows = 1 },
-        Settings = new BaselineSettings { PsiBins = edges.Length + 1, KsReferencePoints = Math.Max(points.Length, 1), MaxCategories = 10, SampleSize = 10 },
+        Settings = new ProfileParameters { PsiBins = edges.Length + 1, KsReferencePoints = Math.Max(points.Length, 1), MaxCategories = 10, SampleSize = 10 },
         Features =
         [
             new FeatureProfile

@@ -10,7 +10,7 @@ public class ReportSummaryTests
         var random = new Random(4);
         var baseline = TestData.Baseline(new() { ["url_count"] = TestData.Normal(random, 2000), ["word_count"] = TestData.Normal(random, 2000), ["steady"] = TestData.Normal(random, 2000) });
         var window = TestData.Window(baseline, new() { ["url_count"] = TestData.Normal(random, 500, 2), ["word_count"] = TestData.Normal(random, 500, -2), ["steady"] = TestData.Normal(random, 500) });
-        var report = DriftAnalyzer.Analyze(window, new ReportWindow { Start = TestData.Created, End = TestData.Created.AddHours(24), Hours = 24 }, new DriftSettings());
+        var report = DriftAnalyzer.Analyze(window, new ReportWindow { Start = TestData.Created, End = TestData.Created.AddHours(24), Hours = 24 }, new DriftThresholds());
 
         var text = ReportSummary.Format(report);
 
@@ -30,7 +30,7 @@ public class ReportSummaryTests
     public void Summary_without_verdict_says_so()
     {
         var baseline = TestData.Baseline(new() { ["x"] = [1, 2, 3] });
-        var report = DriftAnalyzer.Analyze(new Profiles.WindowProfile(baseline), new ReportWindow { Start = TestData.Created, End = TestData.Created.AddHours(1), Hours = 1 }, new DriftSettings());
+        var report = DriftAnalyzer.Analyze(new Profiles.WindowProfile(baseline), new ReportWindow { Start = TestData.Created, End = TestData.Created.AddHours(1), Hours = 1 }, new DriftThresholds());
         var text = ReportSummary.Format(report);
         Assert.Contains("Overall drift detected: NO VERDICT (fewer than 100 samples)", text, StringComparison.Ordinal);
         Assert.Contains("Alerts: 1 (1 INFO)", text, StringComparison.Ordinal);

@@ -110,7 +110,7 @@ public class WindowProfileTests
     }
 
     internal static byte[] Report(WindowProfile window) =>
-        DriftJson.Serialize(DriftAnalyzer.Analyze(window, Range, new DriftSettings()));
+        DriftJson.Serialize(DriftAnalyzer.Analyze(window, Range, new DriftThresholds()));
 
     private static (BaselineProfile, Dictionary<string, double[]>, Dictionary<string, string?[]>) MixedData(Random random, int n)
     {

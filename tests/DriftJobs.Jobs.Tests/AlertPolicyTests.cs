@@ -22,7 +22,7 @@ public sealed class AlertPolicyTests
         window.AddNumeric("x", LogFiles.Normal(new Random(3), rows, shift).Select(v => v!.Value).ToArray());
         window.AddNumeric("y", LogFiles.Normal(new Random(4), rows).Select(v => v!.Value).ToArray());
         window.AddRows(rows);
-        return DriftAnalyzer.Analyze(window, new ReportWindow { Start = end.AddHours(-1), End = end, Hours = 1 }, new DriftSettings());
+        return DriftAnalyzer.Analyze(window, new ReportWindow { Start = end.AddHours(-1), End = end, Hours = 1 }, new DriftThresholds());
     }
 
     private static VersionAlertState Deliver(VersionAlertState state) =>

@@ -181,7 +181,7 @@ public sealed partial class HtmlReportTests(DeliveryServices services) : IDispos
         }
 
         window.AddRows(2000);
-        return DriftAnalyzer.Analyze(window, new ReportWindow { Start = End.AddHours(-24), End = End, Hours = 24 }, new DriftSettings());
+        return DriftAnalyzer.Analyze(window, new ReportWindow { Start = End.AddHours(-24), End = End, Hours = 24 }, new DriftThresholds());
     }
 
     /// <summary>Anything a browser would fetch: a URL with a scheme, a protocol-relative one, CSS imports and url().</summary>

@@ -91,7 +91,7 @@ public sealed partial class MetricsPushTests(DeliveryServices services)
         var window = new WindowProfile(builder.Build("escaped", "2", "test", End));
         window.AddNumeric(name, LogFiles.Normal(new Random(2), 300).Select(v => v!.Value).ToArray());
         window.AddRows(300);
-        var report = DriftAnalyzer.Analyze(window, new ReportWindow { Start = End.AddHours(-1), End = End, Hours = 1 }, new DriftSettings());
+        var report = DriftAnalyzer.Analyze(window, new ReportWindow { Start = End.AddHours(-1), End = End, Hours = 1 }, new DriftThresholds());
         var options = Options.Create(new DetectorOptions { PushgatewayUrl = services.Pushgateway.BaseUrl.ToString() });
         using var pusher = new PushgatewayPusher(options, TimeProvider.System, NullLogger<PushgatewayPusher>.Instance);
 

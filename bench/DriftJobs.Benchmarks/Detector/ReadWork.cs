@@ -130,7 +130,7 @@ internal static class ReadWork
             .ProfileAsync(files, (name, _, token) => open(name, token), cancellationToken: cancellationToken);
         var profiled = clock.Elapsed;
         var end = BenchData.WindowEnd;
-        var report = DriftAnalyzer.Analyze(read.Window, new ReportWindow { Start = end.AddHours(-BenchData.Hours), End = end, Hours = BenchData.Hours }, new DriftSettings());
+        var report = DriftAnalyzer.Analyze(read.Window, new ReportWindow { Start = end.AddHours(-BenchData.Hours), End = end, Hours = BenchData.Hours }, new DriftThresholds());
         return (read.Window, report, profiled, clock.Elapsed - profiled);
     }
 

@@ -3,7 +3,7 @@ using DriftJobs.Cli.Cluster;
 
 namespace DriftJobs.Cli.Commands;
 
-internal sealed record LogsSettings(string CronJob, string? JobName, bool Follow, int? Tail, TimeSpan Timeout);
+internal sealed record LogsRequest(string CronJob, string? JobName, bool Follow, int? Tail, TimeSpan Timeout);
 
 /// <summary><c>driftctl logs</c>: the pod logs of the detector's latest Job, or of a named Job.</summary>
 internal static class LogsCommand
@@ -42,7 +42,7 @@ internal static class LogsCommand
         cluster.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => HandleAsync(
             cluster.Read(parseResult),
-            new LogsSettings(
+            new LogsRequest(
                 parseResult.GetRequiredValue(cronJob),
                 parseResult.GetValue(job),
                 parseResult.GetValue(follow),
@@ -54,16 +54,16 @@ internal static class LogsCommand
     }
 
     public static Task<int> HandleAsync(
-        ClusterTarget target, LogsSettings settings, CliRuntime runtime, CancellationToken cancellationToken = default)
+        ClusterTarget target, LogsRequest request, CliRuntime runtime, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(request);
         return DriftCtl.RunAsync(runtime, async () =>
         {
             using var cluster = KubernetesClientFactory.Connect(target);
-            var jobName = settings.JobName ?? await LatestJobAsync(cluster, settings.CronJob, cancellationToken).ConfigureAwait(false);
-            if (settings.Follow)
+            var jobName = request.JobName ?? await LatestJobAsync(cluster, request.CronJob, cancellationToken).ConfigureAwait(false);
+            if (request.Follow)
             {
-                return await JobFollower.FollowAsync(cluster, jobName, settings.Timeout, runtime, cancellationToken).ConfigureAwait(false);
+                return await JobFollower.FollowAsync(cluster, jobName, request.Timeout, runtime, cancellationToken).ConfigureAwait(false);
             }
 
             var job = await cluster.ReadJobAsync(jobName, cancellationToken).ConfigureAwait(false);
@@ -79,7 +79,7 @@ internal static class LogsCommand
             foreach (var pod in pods)
             {
                 var printed = await JobPods.PrintLogAsync(
-                    cluster, pod, follow: false, settings.Tail, header: pods.Count > 1, runtime, cancellationToken).ConfigureAwait(false);
+                    cluster, pod, follow: false, request.Tail, header: pods.Count > 1, runtime, cancellationToken).ConfigureAwait(false);
                 if (!printed)
                 {
                     await runtime.Output.WriteLineAsync($"pod/{pod.Metadata.Name}: no log yet, {JobPods.Describe(pod)}").ConfigureAwait(false);

@@ -4,7 +4,7 @@ using k8s.Models;
 
 namespace DriftJobs.Cli.Commands;
 
-internal sealed record StatusSettings(string CronJob, int Limit);
+internal sealed record StatusRequest(string CronJob, int Limit);
 
 /// <summary><c>driftctl status</c>: the detector CronJob (schedule, suspended, last runs) and its recent Jobs.</summary>
 internal static class StatusCommand
@@ -34,20 +34,20 @@ internal static class StatusCommand
         cluster.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => HandleAsync(
             cluster.Read(parseResult),
-            new StatusSettings(parseResult.GetRequiredValue(cronJob), parseResult.GetValue(limit)),
+            new StatusRequest(parseResult.GetRequiredValue(cronJob), parseResult.GetValue(limit)),
             runtime,
             cancellationToken));
         return command;
     }
 
     public static Task<int> HandleAsync(
-        ClusterTarget target, StatusSettings settings, CliRuntime runtime, CancellationToken cancellationToken = default)
+        ClusterTarget target, StatusRequest request, CliRuntime runtime, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(request);
         return DriftCtl.RunAsync(runtime, async () =>
         {
             using var cluster = KubernetesClientFactory.Connect(target);
-            var cronJob = await cluster.ReadCronJobAsync(settings.CronJob, cancellationToken).ConfigureAwait(false);
+            var cronJob = await cluster.ReadCronJobAsync(request.CronJob, cancellationToken).ConfigureAwait(false);
             var jobs = OwnedJobs(cronJob, await cluster.ListJobsAsync(cancellationToken).ConfigureAwait(false));
             var now = runtime.Time.GetUtcNow();
             var output = runtime.Output;
@@ -69,7 +69,7 @@ internal static class StatusCommand
                 return ExitCodes.Success;
             }
 
-            var rows = jobs.Take(settings.Limit)
+            var rows = jobs.Take(request.Limit)
                 .Select(j => new[]
                 {
                     j.Name, j.Trigger, j.StateText, Timestamps.Format(j.Started ?? j.Created), Durations.Format(j.Duration(now)),

@@ -9,7 +9,7 @@ using DriftJobs.Storage;
 
 namespace DriftJobs.Cli.Commands;
 
-internal sealed record ViewMetricsSettings(string ModelName, bool Json);
+internal sealed record ViewMetricsRequest(string ModelName, bool Json);
 
 /// <summary><c>driftctl view-metrics</c>: the latest drift report of a model, as a summary and a feature table (or raw JSON).</summary>
 internal static class ViewMetricsCommand
@@ -30,14 +30,14 @@ internal static class ViewMetricsCommand
         };
         storage.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => HandleAsync(
-            storage.Read(parseResult), new ViewMetricsSettings(parseResult.GetRequiredValue(model), parseResult.GetValue(json)), runtime, cancellationToken));
+            storage.Read(parseResult), new ViewMetricsRequest(parseResult.GetRequiredValue(model), parseResult.GetValue(json)), runtime, cancellationToken));
         return command;
     }
 
-    public static Task<int> HandleAsync(StorageOptions storage, ViewMetricsSettings settings, CliRuntime runtime, CancellationToken cancellationToken = default) =>
+    public static Task<int> HandleAsync(StorageOptions storage, ViewMetricsRequest request, CliRuntime runtime, CancellationToken cancellationToken = default) =>
         DriftCtl.RunAsync(runtime, async () =>
         {
-            var model = ValidModel(settings.ModelName);
+            var model = ValidModel(request.ModelName);
             var container = StorageTarget.Connect(storage);
             var name = StorageLayout.LatestReportBlobName(model);
             var content = await StorageTarget.CallAsync(container, async () =>
@@ -52,7 +52,7 @@ internal static class ViewMetricsCommand
                 }
             }).ConfigureAwait(false);
 
-            if (settings.Json)
+            if (request.Json)
             {
                 await runtime.Output.WriteAsync(content.ToString()).ConfigureAwait(false);
                 return ExitCodes.Success;

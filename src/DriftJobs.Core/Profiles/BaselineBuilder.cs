@@ -45,7 +45,7 @@ internal sealed class BaselineBuilder
         ModelVersion = modelVersion,
         CreatedAt = createdAt,
         Source = new BaselineSource { Description = sourceDescription, Rows = _rows },
-        Settings = new BaselineSettings
+        Settings = new ProfileParameters
         {
             PsiBins = _options.PsiBins,
             KsReferencePoints = _options.KsReferencePoints,

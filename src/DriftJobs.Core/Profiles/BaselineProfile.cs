@@ -21,7 +21,7 @@ internal sealed record BaselineProfile
 
     public required BaselineSource Source { get; init; }
 
-    public required BaselineSettings Settings { get; init; }
+    public required ProfileParameters Settings { get; init; }
 
     public required IReadOnlyList<FeatureProfile> Features { get; init; }
 
@@ -39,7 +39,7 @@ internal sealed record BaselineSource
     public required long Rows { get; init; }
 }
 
-internal sealed record BaselineSettings
+internal sealed record ProfileParameters
 {
     public required int PsiBins { get; init; }
 

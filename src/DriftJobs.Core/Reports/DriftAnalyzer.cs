@@ -10,7 +10,7 @@ internal static class DriftAnalyzer
 {
     private const string OtherLabel = "__other__";
 
-    public static DriftReport Analyze(WindowProfile window, ReportWindow range, DriftSettings settings, ReportFiles? files = null)
+    public static DriftReport Analyze(WindowProfile window, ReportWindow range, DriftThresholds settings, ReportFiles? files = null)
     {
         settings.Validate();
         var baseline = window.Baseline;
@@ -44,7 +44,7 @@ internal static class DriftAnalyzer
             FeaturesMonitored = features.Count,
             FeaturesDrifted = drifted.Length,
             DriftedFeatures = drifted,
-            Settings = ReportSettings.From(settings),
+            Settings = ReportThresholds.From(settings),
             Features = features,
             Prediction = predictionDrift,
             Alerts = [],
@@ -62,7 +62,7 @@ internal static class DriftAnalyzer
 
     /// <summary>Alerts of a report: CRITICAL on the drift score, WARNING per drifted feature and data-quality finding.</summary>
     /// <param name="withoutTrainingValues">Features (of <paramref name="report"/>) whose baseline has no valid value.</param>
-    public static IReadOnlyList<DriftAlert> Alerts(DriftReport report, DriftSettings settings, IReadOnlySet<FeatureDrift>? withoutTrainingValues = null)
+    public static IReadOnlyList<DriftAlert> Alerts(DriftReport report, DriftThresholds settings, IReadOnlySet<FeatureDrift>? withoutTrainingValues = null)
     {
         var alerts = new List<DriftAlert>();
         if (report.Status == ReportStatus.InsufficientData)
@@ -97,7 +97,7 @@ internal static class DriftAnalyzer
         return alerts;
     }
 
-    private static IEnumerable<DriftAlert> DataQuality(FeatureDrift f, DriftSettings settings, bool untrained)
+    private static IEnumerable<DriftAlert> DataQuality(FeatureDrift f, DriftThresholds settings, bool untrained)
     {
         if (f.AbsentRows > 0)
         {
@@ -171,7 +171,7 @@ internal static class DriftAnalyzer
     /// Every feature on every core: the folds, KS p-values and distances of 50 features were ~0.06 s of each detector
     /// run, in code that runs once per process. The features share nothing but the (read-only) settings.
     /// </summary>
-    private static Measurement[] MeasureAll(IReadOnlyList<FeatureWindow> windows, DriftSettings settings)
+    private static Measurement[] MeasureAll(IReadOnlyList<FeatureWindow> windows, DriftThresholds settings)
     {
         var measured = new Measurement[windows.Count];
         try
@@ -186,14 +186,14 @@ internal static class DriftAnalyzer
         return measured;
     }
 
-    private static Measurement Measure(FeatureWindow window, DriftSettings settings) => window switch
+    private static Measurement Measure(FeatureWindow window, DriftThresholds settings) => window switch
     {
         NumericWindow n => MeasureNumeric(n, settings),
         CategoricalWindow c => MeasureCategorical(c, settings),
         _ => throw new InvalidOperationException("Unknown feature window."),
     };
 
-    private static Measurement MeasureNumeric(NumericWindow w, DriftSettings settings)
+    private static Measurement MeasureNumeric(NumericWindow w, DriftThresholds settings)
     {
         var profile = w.Baseline.Numeric!;
         var n = w.Valid;
@@ -223,7 +223,7 @@ internal static class DriftAnalyzer
         return new Measurement(drift, p, d, n >= settings.MinSamples);
     }
 
-    private static Measurement MeasureCategorical(CategoricalWindow w, DriftSettings settings)
+    private static Measurement MeasureCategorical(CategoricalWindow w, DriftThresholds settings)
     {
         var profile = w.Baseline.Categorical!;
         var n = w.Valid;
@@ -298,7 +298,7 @@ internal static class DriftAnalyzer
         Distribution = new Distribution { Expected = [], Actual = [] },
     };
 
-    private static FeatureDrift Judge(Measurement m, double adjustedP, DriftSettings settings, bool enoughRows)
+    private static FeatureDrift Judge(Measurement m, double adjustedP, DriftThresholds settings, bool enoughRows)
     {
         var f = m.Drift with
         {

@@ -35,7 +35,7 @@ internal sealed record DriftReport
 
     public required IReadOnlyList<string> DriftedFeatures { get; init; }
 
-    public required ReportSettings Settings { get; init; }
+    public required ReportThresholds Settings { get; init; }
 
     public required IReadOnlyList<FeatureDrift> Features { get; init; }
 
@@ -76,7 +76,7 @@ internal sealed record ReportWindow
     public required int Hours { get; init; }
 }
 
-internal sealed record ReportSettings
+internal sealed record ReportThresholds
 {
     public required double PsiThreshold { get; init; }
 
@@ -90,7 +90,7 @@ internal sealed record ReportSettings
 
     public required double ScoreCriticalThreshold { get; init; }
 
-    public static ReportSettings From(DriftSettings s) => new()
+    public static ReportThresholds From(DriftThresholds s) => new()
     {
         PsiThreshold = s.PsiThreshold,
         KsPValueThreshold = s.KsPValueThreshold,

@@ -44,7 +44,7 @@ public sealed class StorageCommandTests(AzuriteFixture azurite)
         window.AddNumeric("steady", steady.Where((_, i) => i % 4 == 0).ToArray());
         window.AddNumeric("moved", Normal(random, 500, 2));
         window.AddRows(500);
-        var report = DriftAnalyzer.Analyze(window, new ReportWindow { Start = End.AddHours(-24), End = End, Hours = 24 }, new DriftSettings());
+        var report = DriftAnalyzer.Analyze(window, new ReportWindow { Start = End.AddHours(-24), End = End, Hours = 24 }, new DriftThresholds());
 
         var json = new BinaryData(DriftJson.Serialize(report));
         var reportName = StorageLayout.ReportBlobName("m", "1", End);

@@ -3,7 +3,7 @@ using DriftJobs.Core.Statistics;
 namespace DriftJobs.Core.Reports;
 
 /// <summary>The thresholds a report is judged by; each maps to one environment setting of the detector.</summary>
-internal sealed record DriftSettings
+internal sealed record DriftThresholds
 {
     /// <summary>DRIFT_PSI_THRESHOLD: PSI at or above it is significant drift.</summary>
     public double PsiThreshold { get; init; } = 0.2;
@@ -39,7 +39,7 @@ internal sealed record DriftSettings
     public double UnseenCategoryShare { get; init; } = 0.05;
 
     /// <summary>The settings every field starts at; the detector's options start from them too.</summary>
-    public static DriftSettings Defaults { get; } = new();
+    public static DriftThresholds Defaults { get; } = new();
 
     public static ValueRange PsiThresholdRange { get; } = new(0, 10, ExcludesMin: true);
 
