@@ -231,7 +231,7 @@ internal sealed class WindowProfiler
     /// files, into <see cref="Counted"/>; a file too large to hold on its own goes, held values and the rest, to the
     /// overflow sink (a scratch profile) instead.
     /// </summary>
-    private sealed class HeldValues(int limit, WindowProfileSink counted, Func<WindowProfileSink> overflow) : IColumnBatchSink
+    private sealed class HeldValues(int limit, WindowProfileSink counted, Func<WindowProfileSink> overflow) : ILendingColumnBatchSink
     {
         private readonly List<Batch> _batches = [];
         private readonly List<string> _columns = [];

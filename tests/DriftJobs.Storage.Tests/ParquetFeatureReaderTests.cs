@@ -501,7 +501,7 @@ public sealed class ParquetFeatureReaderTests
 
     /// <summary>Lends memory filled with a sentinel (and larger than asked), so that a value the reader failed to
     /// write, or wrote in the wrong place, shows.</summary>
-    private sealed class LendingSink : IColumnBatchSink
+    private sealed class LendingSink : ILendingColumnBatchSink
     {
         private readonly RecordingSink _recorded = new();
         private double[] _memory = [];
@@ -531,7 +531,7 @@ public sealed class ParquetFeatureReaderTests
         }
     }
 
-    private sealed class ShortLendingSink : IColumnBatchSink
+    private sealed class ShortLendingSink : ILendingColumnBatchSink
     {
         public void AddNumeric(string column, ReadOnlySpan<double> values) => throw new InvalidOperationException("not lent");
 

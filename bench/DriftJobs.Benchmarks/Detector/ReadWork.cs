@@ -137,7 +137,7 @@ internal static class ReadWork
     private static ParallelOptions Options(CancellationToken cancellationToken) =>
         new() { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
 
-    private sealed class DiscardingSink : IColumnBatchSink
+    private sealed class DiscardingSink : ILendingColumnBatchSink
     {
         private double[] _lent = [];
 

@@ -176,7 +176,8 @@ internal sealed class ParquetFeatureReader
         {
             // Read and convert inside the guard (library errors mean a bad file); deliver outside it, so a sink's
             // own exception is never mistaken for one.
-            var lent = column.Source == SourceType.Double && column.Requested.Kind == ColumnKind.Numeric ? sink.LendNumeric(rows, kept) : null;
+            var lender = column.Source == SourceType.Double && column.Requested.Kind == ColumnKind.Numeric ? sink as ILendingColumnBatchSink : null;
+            var lent = lender?.LendNumeric(rows, kept);
             if (lent is { Length: var length } && length < rows)
             {
                 throw new InvalidOperationException($"{sink.GetType().Name} lent memory for {length} values; {rows} were asked for.");
@@ -204,7 +205,7 @@ internal sealed class ParquetFeatureReader
 
             if (lent is not null)
             {
-                sink.AddLentNumeric(column.Requested.Name, kept);
+                lender!.AddLentNumeric(column.Requested.Name, kept);
             }
             else if (column.Requested.Kind == ColumnKind.Numeric)
             {
