@@ -3,6 +3,10 @@ using DriftJobs.Core.Profiles;
 using DriftJobs.Core.Serialization;
 using DriftJobs.Hosting;
 using DriftJobs.Storage;
+using DriftJobs.Storage.Blobs;
+using DriftJobs.Storage.Csv;
+using DriftJobs.Storage.Parquet;
+using DriftJobs.Storage.Training;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -1,9 +1,10 @@
+using Azure.Storage.Blobs;
 using DriftJobs.Detector.Alerts;
 using DriftJobs.Detector.Metrics;
 using DriftJobs.Detector.Reports;
-using Azure.Storage.Blobs;
 using DriftJobs.Hosting;
 using DriftJobs.Storage;
+using DriftJobs.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;

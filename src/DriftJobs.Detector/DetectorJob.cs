@@ -10,6 +10,7 @@ using DriftJobs.Detector.Metrics;
 using DriftJobs.Detector.Reports;
 using DriftJobs.Hosting;
 using DriftJobs.Storage;
+using DriftJobs.Storage.Blobs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

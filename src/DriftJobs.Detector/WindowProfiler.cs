@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using DriftJobs.Core.Profiles;
 using DriftJobs.Core.Reports;
 using DriftJobs.Storage;
+using DriftJobs.Storage.Parquet;
 
 namespace DriftJobs.Detector;
 

@@ -2,6 +2,7 @@ using Azure;
 using Azure.Identity;
 using Azure.Storage.Blobs.Models;
 using DriftJobs.Storage;
+using DriftJobs.Storage.Blobs;
 using Microsoft.Extensions.Options;
 
 namespace DriftJobs.Hosting;

@@ -1,4 +1,5 @@
 using DriftJobs.Storage;
+using DriftJobs.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

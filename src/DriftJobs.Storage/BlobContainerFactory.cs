@@ -1,6 +1,7 @@
 using Azure.Core;
 using Azure.Identity;
 using Azure.Storage.Blobs;
+using DriftJobs.Storage.Blobs;
 
 namespace DriftJobs.Storage;
 

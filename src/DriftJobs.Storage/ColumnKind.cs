@@ -1,3 +1,5 @@
+using DriftJobs.Storage.Csv;
+
 namespace DriftJobs.Storage;
 
 /// <summary>How a column is read, or what a schema probe found it to be.</summary>

@@ -4,6 +4,7 @@ using Azure.Storage.Blobs;
 using DriftJobs.Core.Profiles;
 using DriftJobs.Core.Serialization;
 using DriftJobs.Storage;
+using DriftJobs.Storage.Parquet;
 using DriftJobs.Testing;
 using Parquet;
 using Parquet.Schema;

@@ -1,5 +1,6 @@
 using DriftJobs.InferenceLogger;
 using DriftJobs.Storage;
+using DriftJobs.Storage.Parquet;
 using DriftJobs.Testing;
 
 namespace DriftJobs.Jobs.Tests;

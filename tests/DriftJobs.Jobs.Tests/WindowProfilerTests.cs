@@ -3,6 +3,7 @@ using System.Text;
 using DriftJobs.Core.Profiles;
 using DriftJobs.Detector;
 using DriftJobs.Storage;
+using DriftJobs.Storage.Parquet;
 using DriftJobs.Testing;
 using Parquet;
 using Parquet.Schema;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Azure.Storage.Blobs;
+using DriftJobs.Storage.Blobs;
 using DriftJobs.Testing;
 
 namespace DriftJobs.Storage.Tests;

@@ -1,4 +1,5 @@
 using System.Text;
+using DriftJobs.Storage.Csv;
 
 namespace DriftJobs.Storage.Tests;
 

@@ -1,5 +1,7 @@
-using DuckDB.NET.Data;
+using DriftJobs.Storage.Blobs;
+using DriftJobs.Storage.Parquet;
 using DriftJobs.Testing;
+using DuckDB.NET.Data;
 using Parquet;
 using Parquet.Schema;
 
@@ -64,8 +66,8 @@ public sealed class DuckDbParquetTests : IDisposable
         Assert.True(reader.RowGroupCount > 1, $"expected several row groups, got {reader.RowGroupCount}");
         var cat = reader.Schema.DataFields.Single(f => f.Name == "cat");
         var chunk = reader.OpenRowGroupReader(0).GetMetadata(cat)!.MetaData!;
-        Assert.Contains(chunk.Encodings, e => e is Parquet.Meta.Encoding.RLE_DICTIONARY or Parquet.Meta.Encoding.PLAIN_DICTIONARY);
-        Assert.Equal(Parquet.Meta.CompressionCodec.ZSTD, chunk.Codec);
+        Assert.Contains(chunk.Encodings, e => e is global::Parquet.Meta.Encoding.RLE_DICTIONARY or global::Parquet.Meta.Encoding.PLAIN_DICTIONARY);
+        Assert.Equal(global::Parquet.Meta.CompressionCodec.ZSTD, chunk.Codec);
         Assert.True(cat.IsNullable);
         Assert.DoesNotContain(reader.Schema.Fields, f => f.Name == "hour");
     }

@@ -1,4 +1,5 @@
 using Azure.Storage.Blobs;
+using DriftJobs.Storage.Blobs;
 using DriftJobs.Testing;
 
 namespace DriftJobs.Storage.Tests;

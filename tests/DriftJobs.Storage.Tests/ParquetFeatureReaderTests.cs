@@ -1,3 +1,4 @@
+using DriftJobs.Storage.Parquet;
 using Parquet.Schema;
 
 namespace DriftJobs.Storage.Tests;
@@ -78,7 +79,7 @@ public sealed class ParquetFeatureReaderTests
         int?[][] ns = [[1, null, 3, 4, 5, null], [7, 8, null]];
         var file = await TestFiles.WriteParquetAsync(
             new ParquetSchema(model, f64n, f64, i32),
-            [.. Enumerable.Range(0, 2).Select(g => (Func<Parquet.ParquetRowGroupWriter, Task>)(async group =>
+            [.. Enumerable.Range(0, 2).Select(g => (Func<global::Parquet.ParquetRowGroupWriter, Task>)(async group =>
             {
                 await group.Write(model, models[g]);
                 await group.Write(f64n, xs[g]);
@@ -440,20 +441,20 @@ public sealed class ParquetFeatureReaderTests
         static string[] Properties(Type type) =>
             type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance).Select(p => p.Name).Order(StringComparer.Ordinal).ToArray();
 
-        Assert.Equal(["ConvertedType", "FieldId", "LogicalType", "Name", "NumChildren", "Precision", "RepetitionType", "Scale", "Type", "TypeLength"], Properties(typeof(Parquet.Meta.SchemaElement)));
+        Assert.Equal(["ConvertedType", "FieldId", "LogicalType", "Name", "NumChildren", "Precision", "RepetitionType", "Scale", "Type", "TypeLength"], Properties(typeof(global::Parquet.Meta.SchemaElement)));
         Assert.Equal(
             ["BSON", "DATE", "DECIMAL", "ENUM", "FLOAT16", "GEOGRAPHY", "GEOMETRY", "INTEGER", "JSON", "LIST", "MAP", "STRING", "TIME", "TIMESTAMP", "UNKNOWN", "UUID", "VARIANT"],
-            Properties(typeof(Parquet.Meta.LogicalType)));
-        foreach (var parameterless in new[] { typeof(Parquet.Meta.StringType), typeof(Parquet.Meta.MapType), typeof(Parquet.Meta.ListType), typeof(Parquet.Meta.EnumType), typeof(Parquet.Meta.DateType), typeof(Parquet.Meta.NullType), typeof(Parquet.Meta.JsonType), typeof(Parquet.Meta.BsonType), typeof(Parquet.Meta.UUIDType), typeof(Parquet.Meta.Float16Type), typeof(Parquet.Meta.MilliSeconds), typeof(Parquet.Meta.MicroSeconds), typeof(Parquet.Meta.NanoSeconds) })
+            Properties(typeof(global::Parquet.Meta.LogicalType)));
+        foreach (var parameterless in new[] { typeof(global::Parquet.Meta.StringType), typeof(global::Parquet.Meta.MapType), typeof(global::Parquet.Meta.ListType), typeof(global::Parquet.Meta.EnumType), typeof(global::Parquet.Meta.DateType), typeof(global::Parquet.Meta.NullType), typeof(global::Parquet.Meta.JsonType), typeof(global::Parquet.Meta.BsonType), typeof(global::Parquet.Meta.UUIDType), typeof(global::Parquet.Meta.Float16Type), typeof(global::Parquet.Meta.MilliSeconds), typeof(global::Parquet.Meta.MicroSeconds), typeof(global::Parquet.Meta.NanoSeconds) })
         {
             Assert.Empty(Properties(parameterless));
         }
 
-        Assert.Equal(["Precision", "Scale"], Properties(typeof(Parquet.Meta.DecimalType)));
-        Assert.Equal(["BitWidth", "IsSigned"], Properties(typeof(Parquet.Meta.IntType)));
-        Assert.Equal(["IsAdjustedToUTC", "Unit"], Properties(typeof(Parquet.Meta.TimeType)));
-        Assert.Equal(["IsAdjustedToUTC", "Unit"], Properties(typeof(Parquet.Meta.TimestampType)));
-        Assert.Equal(["MICROS", "MILLIS", "NANOS"], Properties(typeof(Parquet.Meta.TimeUnit)));
+        Assert.Equal(["Precision", "Scale"], Properties(typeof(global::Parquet.Meta.DecimalType)));
+        Assert.Equal(["BitWidth", "IsSigned"], Properties(typeof(global::Parquet.Meta.IntType)));
+        Assert.Equal(["IsAdjustedToUTC", "Unit"], Properties(typeof(global::Parquet.Meta.TimeType)));
+        Assert.Equal(["IsAdjustedToUTC", "Unit"], Properties(typeof(global::Parquet.Meta.TimestampType)));
+        Assert.Equal(["MICROS", "MILLIS", "NANOS"], Properties(typeof(global::Parquet.Meta.TimeUnit)));
     }
 
     [Fact]
@@ -467,7 +468,7 @@ public sealed class ParquetFeatureReaderTests
     internal static async Task<byte[]> AllTypesFileAsync()
     {
         var schema = new ParquetSchema(I8, U8, I16, U16, I32, U32, I64, U64, F32, F64, F64N, Dec, Flag, Label, When, Blob);
-        var groups = new Func<Parquet.ParquetRowGroupWriter, Task>[2];
+        var groups = new Func<global::Parquet.ParquetRowGroupWriter, Task>[2];
         for (var g = 0; g < 2; g++)
         {
             var index = g;

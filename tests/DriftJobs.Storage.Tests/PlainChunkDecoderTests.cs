@@ -1,3 +1,4 @@
+using DriftJobs.Storage.Parquet;
 using DuckDB.NET.Data;
 using Parquet;
 using Parquet.Schema;
@@ -326,11 +327,11 @@ public sealed class PlainChunkDecoderTests
         int headerBytes,
         int samples,
         int seed,
-        Func<byte[], Parquet.Meta.ColumnChunk, PlainChunkDecoder, Task<(bool Decoded, T[] Values)>> decode,
+        Func<byte[], global::Parquet.Meta.ColumnChunk, PlainChunkDecoder, Task<(bool Decoded, T[] Values)>> decode,
         Func<byte[], Task<T[]>> parquetNet,
         Action<T[], T[]> assertSame)
     {
-        Parquet.Meta.ColumnChunk chunk;
+        global::Parquet.Meta.ColumnChunk chunk;
         await using (var reader = await ParquetReader.CreateAsync(new MemoryStream(file)))
         using (var group = reader.OpenRowGroupReader(0))
         {

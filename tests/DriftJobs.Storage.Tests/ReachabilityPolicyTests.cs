@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using DriftJobs.Storage.Blobs;
 using DriftJobs.Testing;
 
 namespace DriftJobs.Storage.Tests;

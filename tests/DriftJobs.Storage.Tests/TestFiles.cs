@@ -1,3 +1,5 @@
+using DriftJobs.Storage.Csv;
+using DriftJobs.Storage.Parquet;
 using DuckDB.NET.Data;
 using Parquet;
 using Parquet.Schema;

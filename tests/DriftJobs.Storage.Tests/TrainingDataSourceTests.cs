@@ -1,5 +1,8 @@
 using System.Text;
 using Azure.Storage.Blobs;
+using DriftJobs.Storage.Csv;
+using DriftJobs.Storage.Parquet;
+using DriftJobs.Storage.Training;
 using DriftJobs.Testing;
 
 namespace DriftJobs.Storage.Tests;

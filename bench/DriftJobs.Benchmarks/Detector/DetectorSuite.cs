@@ -5,6 +5,7 @@ using DriftJobs.Core.Profiles;
 using DriftJobs.Core.Reports;
 using DriftJobs.Core.Serialization;
 using DriftJobs.Storage;
+using DriftJobs.Storage.Parquet;
 
 namespace DriftJobs.Benchmarks.Detector;
 

@@ -3,6 +3,7 @@ using DriftJobs.Core.Profiles;
 using DriftJobs.Core.Reports;
 using DriftJobs.Detector;
 using DriftJobs.Storage;
+using DriftJobs.Storage.Parquet;
 using Parquet;
 using Parquet.Schema;
 

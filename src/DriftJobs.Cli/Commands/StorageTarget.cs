@@ -3,6 +3,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using DriftJobs.Storage;
+using DriftJobs.Storage.Blobs;
 
 namespace DriftJobs.Cli.Commands;
 

@@ -4,6 +4,7 @@ using Azure.Storage.Blobs.Models;
 using DriftJobs.Core.Reports;
 using DriftJobs.Core.Reports.Html;
 using DriftJobs.Storage;
+using DriftJobs.Storage.Blobs;
 using Microsoft.Extensions.Logging;
 
 namespace DriftJobs.Detector.Reports;

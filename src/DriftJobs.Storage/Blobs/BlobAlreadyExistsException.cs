@@ -1,4 +1,4 @@
-namespace DriftJobs.Storage;
+namespace DriftJobs.Storage.Blobs;
 
 /// <summary>A create-only write found the blob already there; the blob was left unchanged.</summary>
 internal sealed class BlobAlreadyExistsException : IOException

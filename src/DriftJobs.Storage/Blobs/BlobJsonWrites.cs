@@ -2,7 +2,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 
-namespace DriftJobs.Storage;
+namespace DriftJobs.Storage.Blobs;
 
 internal enum LatestUpdateOutcome
 {

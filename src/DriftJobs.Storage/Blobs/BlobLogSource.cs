@@ -1,6 +1,6 @@
 using Azure.Storage.Blobs;
 
-namespace DriftJobs.Storage;
+namespace DriftJobs.Storage.Blobs;
 
 /// <summary>The logs read through the Blob API: one prefix listing per spelling of each hour, reads bound to the listed ETag.</summary>
 internal sealed class BlobLogSource(BlobContainerClient container, StorageLayout layout) : InferenceLogSource

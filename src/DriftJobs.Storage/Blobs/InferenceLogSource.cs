@@ -1,6 +1,6 @@
 using Azure.Storage.Blobs;
 
-namespace DriftJobs.Storage;
+namespace DriftJobs.Storage.Blobs;
 
 /// <summary>
 /// Where a window's inference logs are read from, decided once: the container through the Blob API, or a folder where

@@ -3,7 +3,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 
-namespace DriftJobs.Storage;
+namespace DriftJobs.Storage.Blobs;
 
 /// <summary>One Parquet inference-log blob of a window, and the hour whose partition holds it.</summary>
 internal sealed record LogBlob(string Name, long Size, ETag ETag, DateTimeOffset Hour);

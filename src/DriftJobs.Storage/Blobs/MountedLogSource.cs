@@ -1,4 +1,4 @@
-namespace DriftJobs.Storage;
+namespace DriftJobs.Storage.Blobs;
 
 /// <summary>
 /// The logs read as files from a folder holding the container's layout (the container mounted with the Blob CSI driver

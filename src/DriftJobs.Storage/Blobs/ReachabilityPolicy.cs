@@ -3,7 +3,7 @@ using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
 
-namespace DriftJobs.Storage;
+namespace DriftJobs.Storage.Blobs;
 
 /// <summary>
 /// Runs once per operation, outside the SDK's retry policy, and turns "no answer through every try" into a

@@ -1,6 +1,6 @@
 using Azure;
 
-namespace DriftJobs.Storage;
+namespace DriftJobs.Storage.Blobs;
 
 /// <summary>
 /// The storage account gave no answer at all (connection refused, name not resolved, no response within the network

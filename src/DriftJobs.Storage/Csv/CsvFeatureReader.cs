@@ -1,4 +1,4 @@
-namespace DriftJobs.Storage;
+namespace DriftJobs.Storage.Csv;
 
 /// <summary>
 /// Training data in CSV: a header row naming the columns, then one record per row (see <see cref="CsvRecordReader"/>).

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace DriftJobs.Storage;
+namespace DriftJobs.Storage.Csv;
 
 /// <summary>
 /// How a CSV field of a numeric column is read: the one rule both the probe and the reader apply, so a column is never

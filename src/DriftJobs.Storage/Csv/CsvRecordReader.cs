@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace DriftJobs.Storage;
+namespace DriftJobs.Storage.Csv;
 
 /// <summary>
 /// Streams RFC 4180 records: a comma between fields; CRLF, LF (or a lone CR) between records; a field in double

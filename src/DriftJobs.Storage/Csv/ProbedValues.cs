@@ -1,4 +1,4 @@
-namespace DriftJobs.Storage;
+namespace DriftJobs.Storage.Csv;
 
 /// <summary>
 /// What a CSV probe counted in one column, read by the rule of <see cref="CsvNumber"/>: values that are numbers (±∞

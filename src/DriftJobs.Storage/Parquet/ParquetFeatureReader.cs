@@ -4,7 +4,7 @@ using Azure;
 using Parquet;
 using Parquet.Schema;
 
-namespace DriftJobs.Storage;
+namespace DriftJobs.Storage.Parquet;
 
 /// <summary>Keep only the rows a given model logged (models share a logs root).</summary>
 /// <param name="ModelName">Rows whose model_name differs (or is null) are skipped.</param>
@@ -36,7 +36,7 @@ internal sealed class ParquetFeatureReader
     private readonly Dictionary<string, StringPool> _pools = new(StringComparer.Ordinal);
     private readonly Dictionary<Type, Array> _scratch = [];
     private readonly PlainChunkDecoder _plain = new();
-    private (IReadOnlyList<Parquet.Meta.SchemaElement> Schema, FilePlan Plan)? _lastPlan;
+    private (IReadOnlyList<global::Parquet.Meta.SchemaElement> Schema, FilePlan Plan)? _lastPlan;
     private double[] _numbers = [];
     private string?[] _strings = [];
     private int[] _definitions = [];
@@ -264,7 +264,7 @@ internal sealed class ParquetFeatureReader
     /// </summary>
     private static Verdict Judge(ParquetRowGroupReader group, DataField field, byte[] expected)
     {
-        Parquet.Meta.Statistics? statistics;
+        global::Parquet.Meta.Statistics? statistics;
         try
         {
             statistics = group.GetMetadata(field)?.MetaData?.Statistics;
@@ -372,7 +372,7 @@ internal sealed class ParquetFeatureReader
         }
     }
 
-    private static Parquet.Meta.ColumnChunk? ChunkOf(ParquetRowGroupReader group, DataField field)
+    private static global::Parquet.Meta.ColumnChunk? ChunkOf(ParquetRowGroupReader group, DataField field)
     {
         try
         {

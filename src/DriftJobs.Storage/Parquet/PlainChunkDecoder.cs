@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 using Parquet.Meta;
 using Parquet.Schema;
 
-namespace DriftJobs.Storage;
+namespace DriftJobs.Storage.Parquet;
 
 /// <summary>
 /// Decodes the column-chunk shapes the inference logger writes (PLAIN values in v1 data pages, no dictionary, Snappy or
@@ -39,7 +39,7 @@ internal sealed class PlainChunkDecoder
     /// </summary>
     public async ValueTask<bool> TryReadDoublesAsync(Stream stream, ColumnChunk? chunk, DataField field, Memory<double> rows, CancellationToken cancellationToken = default)
     {
-        var bytes = await ReadChunkAsync(stream, chunk, field, Parquet.Meta.Type.DOUBLE, rows.Length, cancellationToken).ConfigureAwait(false);
+        var bytes = await ReadChunkAsync(stream, chunk, field, global::Parquet.Meta.Type.DOUBLE, rows.Length, cancellationToken).ConfigureAwait(false);
         return bytes is { } b && Counted(TryDecode(b.Bytes.Span, b.Compressed, field.MaxDefinitionLevel == 1, rows.Span));
     }
 
@@ -50,7 +50,7 @@ internal sealed class PlainChunkDecoder
     /// </summary>
     public async ValueTask<bool> TryReadStringsAsync(Stream stream, ColumnChunk? chunk, DataField field, Memory<string?> rows, StringPool pool, CancellationToken cancellationToken = default)
     {
-        var bytes = await ReadChunkAsync(stream, chunk, field, Parquet.Meta.Type.BYTE_ARRAY, rows.Length, cancellationToken).ConfigureAwait(false);
+        var bytes = await ReadChunkAsync(stream, chunk, field, global::Parquet.Meta.Type.BYTE_ARRAY, rows.Length, cancellationToken).ConfigureAwait(false);
         return bytes is { } b && Counted(TryDecodeStrings(b.Bytes.Span, b.Compressed, field.MaxDefinitionLevel == 1, rows.Span, pool));
     }
 
@@ -78,7 +78,7 @@ internal sealed class PlainChunkDecoder
 
     /// <summary>The chunk's bytes, or null when its metadata says it is not a shape this decoder reads.</summary>
     private async ValueTask<(ReadOnlyMemory<byte> Bytes, bool Compressed)?> ReadChunkAsync(
-        Stream stream, ColumnChunk? chunk, DataField field, Parquet.Meta.Type type, int rows, CancellationToken cancellationToken)
+        Stream stream, ColumnChunk? chunk, DataField field, global::Parquet.Meta.Type type, int rows, CancellationToken cancellationToken)
     {
         if (chunk is not { MetaData: { } meta } || chunk.CryptoMetadata is not null || chunk.EncryptedColumnMetadata is not null
             || field.MaxRepetitionLevel != 0 || field.MaxDefinitionLevel > 1 || field.IsArray

@@ -1,6 +1,6 @@
 using Parquet.Meta;
 
-namespace DriftJobs.Storage;
+namespace DriftJobs.Storage.Parquet;
 
 /// <summary>
 /// Whether two Parquet files' schemas, as their footers give them, are the same in every field Parquet.Net builds its

@@ -1,6 +1,6 @@
 using Azure;
 
-namespace DriftJobs.Storage;
+namespace DriftJobs.Storage.Parquet;
 
 /// <summary>
 /// The file or blob could not be read (a disk, mount or network failure), as opposed to bytes that are not valid

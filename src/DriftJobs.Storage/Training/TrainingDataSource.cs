@@ -1,8 +1,9 @@
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using DriftJobs.Storage.Blobs;
 
-namespace DriftJobs.Storage;
+namespace DriftJobs.Storage.Training;
 
 internal enum TrainingDataFormat
 {
