@@ -12,8 +12,8 @@ namespace DriftJobs.Core.Performance;
 /// </para>
 /// <para>
 /// Counts merge exactly. ROC AUC comes from a bounded <see cref="ScoreHistogram"/> (exact up to 10,000 distinct scores,
-/// binned beyond, with the error bound reported). Log loss is a double-double sum, so merged and one-pass results agree
-/// to ~1e-30 relative before the final rounding.
+/// binned beyond, with the error bound reported). Log loss is an exact sum of the per-pair terms, so merged and
+/// one-pass results are identical too.
 /// </para>
 /// </summary>
 internal sealed class ClassificationAccumulator
@@ -27,7 +27,7 @@ internal sealed class ClassificationAccumulator
 
     private readonly Dictionary<(string Actual, string Predicted), long> _pairs = [];
     private readonly ScoreHistogram _scores = new();
-    private DoubleDouble _logLoss = DoubleDouble.Zero;
+    private readonly ExactSum _logLoss = new();
 
     /// <param name="positiveClass">The class scores are the probability of; required to add scores.</param>
     public ClassificationAccumulator(string? positiveClass = null) => PositiveClass = positiveClass;
@@ -57,7 +57,7 @@ internal sealed class ClassificationAccumulator
         Add(actual, predicted);
         var isPositive = string.Equals(actual, positive, StringComparison.Ordinal);
         _scores.Add(positiveScore, isPositive);
-        _logLoss = DoubleDouble.Add(_logLoss, LogLossTerm(positiveScore, isPositive));
+        _logLoss.Add(LogLossTerm(positiveScore, isPositive));
     }
 
     /// <summary>Adds <paramref name="other"/>'s pairs; both must declare the same positive class.</summary>
@@ -76,7 +76,7 @@ internal sealed class ClassificationAccumulator
 
         Count += other.Count;
         _scores.Merge(other._scores);
-        _logLoss = DoubleDouble.Add(_logLoss, other._logLoss);
+        _logLoss.Add(other._logLoss);
     }
 
     public ClassificationMetrics Compute()
@@ -142,7 +142,7 @@ internal sealed class ClassificationAccumulator
             ScoredCount = scored,
             RocAuc = auc?.Auc,
             RocAucMaxError = auc?.MaxError ?? 0,
-            LogLoss = scored == 0 ? null : (_logLoss.Hi + _logLoss.Lo) / scored,
+            LogLoss = scored == 0 ? null : _logLoss.Value / scored,
         };
     }
 
