@@ -25,24 +25,15 @@ internal static class BaselineSettings
 
     public static JobSetting CategoricalColumns { get; } = new("CATEGORICAL_COLUMNS", "comma list of numeric columns to profile as categories");
 
-    public static JobSetting PsiBins { get; } = new("DRIFT_PSI_BINS", "quantile bins per numeric feature")
-    {
-        Default = JobSetting.Show(Defaults.PsiBins),
-        Range = new ValueRange(2, 100),
-    };
+    public static JobSetting PsiBins { get; } =
+        JobSetting.Number("DRIFT_PSI_BINS", "quantile bins per numeric feature", Defaults.PsiBins, new ValueRange(2, 100));
 
-    public static JobSetting SampleSize { get; } = new("DRIFT_BASELINE_SAMPLE_SIZE", "values per feature kept for quantiles and the ECDF")
-    {
-        Default = JobSetting.Show(Defaults.SampleSize),
-        // The sample must hold at least the KS reference points it is thinned to.
-        Range = new ValueRange(BaselineBuildOptions.DefaultKsReferencePoints, 50_000_000),
-    };
+    // The sample must hold at least the KS reference points it is thinned to.
+    public static JobSetting SampleSize { get; } =
+        JobSetting.Number("DRIFT_BASELINE_SAMPLE_SIZE", "values per feature kept for quantiles and the ECDF", Defaults.SampleSize, new ValueRange(BaselineBuildOptions.DefaultKsReferencePoints, 50_000_000));
 
-    public static JobSetting ReadConcurrency { get; } = new("DRIFT_READ_CONCURRENCY", "Parquet readers per file, each on a share of the columns, 0 = one per core")
-    {
-        Default = JobSetting.Show(Defaults.ReadConcurrency),
-        Range = new ValueRange(0, 64),
-    };
+    public static JobSetting ReadConcurrency { get; } =
+        JobSetting.Number("DRIFT_READ_CONCURRENCY", "Parquet readers per file, each on a share of the columns, 0 = one per core", Defaults.ReadConcurrency, new ValueRange(0, 64));
 
     public static JobSetting Force { get; } = new("FORCE", "replace an existing baseline") { IsFlag = true };
 

@@ -18,72 +18,42 @@ internal static class DetectorSettings
 
     public static JobSetting ModelVersion { get; } = new("MODEL_VERSION", "its version: the baseline to compare with") { IsRequired = true };
 
-    public static JobSetting WindowHours { get; } = new("DRIFT_ANALYSIS_WINDOW_HOURS", "hours of logs in the window")
-    {
-        Default = JobSetting.Show(Defaults.WindowHours),
-        Range = new ValueRange(1, StorageLayout.MaxWindowHours),
-    };
+    public static JobSetting WindowHours { get; } =
+        JobSetting.Number("DRIFT_ANALYSIS_WINDOW_HOURS", "hours of logs in the window", Defaults.WindowHours, new ValueRange(1, StorageLayout.MaxWindowHours));
 
     public static JobSetting WindowEnd { get; } = new("DRIFT_WINDOW_END", "ISO-8601 end of the window, on the hour") { Default = "now, truncated to the hour" };
 
-    public static JobSetting PsiThreshold { get; } = new("DRIFT_PSI_THRESHOLD", "PSI at or above it is drift")
-    {
-        Default = JobSetting.Show(Defaults.PsiThreshold),
-        Range = DriftThresholds.PsiThresholdRange,
-    };
+    public static JobSetting PsiThreshold { get; } =
+        JobSetting.Number("DRIFT_PSI_THRESHOLD", "PSI at or above it is drift", Defaults.PsiThreshold, DriftThresholds.PsiThresholdRange);
 
-    public static JobSetting KsPValueThreshold { get; } = new("DRIFT_KS_PVALUE_THRESHOLD", "alpha for the adjusted KS / chi-square p-values")
-    {
-        Default = JobSetting.Show(Defaults.KsPValueThreshold),
-        Range = DriftThresholds.KsPValueThresholdRange,
-    };
+    public static JobSetting KsPValueThreshold { get; } =
+        JobSetting.Number("DRIFT_KS_PVALUE_THRESHOLD", "alpha for the adjusted KS / chi-square p-values", Defaults.KsPValueThreshold, DriftThresholds.KsPValueThresholdRange);
 
-    public static JobSetting KsMinStatistic { get; } = new("DRIFT_KS_MIN_STATISTIC", "smallest KS D or L-infinity that counts as drift")
-    {
-        Default = JobSetting.Show(Defaults.KsMinStatistic),
-        Range = DriftThresholds.KsMinStatisticRange,
-    };
+    public static JobSetting KsMinStatistic { get; } =
+        JobSetting.Number("DRIFT_KS_MIN_STATISTIC", "smallest KS D or L-infinity that counts as drift", Defaults.KsMinStatistic, DriftThresholds.KsMinStatisticRange);
 
     public static JobSetting MultipleTesting { get; } = new("DRIFT_MULTIPLE_TESTING", "correction across features: bh, bonferroni or none") { Default = Defaults.MultipleTesting };
 
-    public static JobSetting MinSamples { get; } = new("DRIFT_MIN_SAMPLES", "rows below which no verdict is given")
-    {
-        Default = JobSetting.Show(Defaults.MinSamples),
-        Range = DriftThresholds.MinSamplesRange,
-    };
+    public static JobSetting MinSamples { get; } =
+        JobSetting.Number("DRIFT_MIN_SAMPLES", "rows below which no verdict is given", Defaults.MinSamples, DriftThresholds.MinSamplesRange);
 
-    public static JobSetting ScoreCriticalThreshold { get; } = new("DRIFT_SCORE_CRITICAL_THRESHOLD", "drift score raising a CRITICAL alert")
-    {
-        Default = JobSetting.Show(Defaults.ScoreCriticalThreshold),
-        Range = DriftThresholds.ShareRange,
-    };
+    public static JobSetting ScoreCriticalThreshold { get; } =
+        JobSetting.Number("DRIFT_SCORE_CRITICAL_THRESHOLD", "drift score raising a CRITICAL alert", Defaults.ScoreCriticalThreshold, DriftThresholds.ShareRange);
 
-    public static JobSetting MissingRateIncrease { get; } = new("DRIFT_MISSING_RATE_INCREASE", "missing-rate rise reported as a data-quality warning")
-    {
-        Default = JobSetting.Show(Defaults.MissingRateIncrease),
-        Range = DriftThresholds.ShareRange,
-    };
+    public static JobSetting MissingRateIncrease { get; } =
+        JobSetting.Number("DRIFT_MISSING_RATE_INCREASE", "missing-rate rise reported as a data-quality warning", Defaults.MissingRateIncrease, DriftThresholds.ShareRange);
 
-    public static JobSetting OutOfRangeShare { get; } = new("DRIFT_OUT_OF_RANGE_SHARE", "share outside the training range that is reported")
-    {
-        Default = JobSetting.Show(Defaults.OutOfRangeShare),
-        Range = DriftThresholds.ShareRange,
-    };
+    public static JobSetting OutOfRangeShare { get; } =
+        JobSetting.Number("DRIFT_OUT_OF_RANGE_SHARE", "share outside the training range that is reported", Defaults.OutOfRangeShare, DriftThresholds.ShareRange);
 
-    public static JobSetting UnseenCategoryShare { get; } = new("DRIFT_UNSEEN_CATEGORY_SHARE", "share of never-seen categories that is reported")
-    {
-        Default = JobSetting.Show(Defaults.UnseenCategoryShare),
-        Range = DriftThresholds.ShareRange,
-    };
+    public static JobSetting UnseenCategoryShare { get; } =
+        JobSetting.Number("DRIFT_UNSEEN_CATEGORY_SHARE", "share of never-seen categories that is reported", Defaults.UnseenCategoryShare, DriftThresholds.ShareRange);
 
     public static JobSetting LogsPath { get; } =
         new("DRIFT_LOGS_PATH", "directory where the logs container is mounted: logs are read as files there") { Default = "unset: the Blob API" };
 
-    public static JobSetting ReadConcurrency { get; } = new("DRIFT_READ_CONCURRENCY", "files read at once, 0 = one per core")
-    {
-        Default = JobSetting.Show(Defaults.ReadConcurrency),
-        Range = new ValueRange(0, 64),
-    };
+    public static JobSetting ReadConcurrency { get; } =
+        JobSetting.Number("DRIFT_READ_CONCURRENCY", "files read at once, 0 = one per core", Defaults.ReadConcurrency, new ValueRange(0, 64));
 
     public static JobSetting AlertmanagerUrl { get; } = new("DRIFT_ALERTMANAGER_URL", "Alertmanager base URL: alerts are posted to its /api/v2/alerts") { Default = "off" };
 
@@ -97,35 +67,20 @@ internal static class DetectorSettings
 
     public static JobSetting ReportBaseUrl { get; } = new("DRIFT_REPORT_BASE_URL", "base URL of the reports, for links in alerts") { Default = "the container's URL" };
 
-    public static JobSetting AlertCooldownHours { get; } = new("DRIFT_ALERT_COOLDOWN_HOURS", "hours before an unchanged alert is sent again")
-    {
-        Default = JobSetting.Show(Defaults.AlertCooldownHours),
-        Range = new ValueRange(0, StorageLayout.MaxWindowHours, ExcludesMin: true),
-    };
+    public static JobSetting AlertCooldownHours { get; } =
+        JobSetting.Number("DRIFT_ALERT_COOLDOWN_HOURS", "hours before an unchanged alert is sent again", Defaults.AlertCooldownHours, new ValueRange(0, StorageLayout.MaxWindowHours, ExcludesMin: true));
 
-    public static JobSetting AlertMinConsecutiveWindows { get; } = new("DRIFT_ALERT_MIN_CONSECUTIVE_WINDOWS", "windows in a row an alert must fire before it is first sent")
-    {
-        Default = JobSetting.Show(Defaults.AlertMinConsecutiveWindows),
-        Range = new ValueRange(1, 168),
-    };
+    public static JobSetting AlertMinConsecutiveWindows { get; } =
+        JobSetting.Number("DRIFT_ALERT_MIN_CONSECUTIVE_WINDOWS", "windows in a row an alert must fire before it is first sent", Defaults.AlertMinConsecutiveWindows, new ValueRange(1, 168));
 
-    public static JobSetting SinkTimeoutSeconds { get; } = new("DRIFT_SINK_TIMEOUT_SECONDS", "timeout of one request to a sink or the Pushgateway")
-    {
-        Default = JobSetting.Show(Defaults.SinkTimeoutSeconds),
-        Range = new ValueRange(0, 300, ExcludesMin: true),
-    };
+    public static JobSetting SinkTimeoutSeconds { get; } =
+        JobSetting.Number("DRIFT_SINK_TIMEOUT_SECONDS", "timeout of one request to a sink or the Pushgateway", Defaults.SinkTimeoutSeconds, new ValueRange(0, 300, ExcludesMin: true));
 
-    public static JobSetting SinkRetries { get; } = new("DRIFT_SINK_RETRIES", "retries after a failed request, with exponential backoff")
-    {
-        Default = JobSetting.Show(Defaults.SinkRetries),
-        Range = new ValueRange(0, 10),
-    };
+    public static JobSetting SinkRetries { get; } =
+        JobSetting.Number("DRIFT_SINK_RETRIES", "retries after a failed request, with exponential backoff", Defaults.SinkRetries, new ValueRange(0, 10));
 
-    public static JobSetting SinkRetryBackoffSeconds { get; } = new("DRIFT_SINK_RETRY_BACKOFF_SECONDS", "first retry delay, doubled each retry")
-    {
-        Default = JobSetting.Show(Defaults.SinkRetryBackoffSeconds),
-        Range = new ValueRange(0, 60),
-    };
+    public static JobSetting SinkRetryBackoffSeconds { get; } =
+        JobSetting.Number("DRIFT_SINK_RETRY_BACKOFF_SECONDS", "first retry delay, doubled each retry", Defaults.SinkRetryBackoffSeconds, new ValueRange(0, 60));
 
     /// <summary>In the order <c>--help</c> and the docs list them.</summary>
     public static IReadOnlyList<JobSetting> All { get; } =

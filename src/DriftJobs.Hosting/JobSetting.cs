@@ -33,6 +33,10 @@ internal sealed record JobSetting(string Name, string Help)
         + (Range is { } range ? $"; {range}" : "")
         + (IsRequired ? " (required)" : Default is { } value ? $" ({value})" : "");
 
+    /// <summary>A number with a default and a range: most settings.</summary>
+    public static JobSetting Number(string name, string help, double defaultValue, ValueRange range) =>
+        new(name, help) { Default = Show(defaultValue), Range = range };
+
     /// <summary>The default of a number, as <see cref="Default"/> shows it.</summary>
     public static string Show(double value) => value.ToString(CultureInfo.InvariantCulture);
 
