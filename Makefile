@@ -45,8 +45,8 @@ build: ## Build the solution
 	$(DOTNET) build DriftJobs.sln -c $(CONFIGURATION)
 
 .PHONY: test
-test: tools ## Build and run every test (installs Azurite first)
+test: tools ## Build and run every test (installs Azurite first; TEST_JOBS test projects at once, 3)
 	@rm -rf artifacts/test-results
-	$(DOTNET) test DriftJobs.sln -c $(CONFIGURATION) --results-directory artifacts/test-results \
-		--logger "trx" --logger "console;verbosity=minimal" $(TEST_HANG_LIMIT); status=$$?; \
+	$(DOTNET) build DriftJobs.sln -c $(CONFIGURATION) --nologo -v quiet
+	tools/run-tests.sh artifacts/test-results -c $(CONFIGURATION) $(TEST_HANG_LIMIT); status=$$?; \
 		tools/test-summary.sh artifacts/test-results && exit $$status
