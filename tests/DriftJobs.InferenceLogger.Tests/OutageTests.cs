@@ -93,8 +93,8 @@ public sealed class OutageTests(AzuriteFixture azurite)
 
         await storage.RestartAsync();
 
-        // AzuriteInstance.StopAsync kills the process and Azurite saves its metadata only every 5 seconds, so the
-        // container created just before the outage may be gone: that is Azurite's loss, not the logger's.
+        // Azurite saves its metadata on SIGTERM and AzuriteInstance.StopAsync kills it only after that save, so the
+        // container should still be there; were Azurite to lose it, that would be Azurite's loss, not the logger's.
         await container.CreateIfNotExistsAsync();
 
         // A new process with the same spill directory uploads what the first one left.
