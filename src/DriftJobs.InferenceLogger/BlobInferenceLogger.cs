@@ -42,16 +42,13 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
     // Both handed to the delivery: draining (shorter backoff) and out of time (no more uploads).
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _hardStop = new();
-    private readonly ITimer _refusalReportTimer;
-    private readonly Lock _refusalReportLock = new();
+    private readonly RefusalReport _refusals;
     private readonly DateTimeOffset _firstFlushAt;
     private readonly Task _loop;
 
     private int _stopRequested;
     private int _disposed;
     private ITimer? _shutdownTimer;
-    private long _reportedDropped;
-    private long _reportedRejected;
 
     // Owned by the writer loop.
     private CancellationTokenSource? _wakeTimer;
@@ -86,7 +83,7 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
 
         // Counted from creation, not from whenever the loop's thread gets to run.
         _firstFlushAt = _time.GetUtcNow() + _flushInterval;
-        _refusalReportTimer = _time.CreateTimer(static state => ((BlobInferenceLogger)state!).ReportRefusals(), this, RefusalReportPeriod, RefusalReportPeriod);
+        _refusals = new RefusalReport(_time, _log, _counters, RefusalReportPeriod);
         _loop = Task.Run(RunAsync);
     }
 
@@ -226,9 +223,9 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
             return;
         }
 
-        _refusalReportTimer.Dispose();
+        _refusals.Dispose();
         _shutdownTimer?.Dispose();
-        ReportRefusals();
+        _refusals.Report();
         var c = _counters.Snapshot();
         Log.Stopped(_log, c.Accepted, c.RecordsWritten, c.RecordsSpilled, c.RecordsReplayed, c.RecordsLost, c.DroppedBufferFull + c.DroppedStopped, c.RejectedInvalid, _delivery.SpillFilesWaiting);
         _metrics.Dispose();
@@ -390,25 +387,5 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
         var started = _time.GetTimestamp();
         await _delivery.WriteAsync(batch, _release).ConfigureAwait(false);
         _metrics.RecordFlush(_time.GetElapsedTime(started));
-    }
-
-    private void ReportRefusals()
-    {
-        lock (_refusalReportLock)
-        {
-            var dropped = Interlocked.Read(ref _counters.DroppedBufferFull);
-            if (dropped > _reportedDropped)
-            {
-                Log.RecordsDropped(_log, dropped - _reportedDropped, dropped);
-                _reportedDropped = dropped;
-            }
-
-            var rejected = Interlocked.Read(ref _counters.RejectedInvalid);
-            if (rejected > _reportedRejected)
-            {
-                Log.RecordsRejected(_log, rejected - _reportedRejected);
-                _reportedRejected = rejected;
-            }
-        }
     }
 }
