@@ -1,10 +1,7 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using Azure;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Parquet;
 
 namespace DriftJobs.InferenceLogger;
 
@@ -15,12 +12,16 @@ namespace DriftJobs.InferenceLogger;
 /// <see cref="StopAsync"/> or <see cref="DisposeAsync"/>, which write what is buffered within
 /// <see cref="InferenceLoggerOptions.ShutdownTimeout"/>.
 /// </summary>
+/// <remarks>
+/// This class is the front: it checks and counts records, bounds the buffer, queues them, and its loop decides when a
+/// batch is due and when to stop. What becomes of a batch (files per hour, Parquet, upload, spill, replay, backoff)
+/// is <see cref="LogFileDelivery"/>'s.
+/// </remarks>
 public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, IDisposable
 {
     /// <summary>The name of the <see cref="Meter"/> the logger reports on: <c>DriftJobs.InferenceLogger</c>.</summary>
     public const string MeterName = "DriftJobs.InferenceLogger";
 
-    private const int MaxNameAttempts = 8;
     private static readonly TimeSpan RefusalReportPeriod = TimeSpan.FromMinutes(1);
 
     // A lock-free queue rather than a Channel: with two threads logging, the channel's lock (and waking its
@@ -31,42 +32,28 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
     private readonly ILogger _log;
     private readonly LoggerCounters _counters;
     private readonly InferenceLoggerMetrics _metrics;
-    private readonly ParquetBatchEncoder _encoder;
-    private readonly LogFileUploader _uploader;
-    private readonly string _logsRoot;
-    private readonly string _instanceId;
+    private readonly LogFileDelivery _delivery;
+    private readonly Action<int> _release;
     private readonly int _capacity;
     private readonly int _batchSize;
     private readonly TimeSpan _flushInterval;
     private readonly TimeSpan _shutdownTimeout;
-    private readonly TimeSpan _minRetryDelay;
-    private readonly TimeSpan _uploadTimeout;
-    private readonly TimeSpan _probeTimeout;
-    private readonly TimeSpan _probeInterval;
-    private readonly string? _spillDirectory;
-    private readonly long _spillMaxBytes;
+
+    // Both handed to the delivery: draining (shorter backoff) and out of time (no more uploads).
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _hardStop = new();
-    private readonly ITimer _refusalReportTimer;
-    private readonly Lock _refusalReportLock = new();
+    private readonly RefusalReport _refusals;
     private readonly DateTimeOffset _firstFlushAt;
     private readonly Task _loop;
 
     private int _stopRequested;
     private int _disposed;
     private ITimer? _shutdownTimer;
-    private long _reportedDropped;
-    private long _reportedRejected;
 
     // Owned by the writer loop.
-    private SpillStore? _spill;
-    private bool _spilling;
     private CancellationTokenSource? _wakeTimer;
     private DateTimeOffset _wakeTimerAt;
     private TaskCompletionSource? _wake;
-    private long _sequence;
-    private readonly StorageHealth _health;
-    private long _spilledBeforeOutage;
 
     internal BlobInferenceLogger(
         BlobContainerClient container,
@@ -81,31 +68,22 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
 
         _time = timeProvider ?? TimeProvider.System;
         _log = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(Log.Category);
-        _logsRoot = options.LogsRoot;
-        _instanceId = options.InstanceId ?? LogFileNames.DefaultInstanceId();
         _capacity = options.BufferCapacity;
         _batchSize = options.BatchSize;
         _flushInterval = options.FlushInterval;
         _shutdownTimeout = options.ShutdownTimeout;
-        _minRetryDelay = options.MinRetryDelay;
-        _uploadTimeout = options.UploadTimeout;
-
-        // A probe is one small request: it needs less time than an upload, and must not hold the loop for long.
-        _probeTimeout = TimeSpan.FromTicks(Math.Min(options.UploadTimeout.Ticks, TimeSpan.FromSeconds(5).Ticks));
-        _probeInterval = options.ProbeInterval;
-        _health = new StorageHealth(_time, options.MinRetryDelay, options.MaxRetryDelay, options.ProbeInterval);
-        _spillDirectory = options.SpillDirectory;
-        _spillMaxBytes = options.SpillDirectoryMaxBytes;
 
         Schema = new LogSchema(options.Features, options.PredictionKind);
         _counters = new LoggerCounters(ParquetBatchEncoder.CountedColumns(Schema));
-        _encoder = new ParquetBatchEncoder(Schema, _counters, feature => Log.UnknownFeature(_log, feature));
-        _uploader = new LogFileUploader(container);
+        _delivery = new LogFileDelivery(container, options, Schema, _counters, _time, _log, _stopping.Token, _hardStop.Token);
+
+        // Written, spilled or lost: either way no longer held in memory. One delegate, not one per flush.
+        _release = records => Interlocked.Add(ref _counters.Pending, -records);
         _metrics = new InferenceLoggerMetrics(_counters, () => Volatile.Read(ref _counters.Pending), meterFactory);
 
         // Counted from creation, not from whenever the loop's thread gets to run.
         _firstFlushAt = _time.GetUtcNow() + _flushInterval;
-        _refusalReportTimer = _time.CreateTimer(static state => ((BlobInferenceLogger)state!).ReportRefusals(), this, RefusalReportPeriod, RefusalReportPeriod);
+        _refusals = new RefusalReport(_time, _log, _counters, RefusalReportPeriod);
         _loop = Task.Run(RunAsync);
     }
 
@@ -134,8 +112,8 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
             FilesWritten = c.FilesWritten,
             UploadFailures = c.UploadFailures,
             BufferDepth = BufferDepth,
-            SpillFilesWaiting = Volatile.Read(ref _spill)?.Count ?? 0,
-            StorageUnavailableSince = _health.DownSince,
+            SpillFilesWaiting = _delivery.SpillFilesWaiting,
+            StorageUnavailableSince = _delivery.StorageUnavailableSince,
         };
     }
 
@@ -210,49 +188,7 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
     /// The container does not exist and the credential may not create it; the message names the container, the
     /// account and the permission needed.
     /// </exception>
-    public async Task EnsureContainerAsync(CancellationToken cancellationToken = default)
-    {
-        using var timeout = new CancellationTokenSource(_uploadTimeout, _time);
-        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        try
-        {
-            if (await _uploader.CreateContainerIfNotExistsAsync(budget.Token).ConfigureAwait(false))
-            {
-                Log.ContainerCreated(_log, _uploader.ContainerName, _uploader.AccountName);
-            }
-
-            return;
-        }
-        catch (RequestFailedException refused) when (refused.Status == 403)
-        {
-            bool? exists;
-            try
-            {
-                exists = await _uploader.ContainerExistsAsync(budget.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
-            {
-                Log.ContainerCheckFailed(_log, e, _uploader.ContainerName, StorageFailure.Describe(e, timeout.IsCancellationRequested ? _uploadTimeout : null));
-                return;
-            }
-
-            if (exists == false)
-            {
-                var message = StorageFailure.MissingContainerMessage(_uploader.ContainerName, _uploader.AccountName, refused.ErrorCode);
-                Log.ContainerMissing(_log, message);
-                throw new InvalidOperationException(message, refused);
-            }
-
-            if (exists is null)
-            {
-                Log.ContainerUnverified(_log, _uploader.ContainerName, refused.ErrorCode);
-            }
-        }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
-        {
-            Log.ContainerCheckFailed(_log, e, _uploader.ContainerName, StorageFailure.Describe(e, timeout.IsCancellationRequested ? _uploadTimeout : null));
-        }
-    }
+    public Task EnsureContainerAsync(CancellationToken cancellationToken = default) => _delivery.EnsureContainerAsync(cancellationToken);
 
     /// <summary>
     /// Stops accepting records and writes what is buffered, for at most
@@ -287,11 +223,11 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
             return;
         }
 
-        _refusalReportTimer.Dispose();
+        _refusals.Dispose();
         _shutdownTimer?.Dispose();
-        ReportRefusals();
+        _refusals.Report();
         var c = _counters.Snapshot();
-        Log.Stopped(_log, c.Accepted, c.RecordsWritten, c.RecordsSpilled, c.RecordsReplayed, c.RecordsLost, c.DroppedBufferFull + c.DroppedStopped, c.RejectedInvalid, _spill?.Count ?? 0);
+        Log.Stopped(_log, c.Accepted, c.RecordsWritten, c.RecordsSpilled, c.RecordsReplayed, c.RecordsLost, c.DroppedBufferFull + c.DroppedStopped, c.RejectedInvalid, _delivery.SpillFilesWaiting);
         _metrics.Dispose();
         _stopping.Dispose();
         _hardStop.Dispose();
@@ -316,7 +252,7 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
     {
         try
         {
-            OpenSpill();
+            _delivery.OpenSpill();
             var batch = new List<BufferedRecord>(Math.Min(_batchSize, 16_384));
             var nextFlush = _firstFlushAt;
             while (true)
@@ -355,23 +291,23 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
 
                     // Under sustained load the batch is always full and the loop never idles: replay one spilled
                     // file per flush so they do not wait for a quiet moment.
-                    await TryReplaySpilledFileAsync().ConfigureAwait(false);
+                    await _delivery.TryReplaySpilledFileAsync().ConfigureAwait(false);
                     continue;
                 }
 
-                if (await TryReplaySpilledFileAsync().ConfigureAwait(false))
+                if (await _delivery.TryReplaySpilledFileAsync().ConfigureAwait(false))
                 {
                     continue;
                 }
 
-                var wakeAt = _spill is { Count: > 0 } && _health.NextAttemptAt < nextFlush ? _health.NextAttemptAt : nextFlush;
+                var wakeAt = _delivery.ReplayDueAt is { } replayAt && replayAt < nextFlush ? replayAt : nextFlush;
                 await WaitForBatchAsync(wakeAt).ConfigureAwait(false);
             }
 
             _wakeTimer?.Dispose();
 
             // Storage may have come back just before the stop: use the time left for what waits on disk.
-            while (await TryReplaySpilledFileAsync().ConfigureAwait(false))
+            while (await _delivery.TryReplaySpilledFileAsync().ConfigureAwait(false))
             {
             }
         }
@@ -380,23 +316,6 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
 #pragma warning restore CA1031
         {
             Log.LoopFailed(_log, e);
-        }
-    }
-
-    private void OpenSpill()
-    {
-        if (_spillDirectory is null)
-        {
-            return;
-        }
-
-        try
-        {
-            Volatile.Write(ref _spill, SpillStore.Open(_spillDirectory, _spillMaxBytes));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            Log.SpillUnavailable(_log, e, _spillDirectory);
         }
     }
 
@@ -466,411 +385,7 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
     private async Task FlushAsync(List<BufferedRecord> batch)
     {
         var started = _time.GetTimestamp();
-        var writtenAt = _time.GetUtcNow();
-        foreach (var part in Partition(batch))
-        {
-            try
-            {
-                await WritePartAsync(part, writtenAt).ConfigureAwait(false);
-            }
-            finally
-            {
-                // Written, spilled or lost: either way no longer held in memory.
-                Interlocked.Add(ref _counters.Pending, -part.Count);
-            }
-        }
-
+        await _delivery.WriteAsync(batch, _release).ConfigureAwait(false);
         _metrics.RecordFlush(_time.GetElapsedTime(started));
-    }
-
-    private async Task WritePartAsync(IReadOnlyList<BufferedRecord> part, DateTimeOffset writtenAt)
-    {
-        var records = part.Count;
-        if (_hardStop.IsCancellationRequested && _spill is null)
-        {
-            // Out of time with nowhere to put them: encoding would only delay the stop.
-            LoseRecords(records, "shutdown timeout");
-            return;
-        }
-
-        ReadOnlyMemory<byte> content;
-        try
-        {
-            content = await _encoder.EncodeAsync(part).ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // A record that breaks the encoder must not stop the loop; the loss is counted.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            Log.EncodeFailed(_log, e, records);
-            LoseRecords(records, "encoding failed");
-            return;
-        }
-
-        var first = part[0];
-        var blobName = LogFileNames.BlobName(_logsRoot, first.HourTicks, first.Record.ModelName, first.Record.ModelVersion, _instanceId, writtenAt, NextSequence());
-        await DeliverAsync(new LogFile(blobName, content, records)).ConfigureAwait(false);
-    }
-
-    /// <summary>One file per model, version and hour, in order of first appearance (usually just one).</summary>
-    private static IEnumerable<IReadOnlyList<BufferedRecord>> Partition(List<BufferedRecord> batch)
-    {
-        var first = batch[0];
-        var uniform = true;
-        foreach (var record in batch)
-        {
-            if (record.HourTicks != first.HourTicks || !SamePartition(record.Record, first.Record))
-            {
-                uniform = false;
-                break;
-            }
-        }
-
-        if (uniform)
-        {
-            return [batch];
-        }
-
-        var parts = new Dictionary<(string Model, string Version, long Hour), List<BufferedRecord>>();
-        var order = new List<List<BufferedRecord>>();
-        foreach (var record in batch)
-        {
-            var key = (record.Record.ModelName, record.Record.ModelVersion, record.HourTicks);
-            if (!parts.TryGetValue(key, out var part))
-            {
-                part = [];
-                parts.Add(key, part);
-                order.Add(part);
-            }
-
-            part.Add(record);
-        }
-
-        return order;
-    }
-
-    private static bool SamePartition(PredictionRecord a, PredictionRecord b) =>
-        string.Equals(a.ModelName, b.ModelName, StringComparison.Ordinal) && string.Equals(a.ModelVersion, b.ModelVersion, StringComparison.Ordinal);
-
-    /// <summary>Uploads the file, or spills it, or holds it (with backoff) until one works or time runs out.</summary>
-    private async Task DeliverAsync(LogFile file)
-    {
-        while (true)
-        {
-            // While spilled files wait for storage, new ones join them rather than each waiting out the SDK's retries.
-            var storageKnownDown = _spill is { Count: > 0 } && !_health.RetryDue;
-            if (!storageKnownDown && !_hardStop.IsCancellationRequested && await TryUploadAsync(file).ConfigureAwait(false))
-            {
-                Interlocked.Add(ref _counters.RecordsWritten, file.Records);
-                return;
-            }
-
-            if (await TrySpillAsync(file).ConfigureAwait(false))
-            {
-                return;
-            }
-
-            if (_hardStop.IsCancellationRequested)
-            {
-                LoseRecords(file.Records, "shutdown timeout");
-                return;
-            }
-
-            await BackoffAsync().ConfigureAwait(false);
-        }
-    }
-
-    private async Task<bool> TryUploadAsync(LogFile file)
-    {
-        for (var attempt = 0; attempt < MaxNameAttempts; attempt++)
-        {
-            UploadOutcome outcome;
-
-            // The attempt's time budget covers the SDK's retries inside it: however the client was built, an
-            // outage is noticed within UploadTimeout and the file moves on to the spill directory.
-            using var timeout = new CancellationTokenSource(_uploadTimeout, _time);
-            using var budget = CancellationTokenSource.CreateLinkedTokenSource(_hardStop.Token, timeout.Token);
-            try
-            {
-                outcome = await _uploader.UploadAsync(file.BlobName, file.Content, file.ContentHash, budget.Token).ConfigureAwait(false);
-            }
-#pragma warning disable CA1031 // Whatever the SDK throws after its retries, the file is kept and retried.
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                // A container deleted (or never created) is re-created rather than waited out as an outage; the
-                // backoff bounds how often, as 409 ContainerBeingDeleted refuses it for a while after a delete.
-                if (StorageFailure.IsContainerNotFound(e) && await TryCreateContainerAsync().ConfigureAwait(false))
-                {
-                    continue;
-                }
-
-                Interlocked.Increment(ref _counters.UploadFailures);
-                var cause = StorageFailure.Describe(e, timeout.IsCancellationRequested && !_hardStop.IsCancellationRequested ? _uploadTimeout : null);
-                if (_health.RecordFailure())
-                {
-                    // The whole exception once per outage: enough to diagnose, without repeating it at every retry.
-                    _spilledBeforeOutage = Interlocked.Read(ref _counters.RecordsSpilled);
-                    Log.StorageUnavailable(_log, e, cause, _probeInterval);
-                }
-
-                Log.UploadFailed(_log, file.BlobName, file.Records, cause, _health.RetryAt - _time.GetUtcNow());
-                return false;
-            }
-
-            if (outcome != UploadOutcome.NameTaken)
-            {
-                var failures = _health.Failures;
-                if (_health.RecordSuccess() is { } outage)
-                {
-                    Log.StorageAvailable(_log, outage, failures, Interlocked.Read(ref _counters.RecordsSpilled) - _spilledBeforeOutage, _spill?.Count ?? 0);
-                }
-
-                Interlocked.Increment(ref _counters.FilesWritten);
-                return true;
-            }
-
-            Log.NameTaken(_log, file.BlobName);
-            file.BlobName = WithSequence(file.BlobName, NextSequence());
-        }
-
-        return false;
-    }
-
-    private async Task<bool> TrySpillAsync(LogFile file)
-    {
-        if (_spill is null)
-        {
-            return false;
-        }
-
-        try
-        {
-            if (_spill.Contains(file.BlobName))
-            {
-                file.BlobName = WithSequence(file.BlobName, NextSequence());
-            }
-
-            // Not cancellable: a spill is what saves the records when the shutdown timeout has passed.
-            if (!await _spill.TryWriteAsync(file.BlobName, file.Content, CancellationToken.None).ConfigureAwait(false))
-            {
-                return false;
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            Log.SpillFailed(_log, e, file.Records, _spill.Root);
-            return false;
-        }
-
-        Interlocked.Add(ref _counters.RecordsSpilled, file.Records);
-        if (!_spilling)
-        {
-            // Once per outage: during one, every batch is spilled and a line each would flood the gateway's logs.
-            _spilling = true;
-            Log.SpillingStarted(_log, _spill.Root);
-        }
-
-        Log.Spilled(_log, file.Records, _spill.PathOf(file.BlobName));
-        return true;
-    }
-
-    private async Task<bool> TryCreateContainerAsync()
-    {
-        using var timeout = new CancellationTokenSource(_uploadTimeout, _time);
-        using var budget = CancellationTokenSource.CreateLinkedTokenSource(_hardStop.Token, timeout.Token);
-        try
-        {
-            await _uploader.CreateContainerIfNotExistsAsync(budget.Token).ConfigureAwait(false);
-            Log.ContainerCreated(_log, _uploader.ContainerName, _uploader.AccountName);
-            return true;
-        }
-#pragma warning disable CA1031 // Not created: the upload counts as failed and is retried after the backoff.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            if (!_health.ContainerErrorLogged)
-            {
-                _health.ContainerErrorLogged = true;
-                var errorCode = (e as RequestFailedException)?.ErrorCode;
-                Log.ContainerMissing(_log, StorageFailure.MissingContainerMessage(_uploader.ContainerName, _uploader.AccountName, errorCode ?? StorageFailure.Describe(e)));
-            }
-
-            return false;
-        }
-    }
-
-    /// <summary>Uploads the oldest spilled file when storage is due for another try; true when one was uploaded.</summary>
-    private async Task<bool> TryReplaySpilledFileAsync()
-    {
-        if (_spill?.Oldest is not { } blobName || _hardStop.IsCancellationRequested)
-        {
-            return false;
-        }
-
-        if (_health.ProbeDue)
-        {
-            await ProbeAsync().ConfigureAwait(false);
-        }
-
-        if (!_health.RetryDue)
-        {
-            return false;
-        }
-
-        LogFile file;
-        try
-        {
-            var content = await _spill.ReadAsync(blobName).ConfigureAwait(false);
-            file = new LogFile(blobName, content, await CountRowsAsync(content).ConfigureAwait(false));
-        }
-#pragma warning disable CA1031 // An unreadable leftover must not block the ones behind it.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            Log.SpillUnreadable(_log, e, _spill.PathOf(blobName));
-            _spill.Forget(blobName);
-            return true;
-        }
-
-        if (!await TryUploadAsync(file).ConfigureAwait(false))
-        {
-            return false;
-        }
-
-        // This process's own records, or ones an earlier process left: only the former are "written" by this one.
-        Interlocked.Add(ref _spill.SpilledHere(blobName) ? ref _counters.RecordsWritten : ref _counters.RecordsReplayed, file.Records);
-        Log.SpillUploaded(_log, file.BlobName, file.Records);
-        try
-        {
-            _spill.Delete(blobName);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Uploaded: a later replay finds the same content in blob storage and only deletes the file.
-            Log.SpillUnreadable(_log, e, _spill.PathOf(blobName));
-            _spill.Forget(blobName);
-        }
-
-        if (_spill.Count == 0)
-        {
-            _spilling = false;
-            Log.SpillEmptied(_log, _spill.Root);
-        }
-
-        return true;
-    }
-
-    private static async Task<int> CountRowsAsync(byte[] content)
-    {
-        using var stream = new MemoryStream(content, writable: false);
-        var reader = await ParquetReader.CreateAsync(stream).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
-        {
-            return (int)reader.RowGroups.Sum(g => g.RowCount);
-        }
-    }
-
-    /// <summary>Waits for the next upload attempt, probing storage meanwhile so that its return cuts the wait short.</summary>
-    private async Task BackoffAsync()
-    {
-        while (true)
-        {
-            var stopping = _stopping.IsCancellationRequested;
-            var now = _time.GetUtcNow();
-            var retryAt = _health.RetryAt;
-            if (stopping && retryAt - now > _minRetryDelay)
-            {
-                // The drain has ShutdownTimeout, not the long outage backoff: keep trying at the shortest delay.
-                retryAt = now + _minRetryDelay;
-            }
-
-            if (now >= retryAt)
-            {
-                return;
-            }
-
-            if (_health.ProbeDue)
-            {
-                await ProbeAsync().ConfigureAwait(false);
-                continue;
-            }
-
-            var wakeAt = retryAt < _health.ProbeAt ? retryAt : _health.ProbeAt;
-            try
-            {
-                await Task.Delay(wakeAt - now, _time, stopping ? _hardStop.Token : _stopping.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopping (try again at once) or out of time (the caller spills or gives up).
-                return;
-            }
-        }
-    }
-
-    /// <summary>
-    /// Asks storage for the container's properties, a request much cheaper than an upload. Any answer from the
-    /// service but a server error means it is reachable again: uploads resume at once.
-    /// </summary>
-    private async Task ProbeAsync()
-    {
-        using var timeout = new CancellationTokenSource(_probeTimeout, _time);
-        using var probe = CancellationTokenSource.CreateLinkedTokenSource(_hardStop.Token, timeout.Token);
-        if (await _uploader.ProbeAsync(probe.Token).ConfigureAwait(false))
-        {
-            _health.RecordProbeAnswered();
-        }
-        else
-        {
-            _health.RecordProbeFailed();
-        }
-    }
-
-    private void LoseRecords(int records, string reason)
-    {
-        Interlocked.Add(ref _counters.RecordsLost, records);
-        Log.RecordsLost(_log, records, reason);
-    }
-
-    private long NextSequence() => ++_sequence;
-
-    private static string WithSequence(string blobName, long sequence)
-    {
-        // Names end in "-{seq}.parquet"; only the sequence changes.
-        var dash = blobName.LastIndexOf('-');
-        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{blobName[..dash]}-{sequence:D6}{LogFileNames.Extension}");
-    }
-
-    private void ReportRefusals()
-    {
-        lock (_refusalReportLock)
-        {
-            var dropped = Interlocked.Read(ref _counters.DroppedBufferFull);
-            if (dropped > _reportedDropped)
-            {
-                Log.RecordsDropped(_log, dropped - _reportedDropped, dropped);
-                _reportedDropped = dropped;
-            }
-
-            var rejected = Interlocked.Read(ref _counters.RejectedInvalid);
-            if (rejected > _reportedRejected)
-            {
-                Log.RecordsRejected(_log, rejected - _reportedRejected);
-                _reportedRejected = rejected;
-            }
-        }
-    }
-
-    /// <summary>A finished Parquet file on its way to blob storage.</summary>
-    private sealed class LogFile(string blobName, ReadOnlyMemory<byte> content, int records)
-    {
-        public string BlobName { get; set; } = blobName;
-
-        public ReadOnlyMemory<byte> Content { get; } = content;
-
-        public byte[] ContentHash { get; } = LogFileUploader.ContentHash(content.Span);
-
-        public int Records { get; } = records;
     }
 }

@@ -53,76 +53,70 @@ public sealed class OutageTests(AzuriteFixture azurite)
     {
         await using var storage = await AzuriteInstance.StartAsync(persistent: true);
         var container = await storage.CreateContainerAsync(FaultyStorage.QuickRetries());
-        var spill = Directory.CreateTempSubdirectory("logger-spill-");
-        try
+        using var spill = TempDirectory.Create("logger-spill-");
+
+        await storage.StopAsync();
+
+        // One process keeps its records in memory through the outage...
+        await using var keeping = TestRecords.Builder(container, o =>
         {
-            await storage.StopAsync();
-
-            // One process keeps its records in memory through the outage...
-            await using var keeping = TestRecords.Builder(container, o =>
-            {
-                ShortBackoff(o);
-                o.InstanceId = "pod-b";
-            }).Build();
-            for (var i = 0; i < 200; i++)
-            {
-                Assert.True(keeping.TryLog(TestRecords.Record(i)));
-            }
-
-            // ...another spills them and stops before storage returns.
-            var first = TestRecords.Builder(container, o =>
-            {
-                ShortBackoff(o);
-                o.InstanceId = "pod-a";
-                o.SpillDirectory = spill.FullName;
-                o.ShutdownTimeout = TimeSpan.FromSeconds(5);
-            }).Build();
-            for (var i = 1_000; i < 1_300; i++)
-            {
-                Assert.True(first.TryLog(TestRecords.Record(i)));
-            }
-
-            await first.DisposeAsync();
-            Assert.Equal(300, first.Counters.RecordsSpilled);
-            Assert.Equal(0, first.Counters.RecordsLost);
-            Assert.Equal(0, first.Counters.RecordsWritten);
-            var spilled = Directory.GetFiles(spill.FullName, "*.parquet", SearchOption.AllDirectories);
-            Assert.NotEmpty(spilled);
-            Assert.All(spilled, f => Assert.Contains($"{Path.DirectorySeparatorChar}inference-logs{Path.DirectorySeparatorChar}year=", f, StringComparison.Ordinal));
-            Assert.True(keeping.Counters.UploadFailures > 0);
-            Assert.Equal(200, keeping.BufferDepth);
-
-            await storage.RestartAsync();
-
-            // AzuriteInstance.StopAsync kills the process and Azurite saves its metadata only every 5 seconds, so the
-            // container created just before the outage may be gone: that is Azurite's loss, not the logger's.
-            await container.CreateIfNotExistsAsync();
-
-            // A new process with the same spill directory uploads what the first one left.
-            await using (var second = TestRecords.Builder(container, o =>
-            {
-                ShortBackoff(o);
-                o.InstanceId = "pod-a";
-                o.SpillDirectory = spill.FullName;
-            }).Build())
-            {
-                for (var i = 1_300; i < 1_350; i++)
-                {
-                    Assert.True(second.TryLog(TestRecords.Record(i)));
-                }
-
-                // The first process's 300 are replayed by this one, not written by it: only its own 50 are.
-                await Eventually.TrueAsync(() => second.GetCounters() is { Written: 50, Replayed: 300 }, "the spilled and the new records");
-            }
-
-            await Eventually.TrueAsync(() => keeping.Counters.RecordsWritten == 200, "the records kept in memory");
-            await AssertExactlyAsync(container, Enumerable.Range(0, 200).Concat(Enumerable.Range(1_000, 350)));
-            Assert.Empty(Directory.GetFileSystemEntries(spill.FullName));
-        }
-        finally
+            ShortBackoff(o);
+            o.InstanceId = "pod-b";
+        }).Build();
+        for (var i = 0; i < 200; i++)
         {
-            spill.Delete(recursive: true);
+            Assert.True(keeping.TryLog(TestRecords.Record(i)));
         }
+
+        // ...another spills them and stops before storage returns.
+        var first = TestRecords.Builder(container, o =>
+        {
+            ShortBackoff(o);
+            o.InstanceId = "pod-a";
+            o.SpillDirectory = spill.FullName;
+            o.ShutdownTimeout = TimeSpan.FromSeconds(5);
+        }).Build();
+        for (var i = 1_000; i < 1_300; i++)
+        {
+            Assert.True(first.TryLog(TestRecords.Record(i)));
+        }
+
+        await first.DisposeAsync();
+        Assert.Equal(300, first.Counters.RecordsSpilled);
+        Assert.Equal(0, first.Counters.RecordsLost);
+        Assert.Equal(0, first.Counters.RecordsWritten);
+        var spilled = Directory.GetFiles(spill.FullName, "*.parquet", SearchOption.AllDirectories);
+        Assert.NotEmpty(spilled);
+        Assert.All(spilled, f => Assert.Contains($"{Path.DirectorySeparatorChar}inference-logs{Path.DirectorySeparatorChar}year=", f, StringComparison.Ordinal));
+        Assert.True(keeping.Counters.UploadFailures > 0);
+        Assert.Equal(200, keeping.BufferDepth);
+
+        await storage.RestartAsync();
+
+        // Azurite saves its metadata on SIGTERM and AzuriteInstance.StopAsync kills it only after that save, so the
+        // container should still be there; were Azurite to lose it, that would be Azurite's loss, not the logger's.
+        await container.CreateIfNotExistsAsync();
+
+        // A new process with the same spill directory uploads what the first one left.
+        await using (var second = TestRecords.Builder(container, o =>
+        {
+            ShortBackoff(o);
+            o.InstanceId = "pod-a";
+            o.SpillDirectory = spill.FullName;
+        }).Build())
+        {
+            for (var i = 1_300; i < 1_350; i++)
+            {
+                Assert.True(second.TryLog(TestRecords.Record(i)));
+            }
+
+            // The first process's 300 are replayed by this one, not written by it: only its own 50 are.
+            await Eventually.TrueAsync(() => second.GetCounters() is { Written: 50, Replayed: 300 }, "the spilled and the new records");
+        }
+
+        await Eventually.TrueAsync(() => keeping.Counters.RecordsWritten == 200, "the records kept in memory");
+        await AssertExactlyAsync(container, Enumerable.Range(0, 200).Concat(Enumerable.Range(1_000, 350)));
+        Assert.Empty(Directory.GetFileSystemEntries(spill.FullName));
     }
 
     [Fact]
@@ -130,38 +124,32 @@ public sealed class OutageTests(AzuriteFixture azurite)
     {
         await using var storage = await AzuriteInstance.StartAsync(persistent: true);
         await storage.CreateServiceClient().GetBlobContainerClient("drift").CreateAsync();
-        var spill = Directory.CreateTempSubdirectory("logger-spill-");
-        try
+        using var spill = TempDirectory.Create("logger-spill-");
+
+        // The README's registration: nothing but the schema and the spill directory changed from the defaults.
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddInferenceLogger(storage.ConnectionString, "drift", o =>
         {
-            // The README's registration: nothing but the schema and the spill directory changed from the defaults.
-            var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-            builder.Services.AddInferenceLogger(storage.ConnectionString, "drift", o =>
-            {
-                TestRecords.Schema(o);
-                o.SpillDirectory = spill.FullName;
-            });
-            using var host = builder.Build();
-            await host.StartAsync();
-            var logger = host.Services.GetRequiredService<BlobInferenceLogger>();
+            TestRecords.Schema(o);
+            o.SpillDirectory = spill.FullName;
+        });
+        using var host = builder.Build();
+        await host.StartAsync();
+        var logger = host.Services.GetRequiredService<BlobInferenceLogger>();
 
-            await storage.StopAsync();
-            var outage = System.Diagnostics.Stopwatch.StartNew();
+        await storage.StopAsync();
+        var outage = System.Diagnostics.Stopwatch.StartNew();
 
-            // One default batch (10,000 records) is due at once; the default flush interval would add up to 30 s.
-            for (var i = 0; i < 10_000; i++)
-            {
-                Assert.True(logger.TryLog(TestRecords.Record(i)));
-            }
-
-            await Eventually.TrueAsync(() => logger.Counters.RecordsSpilled == 10_000, "the batch spilled within 5 s", TimeSpan.FromSeconds(5));
-            Assert.Equal(0, logger.BufferDepth);
-            Assert.True(outage.Elapsed < TimeSpan.FromSeconds(5), $"spilled after {outage.Elapsed}");
-            await host.StopAsync();
-        }
-        finally
+        // One default batch (10,000 records) is due at once; the default flush interval would add up to 30 s.
+        for (var i = 0; i < 10_000; i++)
         {
-            spill.Delete(recursive: true);
+            Assert.True(logger.TryLog(TestRecords.Record(i)));
         }
+
+        await Eventually.TrueAsync(() => logger.Counters.RecordsSpilled == 10_000, "the batch spilled within 5 s", TimeSpan.FromSeconds(5));
+        Assert.Equal(0, logger.BufferDepth);
+        Assert.True(outage.Elapsed < TimeSpan.FromSeconds(5), $"spilled after {outage.Elapsed}");
+        await host.StopAsync();
     }
 
     [Fact]
@@ -172,31 +160,25 @@ public sealed class OutageTests(AzuriteFixture azurite)
         await using var storage = await AzuriteInstance.StartAsync(persistent: true);
         var container = new BlobContainerClient(storage.ConnectionString, "logs");
         await container.CreateAsync();
-        var spill = Directory.CreateTempSubdirectory("logger-spill-");
-        try
-        {
-            await using var logger = TestRecords.Builder(container, o =>
-            {
-                o.BatchSize = 100;
-                o.SpillDirectory = spill.FullName;
-                o.UploadTimeout = TimeSpan.FromSeconds(2);
-            }).Build();
+        using var spill = TempDirectory.Create("logger-spill-");
 
-            await storage.StopAsync();
-            var outage = System.Diagnostics.Stopwatch.StartNew();
-            for (var i = 0; i < 100; i++)
-            {
-                Assert.True(logger.TryLog(TestRecords.Record(i)));
-            }
-
-            await Eventually.TrueAsync(() => logger.Counters.RecordsSpilled == 100, "the batch spilled", TimeSpan.FromSeconds(10));
-            Assert.Equal(0, logger.BufferDepth);
-            Assert.True(outage.Elapsed < TimeSpan.FromSeconds(10), $"spilled after {outage.Elapsed}");
-        }
-        finally
+        await using var logger = TestRecords.Builder(container, o =>
         {
-            spill.Delete(recursive: true);
+            o.BatchSize = 100;
+            o.SpillDirectory = spill.FullName;
+            o.UploadTimeout = TimeSpan.FromSeconds(2);
+        }).Build();
+
+        await storage.StopAsync();
+        var outage = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.True(logger.TryLog(TestRecords.Record(i)));
         }
+
+        await Eventually.TrueAsync(() => logger.Counters.RecordsSpilled == 100, "the batch spilled", TimeSpan.FromSeconds(10));
+        Assert.Equal(0, logger.BufferDepth);
+        Assert.True(outage.Elapsed < TimeSpan.FromSeconds(10), $"spilled after {outage.Elapsed}");
     }
 
     [Fact]
@@ -204,103 +186,85 @@ public sealed class OutageTests(AzuriteFixture azurite)
     {
         await using var storage = await AzuriteInstance.StartAsync(persistent: true);
         var container = await storage.CreateContainerAsync(FaultyStorage.QuickRetries());
-        var spill = Directory.CreateTempSubdirectory("logger-spill-");
-        try
+        using var spill = TempDirectory.Create("logger-spill-");
+
+        // After one failure the next upload is 16-24 s away: only a probe can notice storage's return sooner.
+        await using var logger = TestRecords.Builder(container, o =>
         {
-            // After one failure the next upload is 16-24 s away: only a probe can notice storage's return sooner.
-            await using var logger = TestRecords.Builder(container, o =>
-            {
-                o.BatchSize = 100;
-                o.SpillDirectory = spill.FullName;
-                o.MinRetryDelay = TimeSpan.FromSeconds(20);
-                o.MaxRetryDelay = TimeSpan.FromSeconds(20);
-            }).Build();
+            o.BatchSize = 100;
+            o.SpillDirectory = spill.FullName;
+            o.MinRetryDelay = TimeSpan.FromSeconds(20);
+            o.MaxRetryDelay = TimeSpan.FromSeconds(20);
+        }).Build();
 
-            await storage.StopAsync();
-            for (var i = 0; i < 100; i++)
-            {
-                Assert.True(logger.TryLog(TestRecords.Record(i)));
-            }
-
-            await Eventually.TrueAsync(() => logger.Counters.RecordsSpilled == 100, "the batch spilled");
-            await storage.RestartAsync();
-            await container.CreateIfNotExistsAsync();
-
-            await Eventually.TrueAsync(() => Directory.GetFiles(spill.FullName, "*", SearchOption.AllDirectories).Length == 0, "the spill directory drained", TimeSpan.FromSeconds(8));
-            await AssertExactlyAsync(container, Enumerable.Range(0, 100));
-        }
-        finally
+        await storage.StopAsync();
+        for (var i = 0; i < 100; i++)
         {
-            spill.Delete(recursive: true);
+            Assert.True(logger.TryLog(TestRecords.Record(i)));
         }
+
+        await Eventually.TrueAsync(() => logger.Counters.RecordsSpilled == 100, "the batch spilled");
+        await storage.RestartAsync();
+        await container.CreateIfNotExistsAsync();
+
+        await Eventually.TrueAsync(() => Directory.GetFiles(spill.FullName, "*", SearchOption.AllDirectories).Length == 0, "the spill directory drained", TimeSpan.FromSeconds(8));
+        await AssertExactlyAsync(container, Enumerable.Range(0, 100));
     }
 
     [Fact]
     public async Task With_a_spill_directory_a_failing_store_loses_nothing_and_memory_is_freed_at_once()
     {
         var (container, fault) = await FaultyStorage.CreateAsync(azurite.Azurite);
-        var spill = Directory.CreateTempSubdirectory("logger-spill-");
-        try
+        using var spill = TempDirectory.Create("logger-spill-");
+
+        await using var logger = TestRecords.Builder(container, o =>
         {
-            await using var logger = TestRecords.Builder(container, o =>
-            {
-                ShortBackoff(o);
-                o.SpillDirectory = spill.FullName;
-            }).Build();
+            ShortBackoff(o);
+            o.SpillDirectory = spill.FullName;
+        }).Build();
 
-            fault.Failing = true;
-            for (var i = 0; i < 500; i++)
-            {
-                Assert.True(logger.TryLog(TestRecords.Record(i)));
-            }
-
-            await Eventually.TrueAsync(() => logger.Counters.RecordsSpilled == 500, "every batch spilled");
-            Assert.Equal(0, logger.BufferDepth);
-
-            fault.Failing = false;
-            await Eventually.TrueAsync(() => logger.Counters.RecordsWritten == 500, "spilled files uploaded when storage returns");
-            await AssertExactlyAsync(container, Enumerable.Range(0, 500));
-            await Eventually.TrueAsync(() => Directory.GetFileSystemEntries(spill.FullName).Length == 0, "an empty spill directory");
-        }
-        finally
+        fault.Failing = true;
+        for (var i = 0; i < 500; i++)
         {
-            spill.Delete(recursive: true);
+            Assert.True(logger.TryLog(TestRecords.Record(i)));
         }
+
+        await Eventually.TrueAsync(() => logger.Counters.RecordsSpilled == 500, "every batch spilled");
+        Assert.Equal(0, logger.BufferDepth);
+
+        fault.Failing = false;
+        await Eventually.TrueAsync(() => logger.Counters.RecordsWritten == 500, "spilled files uploaded when storage returns");
+        await AssertExactlyAsync(container, Enumerable.Range(0, 500));
+        await Eventually.TrueAsync(() => Directory.GetFileSystemEntries(spill.FullName).Length == 0, "an empty spill directory");
     }
 
     [Fact]
     public async Task A_full_spill_directory_keeps_records_in_memory_instead()
     {
         var (container, fault) = await FaultyStorage.CreateAsync(azurite.Azurite);
-        var spill = Directory.CreateTempSubdirectory("logger-spill-");
-        try
+        using var spill = TempDirectory.Create("logger-spill-");
+
+        await using var logger = TestRecords.Builder(container, o =>
         {
-            await using var logger = TestRecords.Builder(container, o =>
-            {
-                ShortBackoff(o);
-                o.SpillDirectory = spill.FullName;
-                o.SpillDirectoryMaxBytes = 100;
-            }).Build();
+            ShortBackoff(o);
+            o.SpillDirectory = spill.FullName;
+            o.SpillDirectoryMaxBytes = 100;
+        }).Build();
 
-            fault.Failing = true;
-            for (var i = 0; i < 300; i++)
-            {
-                Assert.True(logger.TryLog(TestRecords.Record(i)));
-            }
-
-            await Eventually.TrueAsync(() => logger.Counters.UploadFailures >= 3, "failed uploads");
-            Assert.Equal(0, logger.Counters.RecordsSpilled);
-            Assert.Empty(Directory.GetFiles(spill.FullName, "*", SearchOption.AllDirectories));
-            Assert.Equal(300, logger.BufferDepth);
-
-            fault.Failing = false;
-            await Eventually.TrueAsync(() => logger.Counters.RecordsWritten == 300, "the records kept in memory");
-            await AssertExactlyAsync(container, Enumerable.Range(0, 300));
-        }
-        finally
+        fault.Failing = true;
+        for (var i = 0; i < 300; i++)
         {
-            spill.Delete(recursive: true);
+            Assert.True(logger.TryLog(TestRecords.Record(i)));
         }
+
+        await Eventually.TrueAsync(() => logger.Counters.UploadFailures >= 3, "failed uploads");
+        Assert.Equal(0, logger.Counters.RecordsSpilled);
+        Assert.Empty(Directory.GetFiles(spill.FullName, "*", SearchOption.AllDirectories));
+        Assert.Equal(300, logger.BufferDepth);
+
+        fault.Failing = false;
+        await Eventually.TrueAsync(() => logger.Counters.RecordsWritten == 300, "the records kept in memory");
+        await AssertExactlyAsync(container, Enumerable.Range(0, 300));
     }
 
     [Fact]

@@ -19,6 +19,9 @@ public sealed partial class AzuriteInstance : IAsyncDisposable
     private readonly string? _location;
     private Process? _process;
 
+    // Completed when the running process says it closed (or exits): see StopAsync.
+    private TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     private AzuriteInstance(string? location) => _location = location;
 
     /// <summary>The port Azurite listens on; kept across <see cref="RestartAsync"/>.</summary>
@@ -61,19 +64,22 @@ public sealed partial class AzuriteInstance : IAsyncDisposable
 
         if (!_process.HasExited)
         {
-            // Azurite saves its metadata every few seconds; SIGTERM lets it save what was just written, so a
-            // restart (a simulated outage) finds every blob again. Killing is the last resort.
+            // Azurite saves its metadata every 5 seconds; SIGTERM makes it save what was just written, so a restart
+            // (a simulated outage) finds every blob again. It says "successfully closed" once the save is done; by
+            // then it has stopped handling requests, and it only stays up until its clients close their keep-alive
+            // connections (ours, pooled, could keep it for the whole grace period, ~10 s per stop). Nothing is
+            // saved after that line, so killing it then loses nothing that waiting would have kept.
             if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())
             {
                 _ = SendSignal(_process.Id, SigTerm);
                 using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
                 try
                 {
-                    await _process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+                    await _closed.Task.WaitAsync(grace.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
-                    // Did not stop in time: killed below.
+                    // Did not close in time: killed below.
                 }
             }
 
@@ -148,6 +154,8 @@ public sealed partial class AzuriteInstance : IAsyncDisposable
             start.ArgumentList.Add(_location);
         }
 
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _closed = closed;
         var process = Process.Start(start) ?? throw new InvalidOperationException("Azurite did not start.");
         _process = process;
         var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -165,6 +173,10 @@ public sealed partial class AzuriteInstance : IAsyncDisposable
             {
                 listening.TrySetResult(int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture));
             }
+            else if (e.Data.Contains(ClosedLine, StringComparison.Ordinal))
+            {
+                closed.TrySetResult();
+            }
         };
         process.ErrorDataReceived += (_, e) =>
         {
@@ -174,8 +186,11 @@ public sealed partial class AzuriteInstance : IAsyncDisposable
             }
         };
         process.EnableRaisingEvents = true;
-        process.Exited += (_, _) => listening.TrySetException(
-            new InvalidOperationException("Azurite exited before listening:\n" + string.Join('\n', output)));
+        process.Exited += (_, _) =>
+        {
+            closed.TrySetResult();
+            listening.TrySetException(new InvalidOperationException("Azurite exited before listening:\n" + string.Join('\n', output)));
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
@@ -193,6 +208,9 @@ public sealed partial class AzuriteInstance : IAsyncDisposable
     }
 
     private const int SigTerm = 15;
+
+    // Printed by Azurite's blob service (azurite/dist/src/blob/main.js) once its server and stores are closed.
+    private const string ClosedLine = "Azurite Blob service successfully closed";
 
 #pragma warning disable CA5392, SYSLIB1054 // libc's kill(2): the only way to send SIGTERM from .NET.
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
