@@ -475,15 +475,18 @@ internal sealed class LogFileDelivery
     /// <summary>Waits for the next upload attempt, probing storage meanwhile so that its return cuts the wait short.</summary>
     private async Task BackoffAsync()
     {
+        // The drain has ShutdownTimeout, not the long outage backoff: it tries again at the shortest delay. Set once,
+        // from this wait's start: worked out again on each pass, "now + MinRetryDelay" would move on with the clock and
+        // the drain would wait out the whole outage backoff after all.
+        var drainRetryAt = _time.GetUtcNow() + _minRetryDelay;
         while (true)
         {
             var stopping = _stopping.IsCancellationRequested;
             var now = _time.GetUtcNow();
             var retryAt = _health.RetryAt;
-            if (stopping && retryAt - now > _minRetryDelay)
+            if (stopping && retryAt > drainRetryAt)
             {
-                // The drain has ShutdownTimeout, not the long outage backoff: keep trying at the shortest delay.
-                retryAt = now + _minRetryDelay;
+                retryAt = drainRetryAt;
             }
 
             if (now >= retryAt)

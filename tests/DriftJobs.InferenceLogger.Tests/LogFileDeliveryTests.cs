@@ -134,6 +134,36 @@ public sealed class LogFileDeliveryTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task While_draining_a_failing_upload_is_tried_again_every_min_retry_delay_not_after_the_outage_backoff()
+    {
+        var (container, fault) = await FaultyStorage.CreateAsync(azurite.Azurite);
+        using var stopping = new CancellationTokenSource();
+        var time = new FakeTimeProvider(Start);
+        var (delivery, counters, _) = Create(container, time, o =>
+        {
+            o.MinRetryDelay = TimeSpan.FromSeconds(1);
+            o.MaxRetryDelay = TimeSpan.FromMinutes(1);
+            o.ProbeInterval = TimeSpan.FromHours(1);
+        }, stopping.Token);
+
+        // Five failures in a row: the outage backoff now waits ~16-32 s between attempts.
+        fault.Failing = true;
+        var writing = delivery.WriteAsync(Batch(0, 50), _ => { });
+        await Eventually.TrueAsync(() => Step(time, () => counters.Snapshot().UploadFailures >= 5), "five failed uploads");
+
+        // The host stops: the drain has ShutdownTimeout, so it tries at the shortest delay instead.
+        var failuresAtStop = counters.Snapshot().UploadFailures;
+        var stoppedAt = time.GetUtcNow();
+        await stopping.CancelAsync();
+        await Eventually.TrueAsync(() => Step(time, () => counters.Snapshot().UploadFailures >= failuresAtStop + 4), "attempts while draining");
+        Assert.InRange(time.GetUtcNow() - stoppedAt, TimeSpan.Zero, TimeSpan.FromSeconds(4));
+
+        fault.Failing = false;
+        await Eventually.TrueAsync(() => Step(time, () => writing.IsCompleted), "the upload once storage returns");
+        Assert.Equal(50, counters.Snapshot().RecordsWritten);
+    }
+
+    [Fact]
     public async Task Out_of_time_with_nowhere_to_spill_the_batch_is_counted_lost_without_an_upload()
     {
         var (container, fault) = await FaultyStorage.CreateAsync(azurite.Azurite);
