@@ -176,7 +176,7 @@ internal sealed class DetectorOptionsValidator : IValidateOptions<DetectorOption
         Check(() => ModelIdentity.Validate(options.ModelName, DetectorSettings.ModelName.Name));
         Check(() => ModelIdentity.Validate(options.ModelVersion, DetectorSettings.ModelVersion.Name));
         Check(() => options.ResolveWindowEnd(TimeProvider.System));
-        Check(() => ParseMultipleTesting(options.MultipleTesting));
+        Check(() => DetectorOptions.ParseMultipleTesting(options.MultipleTesting));
         InRange(DetectorSettings.WindowHours, options.WindowHours);
         InRange(DetectorSettings.PsiThreshold, options.PsiThreshold);
         InRange(DetectorSettings.KsPValueThreshold, options.KsPValueThreshold);
@@ -201,6 +201,4 @@ internal sealed class DetectorOptionsValidator : IValidateOptions<DetectorOption
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
-
-    private static void ParseMultipleTesting(string value) => _ = DetectorOptions.ParseMultipleTesting(value);
 }

@@ -15,6 +15,17 @@ public sealed class ReachabilityPolicyTests(AzuriteFixture azurite)
         Retry = { MaxRetries = 2, Delay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(20), Mode = Azure.Core.RetryMode.Fixed },
     };
 
+    /// <summary>A container on a loopback port nobody listens on, three tries <paramref name="retryDelay"/> apart.</summary>
+    private static BlobContainerClient ClosedPortContainer(TimeSpan retryDelay, string? endpointSource = null)
+    {
+        var options = QuickRetries();
+        options.Retry.Delay = retryDelay;
+        options.Retry.MaxDelay = retryDelay;
+        return BlobContainerFactory.Create(
+            new StorageOptions { ConnectionString = $"DefaultEndpointsProtocol=http;AccountName=a;AccountKey=a2V5;BlobEndpoint=http://127.0.0.1:{LoopbackPort.Closed()}/a;" },
+            clientOptions: options, endpointSource: endpointSource);
+    }
+
     [Fact]
     public async Task A_stopped_account_fails_naming_the_endpoint_its_setting_the_tries_and_the_cause()
     {
@@ -37,13 +48,7 @@ public sealed class ReachabilityPolicyTests(AzuriteFixture azurite)
     [Fact]
     public async Task The_time_is_the_whole_operations_and_a_given_endpoint_source_is_named()
     {
-        var port = LoopbackPort.Closed();
-        var options = QuickRetries();
-        options.Retry.Delay = TimeSpan.FromMilliseconds(300);
-        options.Retry.MaxDelay = TimeSpan.FromMilliseconds(300);
-        var container = BlobContainerFactory.Create(
-            new StorageOptions { ConnectionString = $"DefaultEndpointsProtocol=http;AccountName=a;AccountKey=a2V5;BlobEndpoint=http://127.0.0.1:{port}/a;" },
-            clientOptions: options, endpointSource: "AZURE_STORAGE_ACCOUNT_URL");
+        var container = ClosedPortContainer(TimeSpan.FromMilliseconds(300), endpointSource: "AZURE_STORAGE_ACCOUNT_URL");
 
         var error = await Assert.ThrowsAsync<StorageUnreachableException>(() => container.ExistsAsync());
 
@@ -67,13 +72,7 @@ public sealed class ReachabilityPolicyTests(AzuriteFixture azurite)
     [Fact]
     public async Task The_callers_own_cancellation_is_not_called_unreachable()
     {
-        var port = LoopbackPort.Closed();
-        var options = QuickRetries();
-        options.Retry.Delay = TimeSpan.FromSeconds(5);
-        options.Retry.MaxDelay = TimeSpan.FromSeconds(5);
-        var container = BlobContainerFactory.Create(
-            new StorageOptions { ConnectionString = $"DefaultEndpointsProtocol=http;AccountName=a;AccountKey=a2V5;BlobEndpoint=http://127.0.0.1:{port}/a;" },
-            clientOptions: options);
+        var container = ClosedPortContainer(TimeSpan.FromSeconds(5));
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
 
         var error = await Assert.ThrowsAnyAsync<Exception>(() => container.ExistsAsync(cancel.Token));
