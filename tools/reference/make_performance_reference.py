@@ -172,6 +172,9 @@ def regression_case(name, labels, predictions, exact=False):
         "rmse": float(metrics.mean_squared_error(y, p, squared=False)),
         "bias": float(np.mean(p - y)),  # no sklearn function; prediction − label, positive when over-predicting
         "r2": num(r2),
+        # The spread of the per-pair losses, for the tests of a rise in MAE / MSE (ddof=1; null below two pairs).
+        "absolute_error_variance": num(np.var(np.abs(p - y), ddof=1)) if len(y) > 1 else None,
+        "squared_error_variance": num(np.var((p - y) ** 2, ddof=1)) if len(y) > 1 else None,
         "exact": exact_regression(y, p) if exact else None,
     }
     return case
@@ -253,7 +256,7 @@ def main():
                               "eps='auto' = float64 eps 2^-52 in sklearn 1.2)",
             "regression": "sklearn.metrics mean_absolute_error, mean_squared_error(squared=False), r2_score "
                           "(force_finite=True: a constant label gives 1.0 for perfect predictions, else 0.0); "
-                          "bias = numpy.mean(prediction - label); 'exact' = the same in fractions.Fraction over the "
+                          "bias = numpy.mean(prediction - label); *_error_variance = numpy.var(|e| or e², ddof=1); 'exact' = the same in fractions.Fraction over the "
                           "float64 inputs; null = NaN",
             "ztest": "statsmodels proportions_ztest([window_errors, reference_errors], [window_count, "
                      "reference_count], alternative='larger') (pooled variance); null = NaN",

@@ -18,6 +18,7 @@ internal sealed class RegressionAccumulator
     private readonly ExactSum _error = new();
     private readonly ExactSum _absoluteError = new();
     private readonly ExactSum _squaredError = new();
+    private readonly ExactSum _quarticError = new();
     private readonly ExactSum _label = new();
     private readonly ExactSum _squaredLabel = new();
     private double _minLabel = double.PositiveInfinity;
@@ -36,7 +37,9 @@ internal sealed class RegressionAccumulator
         var error = prediction - label;
         _error.Add(error);
         _absoluteError.Add(Math.Abs(error));
-        _squaredError.Add(DoubleDouble.Multiply(error, error));
+        var squared = DoubleDouble.Multiply(error, error);
+        _squaredError.Add(squared);
+        _quarticError.Add(DoubleDouble.Multiply(squared, squared));
         _label.Add(label);
         _squaredLabel.Add(DoubleDouble.Multiply(label, label));
         _minLabel = Math.Min(_minLabel, label);
@@ -50,6 +53,7 @@ internal sealed class RegressionAccumulator
         _error.Add(other._error);
         _absoluteError.Add(other._absoluteError);
         _squaredError.Add(other._squaredError);
+        _quarticError.Add(other._quarticError);
         _label.Add(other._label);
         _squaredLabel.Add(other._squaredLabel);
         _minLabel = Math.Min(_minLabel, other._minLabel);
@@ -61,7 +65,7 @@ internal sealed class RegressionAccumulator
     {
         if (Count == 0)
         {
-            return new RegressionMetrics(0, double.NaN, double.NaN, double.NaN, double.NaN);
+            return new RegressionMetrics(0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
         }
 
         double n = Count;
@@ -75,8 +79,15 @@ internal sealed class RegressionAccumulator
             Value(DoubleDouble.Divide(_absoluteError.ToDoubleDouble(), n)),
             Math.Sqrt(Value(DoubleDouble.Divide(squaredError, n))),
             Value(DoubleDouble.Divide(_error.ToDoubleDouble(), n)),
-            r2);
+            r2,
+            SampleVariance(squaredError, _absoluteError.ToDoubleDouble(), n),
+            SampleVariance(_quarticError.ToDoubleDouble(), squaredError, n));
     }
+
+    /// <summary>(Σx² − (Σx)²/n) / (n − 1) from the sums of x² and x, in double-double; NaN below two values.</summary>
+    private static double SampleVariance(DoubleDouble sumOfSquares, DoubleDouble sum, double n) =>
+        n < 2 ? double.NaN
+        : Math.Max(0, Value(DoubleDouble.Divide(DoubleDouble.Subtract(sumOfSquares, DoubleDouble.Divide(DoubleDouble.Multiply(sum, sum), n)), n - 1)));
 
     private static double Value(DoubleDouble x) => x.Hi + x.Lo;
 }

@@ -25,6 +25,9 @@ internal sealed record BaselineProfile
 
     public required IReadOnlyList<FeatureProfile> Features { get; init; }
 
+    /// <summary>The model's performance on its validation data; null when the baseline was built without any.</summary>
+    public Performance.ReferencePerformance? Performance { get; init; }
+
     [JsonIgnore]
     public FeatureProfile? Target => Features.FirstOrDefault(f => f.Role == FeatureRole.Target);
 

@@ -39,6 +39,8 @@ public sealed record RegressionCase(
     double Rmse,
     double Bias,
     double? R2,
+    double? AbsoluteErrorVariance,
+    double? SquaredErrorVariance,
     ExactRegression? Exact);
 
 /// <summary>The same metrics in exact rational arithmetic (Python's fractions) over the float64 inputs.</summary>
