@@ -9,6 +9,9 @@ internal static class StorageSettings
 
     public static JobSetting LogsPrefix { get; } = new(StorageOptions.LogsPrefixSetting, "root of the hour-partitioned logs") { Default = StorageOptions.DefaultLogsPrefix };
 
+    public static JobSetting GroundTruthPrefix { get; } =
+        new(StorageOptions.GroundTruthPrefixSetting, "root of the hour-partitioned ground truth (labels, by arrival hour)") { Default = StorageOptions.DefaultGroundTruthPrefix };
+
     public static JobSetting ConnectionString { get; } =
         new(StorageOptions.ConnectionStringSetting, "storage connection string (development; prefer the account URL)") { IsSecret = true };
 

@@ -7,12 +7,14 @@ namespace DriftJobs.Storage;
 /// <code>
 /// baselines/{model}/{version}/baseline.json
 /// {logs prefix}/year=YYYY/month=MM/day=DD/hour=HH/*.parquet
+/// {ground truth prefix}/year=YYYY/month=MM/day=DD/hour=HH/*.parquet   (labels, by the hour they arrived)
 /// drift-reports/{model}/{version}/{yyyy-MM-ddTHH}Z.json   (named after the window end)
 /// drift-reports/{model}/{version}/{yyyy-MM-ddTHH}Z.html   (the same report as a page)
 /// drift-reports/{model}/latest.json
 /// drift-reports/{model}/latest.html
 /// drift-reports/{model}/alert-state.json                   (what was alerted, for cooldowns)
 /// training-data/{model}/{version}/train.parquet            (driftctl simulate's synthetic training set)
+/// training-data/{model}/{version}/validation.parquet       (and its validation set, with the model's predictions)
 /// </code>
 /// The inference logger, a package of its own without this assembly, names its files in LogFileNames; the tests where
 /// the logger writes and the detector reads (LoggerFileDecodingTests, the pipeline scenarios) hold the two together.
@@ -34,10 +36,23 @@ internal sealed class StorageLayout
     /// <summary>The most hours one window may span (31 days), so a typo cannot start thousands of listings.</summary>
     public const int MaxWindowHours = 31 * 24;
 
-    public StorageLayout(string? logsPrefix = StorageOptions.DefaultLogsPrefix) => LogsPrefix = NormalizeLogsPrefix(logsPrefix);
+    public StorageLayout(string? logsPrefix = StorageOptions.DefaultLogsPrefix, string? groundTruthPrefix = StorageOptions.DefaultGroundTruthPrefix)
+    {
+        LogsPrefix = NormalizeLogsPrefix(logsPrefix);
+        GroundTruthPrefix = NormalizePrefix(groundTruthPrefix, StorageOptions.DefaultGroundTruthPrefix, StorageOptions.GroundTruthPrefixSetting);
+        if (string.Equals(LogsPrefix, GroundTruthPrefix, StringComparison.Ordinal))
+        {
+            // Label files would be read as log files (and the reverse), each lacking the other's columns.
+            throw new StorageConfigurationException(
+                $"{StorageOptions.GroundTruthPrefixSetting} and {StorageOptions.LogsPrefixSetting} must name different folders (both are '{GroundTruthPrefix}').");
+        }
+    }
 
     /// <summary>The logs root with a trailing slash, or empty when the logs are at the container root.</summary>
     public string LogsPrefix { get; }
+
+    /// <summary>The ground truth's root with a trailing slash (never empty: labels need a tree of their own).</summary>
+    public string GroundTruthPrefix { get; }
 
     public static string BaselineBlobName(string model, string version) =>
         $"{BaselinesRoot}/{ModelIdentity.Validate(model, nameof(model))}/{ModelIdentity.Validate(version, nameof(version))}/{BaselineFileName}";
@@ -48,6 +63,9 @@ internal sealed class StorageLayout
 
     public static string SimulatedTrainingBlobName(string model, string version) =>
         $"{TrainingDataRoot}/{ModelIdentity.Validate(model, nameof(model))}/{ModelIdentity.Validate(version, nameof(version))}/train.parquet";
+
+    public static string SimulatedValidationBlobName(string model, string version) =>
+        $"{TrainingDataRoot}/{ModelIdentity.Validate(model, nameof(model))}/{ModelIdentity.Validate(version, nameof(version))}/validation.parquet";
 
     /// <summary>The window's page, beside its JSON report.</summary>
     public static string HtmlReportBlobName(string model, string version, DateTimeOffset windowEnd) =>
@@ -81,11 +99,12 @@ internal sealed class StorageLayout
     }
 
     /// <summary>
-    /// The distinct prefixes (each ending in '/') under which the given hour's logs may be: every combination of
-    /// padded and unpadded month, day and hour — one for 10–12/10–31/10–23, up to eight for 1/1 hour 0–9.
+    /// The distinct prefixes (each ending in '/') under which the given hour's logs (or labels) may be: every
+    /// combination of padded and unpadded month, day and hour — one for 10–12/10–31/10–23, up to eight for 1/1 hour 0–9.
     /// </summary>
-    public IReadOnlyList<string> HourPrefixes(DateTimeOffset hour)
+    public IReadOnlyList<string> HourPrefixes(DateTimeOffset hour, HourTree tree = HourTree.InferenceLogs)
     {
+        var root = tree == HourTree.GroundTruth ? GroundTruthPrefix : LogsPrefix;
         var utc = hour.ToUniversalTime();
         if (utc.Ticks % TimeSpan.TicksPerHour != 0)
         {
@@ -100,7 +119,7 @@ internal sealed class StorageLayout
             {
                 foreach (var h in Spellings(utc.Hour))
                 {
-                    prefixes.Add($"{LogsPrefix}year={year}/month={month}/day={day}/hour={h}/");
+                    prefixes.Add($"{root}year={year}/month={month}/day={day}/hour={h}/");
                 }
             }
         }
@@ -124,15 +143,18 @@ internal sealed class StorageLayout
     /// "inference-logs", "/inference-logs/" → "inference-logs/"; "/" → "" (the container root); empty → the default.
     /// Segments are checked so the prefix stays a plain path.
     /// </summary>
-    public static string NormalizeLogsPrefix(string? logsPrefix)
+    public static string NormalizeLogsPrefix(string? logsPrefix) =>
+        NormalizePrefix(logsPrefix, StorageOptions.DefaultLogsPrefix, StorageOptions.LogsPrefixSetting, allowRoot: true);
+
+    private static string NormalizePrefix(string? prefix, string defaultPrefix, string setting, bool allowRoot = false)
     {
-        if (string.IsNullOrWhiteSpace(logsPrefix))
+        if (string.IsNullOrWhiteSpace(prefix))
         {
-            logsPrefix = StorageOptions.DefaultLogsPrefix;
+            prefix = defaultPrefix;
         }
 
-        var trimmed = logsPrefix.Trim().Trim('/');
-        if (trimmed.Length == 0)
+        var trimmed = prefix.Trim().Trim('/');
+        if (trimmed.Length == 0 && allowRoot)
         {
             return string.Empty;
         }
@@ -142,8 +164,8 @@ internal sealed class StorageLayout
             if (segment.Length == 0 || segment is "." or ".." || segment.Any(c => char.IsControl(c) || c == '\\'))
             {
                 throw new StorageConfigurationException(
-                    $"{StorageOptions.LogsPrefixSetting} must be a blob path such as 'inference-logs' or 'logs/prod' " +
-                    $"(no empty, '.' or '..' segments, no backslashes), or '/' for the container root (got '{logsPrefix}').");
+                    $"{setting} must be a blob path such as '{defaultPrefix}' or 'prod/{defaultPrefix}' " +
+                    $"(no empty, '.' or '..' segments, no backslashes){(allowRoot ? ", or '/' for the container root" : "")} (got '{prefix}').");
             }
         }
 

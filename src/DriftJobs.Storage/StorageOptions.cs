@@ -12,17 +12,22 @@ internal sealed class StorageOptions
 {
     public const string ContainerSetting = "DRIFT_CONTAINER";
     public const string LogsPrefixSetting = "DRIFT_LOGS_PREFIX";
+    public const string GroundTruthPrefixSetting = "DRIFT_GROUND_TRUTH_PREFIX";
     public const string ConnectionStringSetting = "AZURE_STORAGE_CONNECTION_STRING";
     public const string AccountUrlSetting = "AZURE_STORAGE_ACCOUNT_URL";
 
     public const string DefaultContainer = "model-monitoring";
     public const string DefaultLogsPrefix = "inference-logs";
+    public const string DefaultGroundTruthPrefix = "ground-truth";
 
     [ConfigurationKeyName(ContainerSetting)]
     public string Container { get; set; } = DefaultContainer;
 
     [ConfigurationKeyName(LogsPrefixSetting)]
     public string LogsPrefix { get; set; } = DefaultLogsPrefix;
+
+    [ConfigurationKeyName(GroundTruthPrefixSetting)]
+    public string GroundTruthPrefix { get; set; } = DefaultGroundTruthPrefix;
 
     /// <summary>Azurite or development only; a secret, never logged.</summary>
     [ConfigurationKeyName(ConnectionStringSetting)]
@@ -40,7 +45,7 @@ internal sealed partial class StorageOptionsValidator : IValidateOptions<Storage
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
         Collect(failures, () => ValidateContainerName(options.Container));
-        Collect(failures, () => StorageLayout.NormalizeLogsPrefix(options.LogsPrefix));
+        Collect(failures, () => new StorageLayout(options.LogsPrefix, options.GroundTruthPrefix));
         Collect(failures, () => BlobContainerFactory.ValidateConnectionSettings(options));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

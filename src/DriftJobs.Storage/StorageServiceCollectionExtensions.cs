@@ -18,7 +18,11 @@ internal static class StorageServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
         services.AddOptions<StorageOptions>().Bind(configuration).ValidateOnStart();
         services.AddSingleton(sp => BlobContainerFactory.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
-        services.AddSingleton(sp => new StorageLayout(sp.GetRequiredService<IOptions<StorageOptions>>().Value.LogsPrefix));
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return new StorageLayout(options.LogsPrefix, options.GroundTruthPrefix);
+        });
         return services;
     }
 }

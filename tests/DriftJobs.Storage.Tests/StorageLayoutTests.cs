@@ -13,6 +13,8 @@ public sealed class StorageLayoutTests
         Assert.Equal("drift-reports/fraud-model/latest.json", StorageLayout.LatestReportBlobName("fraud-model"));
         Assert.Equal("drift-reports/fraud-model/latest.html", StorageLayout.LatestHtmlReportBlobName("fraud-model"));
         Assert.Equal("drift-reports/fraud-model/alert-state.json", StorageLayout.AlertStateBlobName("fraud-model"));
+        Assert.Equal("training-data/fraud-model/v1.2/train.parquet", StorageLayout.SimulatedTrainingBlobName("fraud-model", "v1.2"));
+        Assert.Equal("training-data/fraud-model/v1.2/validation.parquet", StorageLayout.SimulatedValidationBlobName("fraud-model", "v1.2"));
     }
 
     [Fact]
@@ -139,5 +141,35 @@ public sealed class StorageLayoutTests
         var layout = new StorageLayout("/");
         Assert.All(layout.HourPrefixes(new DateTimeOffset(2026, 10, 10, 1, 0, 0, TimeSpan.Zero)), p => Assert.EndsWith("/", p, StringComparison.Ordinal));
         Assert.Contains("year=2026/month=10/day=10/hour=1/", layout.HourPrefixes(new DateTimeOffset(2026, 10, 10, 1, 0, 0, TimeSpan.Zero)));
+    }
+
+    [Fact]
+    public void Ground_truth_has_its_own_hour_tree()
+    {
+        var hour = new DateTimeOffset(2026, 11, 20, 15, 0, 0, TimeSpan.Zero);
+        Assert.Equal(["ground-truth/year=2026/month=11/day=20/hour=15/"], new StorageLayout().HourPrefixes(hour, HourTree.GroundTruth));
+        Assert.Equal(["labels/prod/year=2026/month=11/day=20/hour=15/"], new StorageLayout("logs", "/labels/prod/").HourPrefixes(hour, HourTree.GroundTruth));
+        Assert.Equal(["logs/year=2026/month=11/day=20/hour=15/"], new StorageLayout("logs", "/labels/prod/").HourPrefixes(hour));
+        Assert.Equal("ground-truth/", new StorageLayout("/", " ").GroundTruthPrefix);
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("labels/../logs")]
+    [InlineData("a//b")]
+    public void A_ground_truth_prefix_that_is_not_a_plain_folder_is_refused_naming_the_setting(string prefix)
+    {
+        // The container root would mix labels into the logs' tree (and every other blob): it needs a folder of its own.
+        var error = Assert.Throws<StorageConfigurationException>(() => new StorageLayout("logs", prefix));
+        Assert.Contains(StorageOptions.GroundTruthPrefixSetting, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("container root", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Labels_and_logs_cannot_share_a_folder()
+    {
+        var error = Assert.Throws<StorageConfigurationException>(() => new StorageLayout("/data/", "data"));
+        Assert.Contains(StorageOptions.GroundTruthPrefixSetting, error.Message, StringComparison.Ordinal);
+        Assert.Contains(StorageOptions.LogsPrefixSetting, error.Message, StringComparison.Ordinal);
     }
 }

@@ -18,8 +18,12 @@ internal abstract class InferenceLogSource
             ? new BlobLogSource(container, layout)
             : new MountedLogSource(mountedPath, layout, mountedPathSetting);
 
-    /// <summary>The Parquet files of exactly the hours of [windowEnd − hours, windowEnd), sorted by name (ordinal).</summary>
-    public abstract Task<IReadOnlyList<LogBlob>> ListAsync(DateTimeOffset windowEnd, int hours, CancellationToken cancellationToken = default);
+    /// <summary>The log files of exactly the hours of [windowEnd − hours, windowEnd), sorted by name (ordinal).</summary>
+    public Task<IReadOnlyList<LogBlob>> ListAsync(DateTimeOffset windowEnd, int hours, CancellationToken cancellationToken = default) =>
+        ListAsync(HourTree.InferenceLogs, windowEnd, hours, cancellationToken);
+
+    /// <summary>The Parquet files of one tree (logs or ground truth) of exactly the hours of [windowEnd − hours, windowEnd), sorted by name (ordinal).</summary>
+    public abstract Task<IReadOnlyList<LogBlob>> ListAsync(HourTree tree, DateTimeOffset windowEnd, int hours, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Opens a listed file for reading. It may fill and return <paramref name="downloadBuffer"/> (the caller's, reused

@@ -5,7 +5,7 @@ using Azure.Storage.Blobs.Models;
 
 namespace DriftJobs.Storage.Blobs;
 
-/// <summary>One Parquet inference-log blob of a window, and the hour whose partition holds it.</summary>
+/// <summary>One Parquet blob of a window (inference log or ground truth), and the hour whose partition holds it.</summary>
 internal sealed record LogBlob(string Name, long Size, ETag ETag, DateTimeOffset Hour);
 
 internal static class InferenceLogWindow
@@ -33,12 +33,13 @@ internal static class InferenceLogWindow
         StorageLayout layout,
         DateTimeOffset windowEnd,
         int hours,
+        HourTree tree = HourTree.InferenceLogs,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(container);
         ArgumentNullException.ThrowIfNull(layout);
         var listings = StorageLayout.WindowHours(windowEnd, hours)
-            .SelectMany(hour => layout.HourPrefixes(hour).Select(prefix => (hour, prefix)))
+            .SelectMany(hour => layout.HourPrefixes(hour, tree).Select(prefix => (hour, prefix)))
             .ToList();
 
         var found = new ConcurrentDictionary<string, LogBlob>(StringComparer.Ordinal);
@@ -66,7 +67,7 @@ internal static class InferenceLogWindow
     /// not followed. Sorted by name (ordinal).
     /// </summary>
     /// <exception cref="DirectoryNotFoundException"><paramref name="root"/> does not exist.</exception>
-    public static IReadOnlyList<LogBlob> ListLocal(string root, StorageLayout layout, DateTimeOffset windowEnd, int hours)
+    public static IReadOnlyList<LogBlob> ListLocal(string root, StorageLayout layout, DateTimeOffset windowEnd, int hours, HourTree tree = HourTree.InferenceLogs)
     {
         ArgumentException.ThrowIfNullOrEmpty(root);
         ArgumentNullException.ThrowIfNull(layout);
@@ -79,7 +80,7 @@ internal static class InferenceLogWindow
         var found = new Dictionary<string, LogBlob>(StringComparer.Ordinal);
         foreach (var hour in StorageLayout.WindowHours(windowEnd, hours))
         {
-            foreach (var prefix in layout.HourPrefixes(hour))
+            foreach (var prefix in layout.HourPrefixes(hour, tree))
             {
                 var directory = Path.Combine(full, prefix.Replace('/', Path.DirectorySeparatorChar));
                 if (!Directory.Exists(directory))

@@ -7,8 +7,8 @@ namespace DriftJobs.Storage.Blobs;
 /// </summary>
 internal sealed class MountedLogSource(string root, StorageLayout layout, string setting) : InferenceLogSource
 {
-    public override Task<IReadOnlyList<LogBlob>> ListAsync(DateTimeOffset windowEnd, int hours, CancellationToken cancellationToken = default) =>
-        Task.Run(() => List(windowEnd, hours), cancellationToken);
+    public override Task<IReadOnlyList<LogBlob>> ListAsync(HourTree tree, DateTimeOffset windowEnd, int hours, CancellationToken cancellationToken = default) =>
+        Task.Run(() => List(tree, windowEnd, hours), cancellationToken);
 
     public override Task<Stream> OpenAsync(LogBlob file, MemoryStream downloadBuffer, CancellationToken cancellationToken = default)
     {
@@ -17,11 +17,11 @@ internal sealed class MountedLogSource(string root, StorageLayout layout, string
     }
 
     /// <summary>A mount gone since the start is worth a retry (an I/O failure, exit 1), not a configuration error.</summary>
-    private IReadOnlyList<LogBlob> List(DateTimeOffset windowEnd, int hours)
+    private IReadOnlyList<LogBlob> List(HourTree tree, DateTimeOffset windowEnd, int hours)
     {
         try
         {
-            return InferenceLogWindow.ListLocal(root, layout, windowEnd, hours);
+            return InferenceLogWindow.ListLocal(root, layout, windowEnd, hours, tree);
         }
         catch (DirectoryNotFoundException e)
         {
