@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Azure.Storage.Blobs;
 using DriftJobs.Core.Profiles;
 using DriftJobs.Core.Reports;
@@ -318,19 +319,22 @@ public sealed class DetectorJobTests(AzuriteFixture azurite, DetectorJobTests.Dr
     [Fact]
     public async Task Storage_that_does_not_answer_exits_1_naming_the_endpoint_its_setting_how_long_it_tried_and_the_retry()
     {
-        await using var storage = await AzuriteInstance.StartAsync();
-        var container = await storage.CreateContainerAsync();
-        var port = storage.Port;
-        await storage.StopAsync();
+        // A port that refuses every connection for the whole test. (Stopping an Azurite of our own was not enough: a test
+        // project running beside this one could start its Azurite on the port just freed and answer.)
+        var port = LoopbackPort.Closed();
+        var connectionString = AzuriteInstance.ConnectionStringFor(port);
+        var container = new BlobContainerClient(connectionString, "absent");
 
         // The SDK's default retries, as in production: about 25 s of tries.
-        var run = await Jobs.DetectorAsync(storage.ConnectionString, container, "--model-name", "m", "--model-version", "1", "--drift-window-end", End.ToString("o"));
+        var run = await Jobs.DetectorAsync(connectionString, container, "--model-name", "m", "--model-version", "1", "--drift-window-end", End.ToString("o"));
 
         Assert.Equal(JobExitCode.Failure, run.ExitCode);
-        Assert.Matches(
-            $@"The storage account at http://127\.0\.0\.1:{port}/devstoreaccount1 \(the BlobEndpoint of AZURE_STORAGE_CONNECTION_STRING\) " +
-            @"could not be reached: 6 tries over \d+\.\d s, the last failing with: Connection refused \(127\.0\.0\.1:\d+\)\. " +
-            @"Exit code 1: the Job retries the run",
+        Assert.True(
+            Regex.IsMatch(
+                run.Output,
+                $@"The storage account at http://127\.0\.0\.1:{port}/devstoreaccount1 \(the BlobEndpoint of AZURE_STORAGE_CONNECTION_STRING\) " +
+                @"could not be reached: 6 tries over \d+\.\d s, the last failing with: Connection refused \(127\.0\.0\.1:\d+\)\. " +
+                @"Exit code 1: the Job retries the run"),
             run.Output);
         Assert.DoesNotContain("Retry settings can be adjusted", run.Output, StringComparison.Ordinal);
         // One line: the message, not the exception chain of every try.

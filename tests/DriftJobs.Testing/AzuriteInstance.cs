@@ -27,9 +27,12 @@ public sealed partial class AzuriteInstance : IAsyncDisposable
     /// <summary>The port Azurite listens on; kept across <see cref="RestartAsync"/>.</summary>
     public int Port { get; private set; }
 
-    public string ConnectionString =>
+    public string ConnectionString => ConnectionStringFor(Port);
+
+    /// <summary>Azurite's connection string for a loopback port, whether anything listens there or not.</summary>
+    public static string ConnectionStringFor(int port) =>
         $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +
-        $"BlobEndpoint=http://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}/{AccountName};";
+        $"BlobEndpoint=http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/{AccountName};";
 
     public bool IsRunning => _process is { HasExited: false };
 
