@@ -16,5 +16,5 @@ internal sealed record CalibrationSummary
     public required IReadOnlyList<CalibrationBin> Bins { get; init; }
 }
 
-/// <summary>One score bin [Lower, Upper) (the last includes 1) of the calibration check.</summary>
+/// <summary>One score bin (Lower, Upper] of the calibration check (the first also holds 0), as sklearn's calibration_curve bins.</summary>
 internal sealed record CalibrationBin(double Lower, double Upper, long Count, double MeanScore, double PositiveRate);
