@@ -6,8 +6,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace DriftJobs.InferenceLogger;
 
 /// <summary>
-/// The inference logger: buffers records in memory and writes them as hour-partitioned Parquet files to an Azure
-/// Blob container, from one background loop. Create it with <see cref="InferenceLoggerBuilder"/> or
+/// The inference logger: buffers predictions and their outcomes in memory and writes them as hour-partitioned
+/// Parquet files (prediction logs, ground truth) to an Azure Blob container, from one background loop. Create it with <see cref="InferenceLoggerBuilder"/> or
 /// <c>services.AddInferenceLogger(…)</c> (<see cref="InferenceLoggerServiceCollectionExtensions"/>); stop it with
 /// <see cref="StopAsync"/> or <see cref="DisposeAsync"/>, which write what is buffered within
 /// <see cref="InferenceLoggerOptions.ShutdownTimeout"/>.
@@ -27,10 +27,13 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
     // A lock-free queue rather than a Channel: with two threads logging, the channel's lock (and waking its
     // reader for every record) cost more than the whole rest of TryLog. The writer has its own wake-up signal.
     private readonly StripedQueue<BufferedRecord> _queue = new();
+    private readonly StripedQueue<BufferedOutcome> _outcomeQueue = new();
 
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly LoggerCounters _counters;
+    private readonly RecordCounters _predictions;
+    private readonly RecordCounters _outcomes;
     private readonly InferenceLoggerMetrics _metrics;
     private readonly LogFileDelivery _delivery;
     private readonly Action<int> _release;
@@ -75,6 +78,8 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
 
         Schema = new LogSchema(options.Features, options.PredictionKind);
         _counters = new LoggerCounters(ParquetBatchEncoder.CountedColumns(Schema));
+        _predictions = _counters.Predictions;
+        _outcomes = _counters.Outcomes;
         _delivery = new LogFileDelivery(container, options, Schema, _counters, _time, _log, _stopping.Token, _hardStop.Token);
 
         // Written, spilled or lost: either way no longer held in memory. One delegate, not one per flush.
@@ -92,8 +97,8 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
     internal CounterSnapshot Counters => _counters.Snapshot();
 
     /// <summary>
-    /// The logger's counts since it was created (accepted, dropped, written, spilled, replayed, lost …), e.g. for a
-    /// health check. Cheap and safe to call from any thread at any time, also after the logger stopped.
+    /// The logger's counts since it was created (accepted, dropped, written, spilled, replayed, lost …, of predictions
+    /// and of outcomes), e.g. for a health check. Cheap and safe to call from any thread at any time, also after the logger stopped.
     /// </summary>
     /// <returns>A new snapshot.</returns>
     public InferenceLoggerCounters GetCounters()
@@ -114,6 +119,14 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
             BufferDepth = BufferDepth,
             SpillFilesWaiting = _delivery.SpillFilesWaiting,
             StorageUnavailableSince = _delivery.StorageUnavailableSince,
+            OutcomesAccepted = _outcomes.Accepted.Read(),
+            OutcomesDroppedBufferFull = LoggerCounters.Read(ref _outcomes.DroppedBufferFull),
+            OutcomesDroppedStopped = LoggerCounters.Read(ref _outcomes.DroppedStopped),
+            OutcomesRejected = LoggerCounters.Read(ref _outcomes.RejectedInvalid),
+            OutcomesWritten = LoggerCounters.Read(ref _outcomes.Written),
+            OutcomesSpilled = LoggerCounters.Read(ref _outcomes.Spilled),
+            OutcomesReplayed = LoggerCounters.Read(ref _outcomes.Replayed),
+            OutcomesLost = LoggerCounters.Read(ref _outcomes.Lost),
         };
     }
 
@@ -126,52 +139,54 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
         {
             if (record is null || !LogFileNames.IsValidSegment(record.ModelName) || !LogFileNames.IsValidSegment(record.ModelVersion))
             {
-                Interlocked.Increment(ref _counters.RejectedInvalid);
+                Interlocked.Increment(ref _predictions.RejectedInvalid);
                 return false;
             }
 
-            if (Volatile.Read(ref _stopRequested) != 0)
+            if (!TryReserve(_predictions, out var depth))
             {
-                Interlocked.Increment(ref _counters.DroppedStopped);
-                return false;
-            }
-
-            // Reserve a place first, so the bound covers records the writer has taken but not yet written.
-            var depth = Interlocked.Increment(ref _counters.Pending);
-            if (depth > _capacity)
-            {
-                Interlocked.Decrement(ref _counters.Pending);
-                Interlocked.Increment(ref _counters.DroppedBufferFull);
-                return false;
-            }
-
-            // Stopped since the first check? Looked at after the reservation (a full fence), so that a stopping
-            // writer either sees this reservation and waits for its record, or this call sees the stop.
-            if (Volatile.Read(ref _stopRequested) != 0)
-            {
-                Interlocked.Decrement(ref _counters.Pending);
-                Interlocked.Increment(ref _counters.DroppedStopped);
                 return false;
             }
 
             var ticks = (record.Timestamp ?? _time.GetUtcNow()).UtcTicks;
             _queue.Enqueue(new BufferedRecord(record, ticks));
-            _counters.Accepted.Increment();
-
-            // The writer sleeps until a batch is full (or its flush time comes) instead of waking for every record:
-            // when everything buffered adds up to a whole number of batches, the one that completed it wakes it.
-            if (depth % _batchSize == 0)
-            {
-                Volatile.Read(ref _wake)?.TrySetResult();
-            }
-
+            Queued(_predictions, depth);
             return true;
         }
 #pragma warning disable CA1031 // TryLog's contract: nothing is ever thrown at the request path.
         catch (Exception)
 #pragma warning restore CA1031
         {
-            Interlocked.Increment(ref _counters.RejectedInvalid);
+            Interlocked.Increment(ref _predictions.RejectedInvalid);
+            return false;
+        }
+    }
+
+    /// <inheritdoc/>
+    public bool TryLogOutcome(OutcomeRecord outcome)
+    {
+        try
+        {
+            if (OutcomeRefusals.Check(outcome, Schema.PredictionKind, out var label) is { } refusal)
+            {
+                RejectOutcome(refusal);
+                return false;
+            }
+
+            if (!TryReserve(_outcomes, out var depth))
+            {
+                return false;
+            }
+
+            _outcomeQueue.Enqueue(new BufferedOutcome(outcome, label, _time.GetUtcNow().UtcTicks));
+            Queued(_outcomes, depth);
+            return true;
+        }
+#pragma warning disable CA1031 // As TryLog: nothing is ever thrown at the request path.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            RejectOutcome(OutcomeRefusal.Failed);
             return false;
         }
     }
@@ -228,6 +243,12 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
         _refusals.Report();
         var c = _counters.Snapshot();
         Log.Stopped(_log, c.Accepted, c.RecordsWritten, c.RecordsSpilled, c.RecordsReplayed, c.RecordsLost, c.DroppedBufferFull + c.DroppedStopped, c.RejectedInvalid, _delivery.SpillFilesWaiting);
+        var o = GetCounters();
+        if (o.OutcomesAccepted + o.OutcomesRejected + o.OutcomesDroppedBufferFull + o.OutcomesDroppedStopped + o.OutcomesReplayed > 0)
+        {
+            // A second line rather than more fields in the first: most gateways log no outcomes at all.
+            Log.OutcomesStopped(_log, o.OutcomesAccepted, o.OutcomesWritten, o.OutcomesSpilled, o.OutcomesReplayed, o.OutcomesLost, o.OutcomesDroppedBufferFull + o.OutcomesDroppedStopped, o.OutcomesRejected);
+        }
         _metrics.Dispose();
         _stopping.Dispose();
         _hardStop.Dispose();
@@ -235,6 +256,59 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
 
     /// <summary>Stops the logger synchronously (blocking until <see cref="DisposeAsync"/> completes). Prefer <see cref="DisposeAsync"/>.</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private void RejectOutcome(OutcomeRefusal refusal)
+    {
+        Interlocked.Increment(ref _counters.OutcomesRejectedFor[(int)refusal]);
+        Interlocked.Increment(ref _outcomes.RejectedInvalid);
+    }
+
+    /// <summary>
+    /// Takes a place in the buffer for one record about to be queued, or counts why not; <paramref name="depth"/>
+    /// is the buffer's depth with it.
+    /// </summary>
+    private bool TryReserve(RecordCounters counts, out long depth)
+    {
+        depth = 0;
+        if (Volatile.Read(ref _stopRequested) != 0)
+        {
+            Interlocked.Increment(ref counts.DroppedStopped);
+            return false;
+        }
+
+        // Reserve a place first, so the bound covers records the writer has taken but not yet written.
+        depth = Interlocked.Increment(ref _counters.Pending);
+        if (depth > _capacity)
+        {
+            Interlocked.Decrement(ref _counters.Pending);
+            Interlocked.Increment(ref counts.DroppedBufferFull);
+            return false;
+        }
+
+        // Stopped since the first check? Looked at after the reservation (a full fence), so that a stopping
+        // writer either sees this reservation and waits for its record, or this call sees the stop.
+        if (Volatile.Read(ref _stopRequested) != 0)
+        {
+            Interlocked.Decrement(ref _counters.Pending);
+            Interlocked.Increment(ref counts.DroppedStopped);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Counts a record queued in the place <see cref="TryReserve"/> took, waking the writer when a batch is due.</summary>
+    private void Queued(RecordCounters counts, long depth)
+    {
+        counts.Accepted.Increment();
+
+        // The writer sleeps until a batch is full (or its flush time comes) instead of waking for every record:
+        // when everything buffered adds up to a whole number of batches, the one that completed it wakes it.
+        if (depth % _batchSize == 0)
+        {
+            Volatile.Read(ref _wake)?.TrySetResult();
+        }
+    }
 
     private static void TryCancel(CancellationTokenSource source)
     {
@@ -254,27 +328,35 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
         {
             _delivery.OpenSpill();
             var batch = new List<BufferedRecord>(Math.Min(_batchSize, 16_384));
+            var outcomes = new List<BufferedOutcome>();
             var nextFlush = _firstFlushAt;
             while (true)
             {
-                while (batch.Count < _batchSize && _queue.TryDequeue(out var record))
+                // Outcomes first: there are far fewer of them, and a flood of predictions must not hold them back.
+                // One BatchSize bounds both together, as TryLog's wake-up counts them together.
+                while (batch.Count + outcomes.Count < _batchSize && _outcomeQueue.TryDequeue(out var outcome))
+                {
+                    outcomes.Add(outcome);
+                }
+
+                while (batch.Count + outcomes.Count < _batchSize && _queue.TryDequeue(out var record))
                 {
                     batch.Add(record);
                 }
 
                 // Done once stopping, nothing is queued, and no TryLog holds a reservation it has yet to queue.
+                var taken = batch.Count + outcomes.Count;
                 var stopping = Volatile.Read(ref _stopRequested) != 0;
-                var closing = stopping && _queue.IsEmpty &&
-                    (Volatile.Read(ref _counters.Pending) == batch.Count || _hardStop.IsCancellationRequested);
+                var closing = stopping && _queue.IsEmpty && _outcomeQueue.IsEmpty &&
+                    (Volatile.Read(ref _counters.Pending) == taken || _hardStop.IsCancellationRequested);
                 var now = _time.GetUtcNow();
-                if (batch.Count >= _batchSize || stopping || now >= nextFlush)
+                if (taken >= _batchSize || stopping || now >= nextFlush)
                 {
                     // The interval runs from this flush's start, not its end: a slow upload does not stretch it.
                     nextFlush = now + _flushInterval;
-                    if (batch.Count > 0)
+                    if (taken > 0)
                     {
-                        await FlushAsync(batch).ConfigureAwait(false);
-                        batch.Clear();
+                        await FlushAsync(batch, outcomes).ConfigureAwait(false);
                     }
 
                     if (closing)
@@ -382,10 +464,21 @@ public sealed class BlobInferenceLogger : IInferenceLogger, IAsyncDisposable, ID
         }
     }
 
-    private async Task FlushAsync(List<BufferedRecord> batch)
+    private async Task FlushAsync(List<BufferedRecord> batch, List<BufferedOutcome> outcomes)
     {
         var started = _time.GetTimestamp();
-        await _delivery.WriteAsync(batch, _release).ConfigureAwait(false);
+        if (batch.Count > 0)
+        {
+            await _delivery.WriteAsync(batch, _release).ConfigureAwait(false);
+            batch.Clear();
+        }
+
+        if (outcomes.Count > 0)
+        {
+            await _delivery.WriteAsync(outcomes, _release).ConfigureAwait(false);
+            outcomes.Clear();
+        }
+
         _metrics.RecordFlush(_time.GetElapsedTime(started));
     }
 }

@@ -19,6 +19,16 @@ public sealed class InferenceLoggerOptions
     /// </summary>
     public string LogsRoot { get; set; } = DefaultLogsRoot;
 
+    /// <summary>The default <see cref="GroundTruthRoot"/>: <c>ground-truth</c>.</summary>
+    public const string DefaultGroundTruthRoot = "ground-truth";
+
+    /// <summary>
+    /// The blob prefix of the ground-truth files <see cref="IInferenceLogger.TryLogOutcome"/> writes, e.g.
+    /// <c>ground-truth</c>: named like the log files under it, partitioned by the hour each outcome was logged. The
+    /// same rules as <see cref="LogsRoot"/>, and neither may lie inside the other.
+    /// </summary>
+    public string GroundTruthRoot { get; set; } = DefaultGroundTruthRoot;
+
     /// <summary>
     /// This process's name in file names, so replicas never write the same file. Defaults to the machine name
     /// (the pod name on Kubernetes) with characters outside <c>[A-Za-z0-9._-]</c> replaced by <c>-</c>;
@@ -46,17 +56,21 @@ public sealed class InferenceLoggerOptions
     /// </summary>
     public IDictionary<string, ValueKind> Features { get; } = new Dictionary<string, ValueKind>(StringComparer.Ordinal);
 
-    /// <summary>The kind of the <c>prediction</c> column (default <see cref="ValueKind.Number"/>).</summary>
+    /// <summary>The kind of the <c>prediction</c> column, and of the ground-truth files' <c>label</c> column (default <see cref="ValueKind.Number"/>).</summary>
     public ValueKind PredictionKind { get; set; } = ValueKind.Number;
 
     /// <summary>
-    /// The most records held in memory, queued or being written (default 100,000). When it is reached,
-    /// <see cref="IInferenceLogger.TryLog"/> drops new records and returns <see langword="false"/>: the
+    /// The most records held in memory, queued or being written, predictions and outcomes together (default
+    /// 100,000). When it is reached, <see cref="IInferenceLogger.TryLog"/> and
+    /// <see cref="IInferenceLogger.TryLogOutcome"/> drop new records and return <see langword="false"/>: the
     /// gateway's latency is worth more than one record.
     /// </summary>
     public int BufferCapacity { get; set; } = 100_000;
 
-    /// <summary>Records per write: a batch is written as soon as it has this many (default 10,000; at most <see cref="BufferCapacity"/>).</summary>
+    /// <summary>
+    /// Records per write, predictions and outcomes together: a batch is written as soon as it has this many (default
+    /// 10,000; at most <see cref="BufferCapacity"/>).
+    /// </summary>
     public int BatchSize { get; set; } = 10_000;
 
     /// <summary>The longest time between writes while records are waiting (default 30 seconds).</summary>

@@ -31,6 +31,16 @@ internal sealed class InferenceLoggerOptionsValidator : IValidateOptions<Inferen
             yield return $"{Section}:LogsRoot '{o.LogsRoot}' is not valid: use one or more '/'-separated segments of [A-Za-z0-9._=-] (not '.' or '..'), at most {LogFileNames.MaxRootLength} characters.";
         }
 
+        if (!LogFileNames.IsValidRoot(o.GroundTruthRoot))
+        {
+            yield return $"{Section}:GroundTruthRoot '{o.GroundTruthRoot}' is not valid: use one or more '/'-separated segments of [A-Za-z0-9._=-] (not '.' or '..'), at most {LogFileNames.MaxRootLength} characters.";
+        }
+        else if (LogFileNames.IsValidRoot(o.LogsRoot) && LogFileNames.Overlap(o.LogsRoot, o.GroundTruthRoot))
+        {
+            // The detector would read one kind's files as the other's, and a spilled file's kind is told by its prefix.
+            yield return $"{Section}:GroundTruthRoot '{o.GroundTruthRoot}' and LogsRoot '{o.LogsRoot}' must differ, and neither may lie inside the other.";
+        }
+
         if (o.InstanceId is not null && !LogFileNames.IsValidSegment(o.InstanceId))
         {
             yield return $"{Section}:InstanceId '{o.InstanceId}' is not valid: use 1-{LogFileNames.MaxSegmentLength} characters from [A-Za-z0-9._-].";

@@ -45,6 +45,12 @@ internal static partial class Log
     [LoggerMessage(8, LogLevel.Warning, "{Rejected} records rejected in the last minute: null, or a model name or version that is not 1-63 characters of [A-Za-z0-9._-] (or is . or ..)")]
     public static partial void RecordsRejected(ILogger logger, long rejected);
 
+    [LoggerMessage(23, LogLevel.Warning, "Inference log buffer full: {Dropped} outcomes dropped in the last minute ({TotalDropped} since start)")]
+    public static partial void OutcomesDropped(ILogger logger, long dropped, long totalDropped);
+
+    [LoggerMessage(24, LogLevel.Warning, "{Rejected} outcomes rejected in the last minute: {Reasons}")]
+    public static partial void OutcomesRejected(ILogger logger, long rejected, string reasons);
+
     [LoggerMessage(9, LogLevel.Error, "{Records} accepted records could not be written and are lost ({Reason})")]
     public static partial void RecordsLost(ILogger logger, long records, string reason);
 
@@ -74,4 +80,7 @@ internal static partial class Log
 
     [LoggerMessage(14, LogLevel.Information, "Inference logger stopped: {Accepted} accepted, {Written} written, {Spilled} spilled, {Lost} lost, {Dropped} dropped, {Rejected} rejected; {Replayed} records of an earlier process uploaded from the spill directory, {SpillFiles} files wait there")]
     public static partial void Stopped(ILogger logger, long accepted, long written, long spilled, long replayed, long lost, long dropped, long rejected, int spillFiles);
+
+    [LoggerMessage(25, LogLevel.Information, "Inference logger stopped, outcomes: {Accepted} accepted, {Written} written, {Spilled} spilled, {Lost} lost, {Dropped} dropped, {Rejected} rejected; {Replayed} outcomes of an earlier process uploaded from the spill directory")]
+    public static partial void OutcomesStopped(ILogger logger, long accepted, long written, long spilled, long replayed, long lost, long dropped, long rejected);
 }

@@ -7,7 +7,7 @@ namespace DriftJobs.InferenceLogger;
 
 /// <summary>
 /// Where a batch goes once <see cref="BlobInferenceLogger"/> has taken it from its queue: split into one file per
-/// model, version and hour, encoded as Parquet, uploaded create-only, or spilled to local disk while storage is down
+/// model, version and hour, encoded as Parquet (prediction logs and ground truth alike, each a <see cref="RecordFiles{T}"/>), uploaded create-only, or spilled to local disk while storage is down
 /// and replayed when it returns, retrying with backoff (<see cref="StorageHealth"/>) in between. The logger is the
 /// front (accept, count, queue, when to flush and when to stop); this is everything behind it, so that it can be
 /// driven alone, one batch at a time, on a fake clock.
@@ -21,10 +21,10 @@ internal sealed class LogFileDelivery
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly LoggerCounters _counters;
-    private readonly ParquetBatchEncoder _encoder;
+    private readonly RecordFiles<BufferedRecord> _predictions;
+    private readonly RecordFiles<BufferedOutcome> _outcomes;
     private readonly LogFileUploader _uploader;
     private readonly StorageHealth _health;
-    private readonly string _logsRoot;
     private readonly string _instanceId;
     private readonly TimeSpan _minRetryDelay;
     private readonly TimeSpan _uploadTimeout;
@@ -42,7 +42,7 @@ internal sealed class LogFileDelivery
 
     /// <param name="container">Where the files go.</param>
     /// <param name="options">The logger's (validated) options: names, spill directory, timeouts and backoff.</param>
-    /// <param name="schema">The files' columns.</param>
+    /// <param name="schema">The log files' columns; its prediction kind is the ground-truth files' label kind.</param>
     /// <param name="counters">Counts written, spilled, replayed and lost records, files and failed uploads, and conformed values.</param>
     /// <param name="time">The clock of names, timeouts and backoff.</param>
     /// <param name="log">Where outages, spills and losses are reported.</param>
@@ -64,10 +64,10 @@ internal sealed class LogFileDelivery
         _time = time;
         _log = log;
         _counters = counters;
-        _encoder = new ParquetBatchEncoder(schema, counters, feature => Log.UnknownFeature(log, feature));
+        _predictions = new(options.LogsRoot, new ParquetBatchEncoder(schema, counters, feature => Log.UnknownFeature(log, feature)), counters.Predictions);
+        _outcomes = new(options.GroundTruthRoot, new OutcomeBatchEncoder(new OutcomeSchema(schema.PredictionKind)), counters.Outcomes);
         _uploader = new LogFileUploader(container);
         _health = new StorageHealth(time, options.MinRetryDelay, options.MaxRetryDelay, options.ProbeInterval);
-        _logsRoot = options.LogsRoot;
         _instanceId = options.InstanceId ?? LogFileNames.DefaultInstanceId();
         _minRetryDelay = options.MinRetryDelay;
         _uploadTimeout = options.UploadTimeout;
@@ -115,26 +115,18 @@ internal sealed class LogFileDelivery
     }
 
     /// <summary>
-    /// Writes a batch (non-empty): one file per model, version and hour, each uploaded, spilled, or held with backoff
-    /// until one works or <c>outOfTime</c> comes (then lost). Returns once every record is written, spilled or lost.
+    /// Writes a batch of predictions (non-empty): one file per model, version and hour, each uploaded, spilled, or
+    /// held with backoff until one works or <c>outOfTime</c> comes (then lost). Returns once every record is written,
+    /// spilled or lost.
     /// </summary>
     /// <param name="batch">The records, in the order they were taken.</param>
     /// <param name="released">Told each file's record count as it is done with it, whatever became of it.</param>
-    public async Task WriteAsync(List<BufferedRecord> batch, Action<int> released)
-    {
-        var writtenAt = _time.GetUtcNow();
-        foreach (var part in Partition(batch))
-        {
-            try
-            {
-                await WritePartAsync(part, writtenAt).ConfigureAwait(false);
-            }
-            finally
-            {
-                released(part.Count);
-            }
-        }
-    }
+    public Task WriteAsync(List<BufferedRecord> batch, Action<int> released) => WriteAsync(batch, _predictions, released);
+
+    /// <summary>Writes a batch of outcomes (non-empty) as ground-truth files, as <see cref="WriteAsync(List{BufferedRecord}, Action{int})"/> writes predictions.</summary>
+    /// <param name="batch">The outcomes, in the order they were taken.</param>
+    /// <param name="released">Told each file's outcome count as it is done with it, whatever became of it.</param>
+    public Task WriteAsync(List<BufferedOutcome> batch, Action<int> released) => WriteAsync(batch, _outcomes, released);
 
     /// <summary>
     /// Makes sure the container exists, creating it when the credential allows (see
@@ -205,8 +197,10 @@ internal sealed class LogFileDelivery
         LogFile file;
         try
         {
+            // An earlier process's files are told apart by their prefix, as the detector tells them apart.
+            var counts = _outcomes.Owns(blobName) ? _outcomes.Counts : _predictions.Counts;
             var content = await _spill.ReadAsync(blobName).ConfigureAwait(false);
-            file = new LogFile(blobName, content, await CountRowsAsync(content).ConfigureAwait(false));
+            file = new LogFile(blobName, content, await CountRowsAsync(content).ConfigureAwait(false), counts);
         }
 #pragma warning disable CA1031 // An unreadable leftover must not block the ones behind it.
         catch (Exception e)
@@ -223,7 +217,7 @@ internal sealed class LogFileDelivery
         }
 
         // This process's own records, or ones an earlier process left: only the former are "written" by this one.
-        Interlocked.Add(ref _spill.SpilledHere(blobName) ? ref _counters.RecordsWritten : ref _counters.RecordsReplayed, file.Records);
+        Interlocked.Add(ref _spill.SpilledHere(blobName) ? ref file.Counts.Written : ref file.Counts.Replayed, file.Records);
         Log.SpillUploaded(_log, file.BlobName, file.Records);
         try
         {
@@ -245,14 +239,32 @@ internal sealed class LogFileDelivery
         return true;
     }
 
+    private async Task WriteAsync<T>(List<T> batch, RecordFiles<T> files, Action<int> released)
+        where T : struct, IHourPartitioned
+    {
+        var writtenAt = _time.GetUtcNow();
+        foreach (var part in Partition(batch))
+        {
+            try
+            {
+                await WritePartAsync(part, files, writtenAt).ConfigureAwait(false);
+            }
+            finally
+            {
+                released(part.Count);
+            }
+        }
+    }
+
     /// <summary>One file per model, version and hour, in order of first appearance (usually just one).</summary>
-    private static IEnumerable<IReadOnlyList<BufferedRecord>> Partition(List<BufferedRecord> batch)
+    private static IEnumerable<IReadOnlyList<T>> Partition<T>(List<T> batch)
+        where T : struct, IHourPartitioned
     {
         var first = batch[0];
         var uniform = true;
         foreach (var record in batch)
         {
-            if (record.HourTicks != first.HourTicks || !SamePartition(record.Record, first.Record))
+            if (record.HourTicks != first.HourTicks || !SamePartition(record, first))
             {
                 uniform = false;
                 break;
@@ -264,11 +276,11 @@ internal sealed class LogFileDelivery
             return [batch];
         }
 
-        var parts = new Dictionary<(string Model, string Version, long Hour), List<BufferedRecord>>();
-        var order = new List<List<BufferedRecord>>();
+        var parts = new Dictionary<(string Model, string Version, long Hour), List<T>>();
+        var order = new List<List<T>>();
         foreach (var record in batch)
         {
-            var key = (record.Record.ModelName, record.Record.ModelVersion, record.HourTicks);
+            var key = (record.ModelName, record.ModelVersion, record.HourTicks);
             if (!parts.TryGetValue(key, out var part))
             {
                 part = [];
@@ -282,36 +294,38 @@ internal sealed class LogFileDelivery
         return order;
     }
 
-    private static bool SamePartition(PredictionRecord a, PredictionRecord b) =>
+    private static bool SamePartition<T>(T a, T b)
+        where T : struct, IHourPartitioned =>
         string.Equals(a.ModelName, b.ModelName, StringComparison.Ordinal) && string.Equals(a.ModelVersion, b.ModelVersion, StringComparison.Ordinal);
 
-    private async Task WritePartAsync(IReadOnlyList<BufferedRecord> part, DateTimeOffset writtenAt)
+    private async Task WritePartAsync<T>(IReadOnlyList<T> part, RecordFiles<T> files, DateTimeOffset writtenAt)
+        where T : struct, IHourPartitioned
     {
         var records = part.Count;
         if (_outOfTime.IsCancellationRequested && _spill is null)
         {
             // Out of time with nowhere to put them: encoding would only delay the stop.
-            LoseRecords(records, "shutdown timeout");
+            LoseRecords(files.Counts, records, "shutdown timeout");
             return;
         }
 
         ReadOnlyMemory<byte> content;
         try
         {
-            content = await _encoder.EncodeAsync(part).ConfigureAwait(false);
+            content = await files.Encoder.EncodeAsync(part).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // A record that breaks the encoder must not stop the loop; the loss is counted.
         catch (Exception e)
 #pragma warning restore CA1031
         {
             Log.EncodeFailed(_log, e, records);
-            LoseRecords(records, "encoding failed");
+            LoseRecords(files.Counts, records, "encoding failed");
             return;
         }
 
         var first = part[0];
-        var blobName = LogFileNames.BlobName(_logsRoot, first.HourTicks, first.Record.ModelName, first.Record.ModelVersion, _instanceId, writtenAt, NextSequence());
-        await DeliverAsync(new LogFile(blobName, content, records)).ConfigureAwait(false);
+        var blobName = LogFileNames.BlobName(files.Root, first.HourTicks, first.ModelName, first.ModelVersion, _instanceId, writtenAt, NextSequence());
+        await DeliverAsync(new LogFile(blobName, content, records, files.Counts)).ConfigureAwait(false);
     }
 
     /// <summary>Uploads the file, or spills it, or holds it (with backoff) until one works or time runs out.</summary>
@@ -323,7 +337,7 @@ internal sealed class LogFileDelivery
             var storageKnownDown = _spill is { Count: > 0 } && !_health.RetryDue;
             if (!storageKnownDown && !_outOfTime.IsCancellationRequested && await TryUploadAsync(file).ConfigureAwait(false))
             {
-                Interlocked.Add(ref _counters.RecordsWritten, file.Records);
+                Interlocked.Add(ref file.Counts.Written, file.Records);
                 return;
             }
 
@@ -334,7 +348,7 @@ internal sealed class LogFileDelivery
 
             if (_outOfTime.IsCancellationRequested)
             {
-                LoseRecords(file.Records, "shutdown timeout");
+                LoseRecords(file.Counts, file.Records, "shutdown timeout");
                 return;
             }
 
@@ -372,7 +386,7 @@ internal sealed class LogFileDelivery
                 if (_health.RecordFailure())
                 {
                     // The whole exception once per outage: enough to diagnose, without repeating it at every retry.
-                    _spilledBeforeOutage = Interlocked.Read(ref _counters.RecordsSpilled);
+                    _spilledBeforeOutage = SpilledSoFar;
                     Log.StorageUnavailable(_log, e, cause, _probeInterval);
                 }
 
@@ -385,7 +399,7 @@ internal sealed class LogFileDelivery
                 var failures = _health.Failures;
                 if (_health.RecordSuccess() is { } outage)
                 {
-                    Log.StorageAvailable(_log, outage, failures, Interlocked.Read(ref _counters.RecordsSpilled) - _spilledBeforeOutage, _spill?.Count ?? 0);
+                    Log.StorageAvailable(_log, outage, failures, SpilledSoFar - _spilledBeforeOutage, _spill?.Count ?? 0);
                 }
 
                 Interlocked.Increment(ref _counters.FilesWritten);
@@ -425,7 +439,7 @@ internal sealed class LogFileDelivery
             return false;
         }
 
-        Interlocked.Add(ref _counters.RecordsSpilled, file.Records);
+        Interlocked.Add(ref file.Counts.Spilled, file.Records);
         if (!_spilling)
         {
             // Once per outage: during one, every batch is spilled and a line each would flood the gateway's logs.
@@ -531,9 +545,12 @@ internal sealed class LogFileDelivery
         }
     }
 
-    private void LoseRecords(int records, string reason)
+    // Predictions and outcomes: the outage's log line speaks of records.
+    private long SpilledSoFar => Interlocked.Read(ref _predictions.Counts.Spilled) + Interlocked.Read(ref _outcomes.Counts.Spilled);
+
+    private void LoseRecords(RecordCounters counts, int records, string reason)
     {
-        Interlocked.Add(ref _counters.RecordsLost, records);
+        Interlocked.Add(ref counts.Lost, records);
         Log.RecordsLost(_log, records, reason);
     }
 
@@ -546,8 +563,8 @@ internal sealed class LogFileDelivery
         return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{blobName[..dash]}-{sequence:D6}{LogFileNames.Extension}");
     }
 
-    /// <summary>A finished Parquet file on its way to blob storage.</summary>
-    private sealed class LogFile(string blobName, ReadOnlyMemory<byte> content, int records)
+    /// <summary>A finished Parquet file on its way to blob storage, and the counts its records go to.</summary>
+    private sealed class LogFile(string blobName, ReadOnlyMemory<byte> content, int records, RecordCounters counts)
     {
         public string BlobName { get; set; } = blobName;
 
@@ -556,5 +573,7 @@ internal sealed class LogFileDelivery
         public byte[] ContentHash { get; } = LogFileUploader.ContentHash(content.Span);
 
         public int Records { get; } = records;
+
+        public RecordCounters Counts { get; } = counts;
     }
 }

@@ -44,6 +44,13 @@ internal static class LogFileNames
         return true;
     }
 
+    /// <summary>Whether two roots are the same prefix or one lies inside the other (<c>a</c> and <c>a/b</c>, not <c>a</c> and <c>ab</c>).</summary>
+    public static bool Overlap(string a, string b) => IsWithin(a, b) || IsWithin(b, a);
+
+    /// <summary>Whether <paramref name="name"/> (a root or a blob name) is <paramref name="root"/> or lies under it.</summary>
+    public static bool IsWithin(string root, string name) =>
+        name.StartsWith(root, StringComparison.Ordinal) && (name.Length == root.Length || name[root.Length] == '/');
+
     /// <summary>The machine name made into a valid instance id (the pod name on Kubernetes already is one).</summary>
     public static string DefaultInstanceId()
     {

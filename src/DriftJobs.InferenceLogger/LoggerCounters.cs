@@ -6,16 +6,10 @@ namespace DriftJobs.InferenceLogger;
 /// </summary>
 internal sealed class LoggerCounters
 {
-    // Records accepted and not yet written (queued, or held by the writer): the buffer TryLog bounds. The one
-    // count every TryLog must share; the accepted count is striped so that it adds no second contended line.
+    // Records accepted and not yet written (queued, or held by the writer), predictions and outcomes together: the
+    // buffer TryLog and TryLogOutcome bound. The one count every call must share; the accepted counts are striped
+    // so that they add no second contended line.
     public long Pending;
-    public long DroppedBufferFull;
-    public long DroppedStopped;
-    public long RejectedInvalid;
-    public long RecordsWritten;
-    public long RecordsSpilled;
-    public long RecordsReplayed;
-    public long RecordsLost;
     public long FilesWritten;
     public long UploadFailures;
     public long UnknownFeatures;
@@ -28,7 +22,12 @@ internal sealed class LoggerCounters
         Nulled = new long[columns.Count];
     }
 
-    public StripedCounter Accepted { get; } = new();
+    public RecordCounters Predictions { get; } = new();
+
+    public RecordCounters Outcomes { get; } = new();
+
+    // Why outcomes were refused, by OutcomeRefusal: the reason is the one thing a caller of a Try method cannot see.
+    public long[] OutcomesRejectedFor { get; } = new long[OutcomeRefusals.Count];
 
     /// <summary>The columns whose values are conformed: the features, then prediction and prediction_score.</summary>
     public IReadOnlyList<string> Columns { get; }
@@ -41,15 +40,16 @@ internal sealed class LoggerCounters
 
     public static long Read(ref long counter) => Interlocked.Read(ref counter);
 
+    /// <summary>The predictions' counts and the shared ones.</summary>
     public CounterSnapshot Snapshot() => new(
-        Accepted.Read(),
-        Read(ref DroppedBufferFull),
-        Read(ref DroppedStopped),
-        Read(ref RejectedInvalid),
-        Read(ref RecordsWritten),
-        Read(ref RecordsSpilled),
-        Read(ref RecordsReplayed),
-        Read(ref RecordsLost),
+        Predictions.Accepted.Read(),
+        Read(ref Predictions.DroppedBufferFull),
+        Read(ref Predictions.DroppedStopped),
+        Read(ref Predictions.RejectedInvalid),
+        Read(ref Predictions.Written),
+        Read(ref Predictions.Spilled),
+        Read(ref Predictions.Replayed),
+        Read(ref Predictions.Lost),
         Read(ref FilesWritten),
         Read(ref UploadFailures),
         Read(ref UnknownFeatures),

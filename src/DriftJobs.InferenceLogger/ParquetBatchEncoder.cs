@@ -4,10 +4,10 @@ using Parquet;
 namespace DriftJobs.InferenceLogger;
 
 /// <summary>
-/// Turns records into one Parquet file (one row group, Snappy), conforming each record to the declared schema
+/// Turns predictions into one log file (<see cref="ParquetFileWriter"/>), conforming each record to the declared schema
 /// and counting every mismatch. Used by the logger's single writer loop only, so its column buffers are reused.
 /// </summary>
-internal sealed class ParquetBatchEncoder
+internal sealed class ParquetBatchEncoder : IBatchEncoder<BufferedRecord>
 {
     private readonly LogSchema _schema;
     private readonly LoggerCounters _counters;
@@ -21,11 +21,12 @@ internal sealed class ParquetBatchEncoder
     private readonly int _predictionColumn;
     private readonly int _scoreColumn;
 
-    // Sampling keeps Parquet.Net from scanning a whole column of unique values (request ids, continuous
-    // features) for dictionary encoding, which costs more than the rest of the encoding together.
-    private readonly ParquetOptions _parquetOptions = new() { CompressionMethod = CompressionMethod.Snappy, DictionaryEncodingSampleSize = 1_000 };
+    private readonly ParquetFileWriter _file;
+    private readonly Func<ParquetRowGroupWriter, CancellationToken, Task> _writeColumns;
     private int _mark;
-    private int _lastFileSize = 1 << 16;
+
+    // The rows of the file being written, for the columns' writer.
+    private int _count;
 
     private DateTime[] _timestamps = [];
     // Strings go to Parquet.Net as ReadOnlyMemory<char>, its own representation: its string[] overload copies
@@ -53,13 +54,15 @@ internal sealed class ParquetBatchEncoder
         _texts = new ReadOnlyMemory<char>?[schema.Features.Count][];
         _predictionColumn = schema.Features.Count;
         _scoreColumn = schema.Features.Count + 1;
+        _file = new ParquetFileWriter(schema.Parquet);
+        _writeColumns = WriteColumnsAsync;
     }
 
     /// <summary>The columns whose values are conformed and counted, in counter order.</summary>
     public static IReadOnlyList<string> CountedColumns(LogSchema schema) =>
         [.. schema.Features.Select(f => f.Name), LogSchema.PredictionColumn, LogSchema.PredictionScoreColumn];
 
-    /// <summary>Encodes <paramref name="records"/> (non-empty) into the bytes of one Parquet file.</summary>
+    /// <inheritdoc/>
     public async Task<ReadOnlyMemory<byte>> EncodeAsync(IReadOnlyList<BufferedRecord> records, CancellationToken cancellationToken = default)
     {
         var count = records.Count;
@@ -67,50 +70,45 @@ internal sealed class ParquetBatchEncoder
         try
         {
             Fill(records);
-
-            // A fresh buffer per file, sized from the last one: the bytes outlive this call (retries, spill).
-            var stream = new MemoryStream(_lastFileSize + (_lastFileSize / 8));
-            var writer = await ParquetWriter.CreateAsync(_schema.Parquet, stream, _parquetOptions, cancellationToken: cancellationToken).ConfigureAwait(false);
-            await using (writer.ConfigureAwait(false))
-            {
-                using var rowGroup = writer.CreateRowGroup();
-                await rowGroup.WriteAsync<DateTime>(_schema.Timestamp, _timestamps.AsMemory(0, count), null, null, cancellationToken).ConfigureAwait(false);
-                await rowGroup.WriteAsync<ReadOnlyMemory<char>>(_schema.RequestId, _requestIds.AsMemory(0, count), null, null, cancellationToken).ConfigureAwait(false);
-                await rowGroup.WriteAsync<ReadOnlyMemory<char>>(_schema.ModelName, _modelNames.AsMemory(0, count), null, null, cancellationToken).ConfigureAwait(false);
-                await rowGroup.WriteAsync<ReadOnlyMemory<char>>(_schema.ModelVersion, _modelVersions.AsMemory(0, count), null, null, cancellationToken).ConfigureAwait(false);
-                for (var f = 0; f < _schema.Features.Count; f++)
-                {
-                    var column = _schema.Features[f];
-                    if (column.Kind == ValueKind.String)
-                    {
-                        await rowGroup.WriteAsync<ReadOnlyMemory<char>>(column.Field, _texts[f].AsMemory(0, count), null, null, cancellationToken).ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        await rowGroup.WriteAsync<double>(column.Field, _numbers[f].AsMemory(0, count), null, null, cancellationToken).ConfigureAwait(false);
-                    }
-                }
-
-                if (_schema.PredictionKind == ValueKind.String)
-                {
-                    await rowGroup.WriteAsync<ReadOnlyMemory<char>>(_schema.Prediction, _predictionTexts.AsMemory(0, count), null, null, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await rowGroup.WriteAsync<double>(_schema.Prediction, _predictionNumbers.AsMemory(0, count), null, null, cancellationToken).ConfigureAwait(false);
-                }
-
-                await rowGroup.WriteAsync<double>(_schema.PredictionScore, _scores.AsMemory(0, count), null, null, cancellationToken).ConfigureAwait(false);
-                rowGroup.CompleteValidate();
-            }
-
-            _lastFileSize = (int)stream.Length;
-            return new ReadOnlyMemory<byte>(stream.GetBuffer(), 0, (int)stream.Length);
+            _count = count;
+            return await _file.WriteAsync(_writeColumns, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             ReleaseReferences(count);
         }
+    }
+
+    private async Task WriteColumnsAsync(ParquetRowGroupWriter rowGroup, CancellationToken cancellationToken)
+    {
+        var count = _count;
+        await rowGroup.WriteAsync<DateTime>(_schema.Timestamp, _timestamps.AsMemory(0, count), null, null, cancellationToken).ConfigureAwait(false);
+        await rowGroup.WriteAsync<ReadOnlyMemory<char>>(_schema.RequestId, _requestIds.AsMemory(0, count), null, null, cancellationToken).ConfigureAwait(false);
+        await rowGroup.WriteAsync<ReadOnlyMemory<char>>(_schema.ModelName, _modelNames.AsMemory(0, count), null, null, cancellationToken).ConfigureAwait(false);
+        await rowGroup.WriteAsync<ReadOnlyMemory<char>>(_schema.ModelVersion, _modelVersions.AsMemory(0, count), null, null, cancellationToken).ConfigureAwait(false);
+        for (var f = 0; f < _schema.Features.Count; f++)
+        {
+            var column = _schema.Features[f];
+            if (column.Kind == ValueKind.String)
+            {
+                await rowGroup.WriteAsync<ReadOnlyMemory<char>>(column.Field, _texts[f].AsMemory(0, count), null, null, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await rowGroup.WriteAsync<double>(column.Field, _numbers[f].AsMemory(0, count), null, null, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (_schema.PredictionKind == ValueKind.String)
+        {
+            await rowGroup.WriteAsync<ReadOnlyMemory<char>>(_schema.Prediction, _predictionTexts.AsMemory(0, count), null, null, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await rowGroup.WriteAsync<double>(_schema.Prediction, _predictionNumbers.AsMemory(0, count), null, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        await rowGroup.WriteAsync<double>(_schema.PredictionScore, _scores.AsMemory(0, count), null, null, cancellationToken).ConfigureAwait(false);
     }
 
     private void Fill(IReadOnlyList<BufferedRecord> records)

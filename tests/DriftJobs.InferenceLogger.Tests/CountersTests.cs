@@ -12,11 +12,7 @@ public sealed class CountersTests(AzuriteFixture azurite)
 {
     private static void Quick(InferenceLoggerOptions o)
     {
-        o.BatchSize = 100;
-        o.FlushInterval = TimeSpan.FromMilliseconds(100);
-        o.MinRetryDelay = TimeSpan.FromMilliseconds(50);
-        o.MaxRetryDelay = TimeSpan.FromMilliseconds(400);
-        o.ProbeInterval = TimeSpan.FromMilliseconds(100);
+        TestRecords.Quick(o);
         o.InstanceId = "pod-a";
     }
 

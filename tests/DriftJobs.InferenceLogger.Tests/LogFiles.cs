@@ -1,4 +1,5 @@
 using Azure.Storage.Blobs;
+using DuckDB.NET.Data;
 using Parquet;
 using Parquet.Schema;
 
@@ -18,6 +19,32 @@ internal static class LogFiles
         }
 
         return names;
+    }
+
+    /// <summary>Copies the blobs under <paramref name="prefix"/> to <paramref name="directory"/>, keeping their names as paths (for DuckDB).</summary>
+    public static async Task DownloadAsync(BlobContainerClient container, string directory, string prefix = "")
+    {
+        foreach (var name in await ListAsync(container, prefix))
+        {
+            var path = Path.Combine(directory, name);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await container.GetBlobClient(name).DownloadToAsync(path);
+        }
+    }
+
+    /// <summary>DuckDB's type of each column <paramref name="query"/> returns, by name.</summary>
+    public static Dictionary<string, string> ColumnTypes(DuckDBConnection connection, string query)
+    {
+        var types = new Dictionary<string, string>();
+        using var describe = connection.CreateCommand();
+        describe.CommandText = "DESCRIBE " + query;
+        using var reader = describe.ExecuteReader();
+        while (reader.Read())
+        {
+            types[reader.GetString(0)] = reader.GetString(1);
+        }
+
+        return types;
     }
 
     public static async Task<List<LogFile>> ReadAllAsync(BlobContainerClient container, string prefix = "")
@@ -66,6 +93,13 @@ internal static class LogFiles
             var values = new string?[count];
             await rowGroup.ReadAsync(field, values.AsMemory()!, null, default);
             return values;
+        }
+
+        if (field.ClrType == typeof(double) && !field.IsNullable)
+        {
+            var required = new double[count];
+            await rowGroup.ReadAsync<double>(field, required.AsMemory(), null, default);
+            return required.Cast<object?>().ToArray();
         }
 
         if (field.ClrType == typeof(double))

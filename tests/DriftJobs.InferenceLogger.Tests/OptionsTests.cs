@@ -21,6 +21,7 @@ public sealed class OptionsTests(AzuriteFixture azurite)
     {
         var options = new InferenceLoggerOptions();
         Assert.Equal("inference-logs", options.LogsRoot);
+        Assert.Equal("ground-truth", options.GroundTruthRoot);
         Assert.Equal(100_000, options.BufferCapacity);
         Assert.Equal(10_000, options.BatchSize);
         Assert.Equal(TimeSpan.FromSeconds(30), options.FlushInterval);
@@ -109,6 +110,7 @@ public sealed class OptionsTests(AzuriteFixture azurite)
 
     [Theory]
     [InlineData("InstanceId")]
+    [InlineData("GroundTruthRoot")]
     [InlineData("FeatureKind")]
     [InlineData("FeatureName")]
     [InlineData("FeatureTwice")]
@@ -125,6 +127,7 @@ public sealed class OptionsTests(AzuriteFixture azurite)
             switch (setting)
             {
                 case "InstanceId": o.InstanceId = "pod/1"; break;
+                case "GroundTruthRoot": o.GroundTruthRoot = "../labels"; break;
                 case "FeatureKind": o.Features["age"] = (ValueKind)7; break;
                 case "FeatureName": o.Features["bad\nname"] = ValueKind.Number; break;
                 case "FeatureTwice": o.Features["Age"] = ValueKind.Number; break;

@@ -74,27 +74,11 @@ public sealed partial class RoundTripTests(AzuriteFixture azurite)
         var local = Directory.CreateTempSubdirectory("logger-duckdb-");
         try
         {
-            foreach (var name in await LogFiles.ListAsync(container))
-            {
-                var path = Path.Combine(local.FullName, name);
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                await container.GetBlobClient(name).DownloadToAsync(path);
-            }
-
+            await LogFiles.DownloadAsync(container, local.FullName);
             using var connection = new DuckDBConnection("Data Source=:memory:");
             connection.Open();
             var source = $"read_parquet('{local.FullName}/inference-logs/**/*.parquet', hive_partitioning = true)";
-
-            var types = new Dictionary<string, string>();
-            using (var describe = connection.CreateCommand())
-            {
-                describe.CommandText = $"DESCRIBE SELECT * FROM {source}";
-                using var reader = describe.ExecuteReader();
-                while (reader.Read())
-                {
-                    types[reader.GetString(0)] = reader.GetString(1);
-                }
-            }
+            var types = LogFiles.ColumnTypes(connection, $"SELECT * FROM {source}");
 
             Assert.Equal("TIMESTAMP WITH TIME ZONE", types["timestamp"]);
             Assert.Equal("VARCHAR", types["request_id"]);

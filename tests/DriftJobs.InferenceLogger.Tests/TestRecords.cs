@@ -29,6 +29,16 @@ internal static class TestRecords
         PredictionScore = i % 5 == 0 ? null : (i % 100) / 100.0,
     };
 
+    /// <summary>Small batches and short waits, so that outages and their end show within a test's patience.</summary>
+    public static void Quick(InferenceLoggerOptions options)
+    {
+        options.BatchSize = 100;
+        options.FlushInterval = TimeSpan.FromMilliseconds(100);
+        options.MinRetryDelay = TimeSpan.FromMilliseconds(50);
+        options.MaxRetryDelay = TimeSpan.FromMilliseconds(400);
+        options.ProbeInterval = TimeSpan.FromMilliseconds(100);
+    }
+
     public static string RequestId(int i) => $"req-{i:D7}";
 
     public static int IndexOf(string requestId) => int.Parse(requestId.AsSpan(4), System.Globalization.CultureInfo.InvariantCulture);
