@@ -1,4 +1,6 @@
+using System.Globalization;
 using Azure.Storage.Blobs;
+using DriftJobs.Core.Performance;
 using DriftJobs.Core.Profiles;
 using DriftJobs.Core.Serialization;
 using DriftJobs.Hosting;
@@ -52,6 +54,10 @@ internal sealed partial class BaselineJob(
         }
 
         var columns = ChooseColumns(o, schemas);
+
+        // Validation data is usually the smaller input, and a file of it without a prediction column is a reason to
+        // stop before the training data is read.
+        var performance = await ReadValidationDataAsync(o, cancellationToken).ConfigureAwait(false);
         var builder = new BaselineBuilder(o.ToBuildOptions());
         foreach (var column in columns)
         {
@@ -80,15 +86,48 @@ internal sealed partial class BaselineJob(
             LogRead(logger, input.Name, rows, absent.Count);
         }
 
-        var description = $"{(source.IsLocal ? "file" : "blob")} {source.Location} ({inputs.Count} {(inputs[0].Format == TrainingDataFormat.Parquet ? "Parquet" : "CSV")} file{(inputs.Count == 1 ? "" : "s")})";
-        var baseline = builder.Build(model, version, description, time.GetUtcNow());
+        var baseline = builder.Build(model, version, Describe(source, inputs), time.GetUtcNow()) with { Performance = performance };
         WarnAboutEmptyFeatures(baseline);
         await BlobJsonWrites.UploadAsync(container, blobName, new BinaryData(DriftJson.Serialize(baseline)), overwrite: o.Force, cancellationToken).ConfigureAwait(false);
         LogWritten(logger, blobName, baseline.Features.Count, baseline.Source.Rows);
         await output.Writer.WriteLineAsync(
             $"Baseline {model} v{version}: {baseline.Source.Rows} rows, {baseline.MonitoredFeatures.Count()} features" +
-            $"{(baseline.Target is { } t ? $", target {t.Name}" : "")} → {container.Name}/{blobName}").ConfigureAwait(false);
+            $"{(baseline.Target is { } t ? $", target {t.Name}" : "")}" +
+            $"{(performance is { } p ? $", {p.Task.ToString().ToLowerInvariant()} performance of {p.Rows - p.Unlabelled} validation rows" : "")} → {container.Name}/{blobName}").ConfigureAwait(false);
         return JobExitCode.Ran;
+    }
+
+    /// <summary>What was read, as baseline.json's descriptions say it: "file /data/train (3 Parquet files)".</summary>
+    internal static string Describe(TrainingDataSource source, IReadOnlyList<TrainingInput> inputs) =>
+        $"{(source.IsLocal ? "file" : "blob")} {source.Location} ({inputs.Count} {(inputs[0].Format == TrainingDataFormat.Parquet ? "Parquet" : "CSV")} file{(inputs.Count == 1 ? "" : "s")})";
+
+    private async Task<ReferencePerformance?> ReadValidationDataAsync(BaselineOptions o, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(o.ValidationData))
+        {
+            return null;
+        }
+
+        var reader = new ReferencePerformanceReader(container, o);
+        var plan = await reader.PlanAsync(cancellationToken).ConfigureAwait(false);
+        var (performance, scoresIgnored) = await reader.ReadAsync(plan, cancellationToken).ConfigureAwait(false);
+        if (scoresIgnored > 0)
+        {
+            if (performance.Task == PerformanceTask.Regression)
+            {
+                LogScoresOfRegression(logger, scoresIgnored);
+            }
+            else
+            {
+                LogScoresWithoutPositiveClass(logger, scoresIgnored, string.Join(", ", performance.Classification!.Classes.Take(20)));
+            }
+        }
+
+        var metric = performance.Classification is { } c
+            ? string.Create(CultureInfo.InvariantCulture, $"accuracy {c.Accuracy:0.####}")
+            : string.Create(CultureInfo.InvariantCulture, $"RMSE {performance.Regression!.Rmse:G6}");
+        LogPerformance(logger, performance.Source, performance.Task.ToString().ToLowerInvariant(), performance.Rows - performance.Unlabelled, performance.Unlabelled, metric);
+        return performance;
     }
 
     /// <summary>
@@ -160,7 +199,7 @@ internal sealed partial class BaselineJob(
 
     private static FeatureKind KindOf(RequestedColumn column) => column.Kind == ColumnKind.Numeric ? FeatureKind.Numeric : FeatureKind.Categorical;
 
-    private static async Task<IReadOnlyList<ProbedColumn>> ProbeAsync(TrainingDataSource source, TrainingInput input, CancellationToken cancellationToken)
+    internal static async Task<IReadOnlyList<ProbedColumn>> ProbeAsync(TrainingDataSource source, TrainingInput input, CancellationToken cancellationToken)
     {
         var stream = await source.OpenAsync(input, cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
@@ -296,6 +335,17 @@ internal sealed partial class BaselineJob(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Column {Column} is categorical but all {Rows} of its training values are missing: " +
         "it is in the baseline, but the detector has nothing to compare its values with. Check the export, or leave the column out with EXCLUDE_COLUMNS")]
     private static partial void LogNoCategories(ILogger logger, string column, long rows);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Validation data {Source}: {Task}, {Labelled} labelled rows, {Unlabelled} without a label or prediction; {Metric}")]
+    private static partial void LogPerformance(ILogger logger, string source, string task, long labelled, long unlabelled, string metric);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Scores} rows of the validation data have a prediction_score, but the model has no positive class " +
+        "(classes {Classes}): the scores are not used, so the baseline has no ROC AUC or log loss. Name the class the score is the probability of in POSITIVE_CLASS")]
+    private static partial void LogScoresWithoutPositiveClass(ILogger logger, long scores, string classes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Scores} rows of the validation data have a prediction_score, which a regression does not use. " +
+        "If the model is a classifier, set MODEL_TASK=classification")]
+    private static partial void LogScoresOfRegression(ILogger logger, long scores);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Wrote {Baseline}: {Features} features from {Rows} rows")]
     private static partial void LogWritten(ILogger logger, string baseline, int features, long rows);

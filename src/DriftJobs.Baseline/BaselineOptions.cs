@@ -1,4 +1,6 @@
+using DriftJobs.Core.Performance;
 using DriftJobs.Core.Profiles;
+using DriftJobs.Hosting;
 using DriftJobs.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
@@ -36,11 +38,26 @@ internal sealed class BaselineOptions
     [ConfigurationKeyName("DRIFT_READ_CONCURRENCY")]
     public int ReadConcurrency { get; set; }
 
+    [ConfigurationKeyName("VALIDATION_DATA")]
+    public string? ValidationData { get; set; }
+
+    [ConfigurationKeyName("MODEL_TASK")]
+    public string ModelTask { get; set; } = "auto";
+
+    [ConfigurationKeyName("POSITIVE_CLASS")]
+    public string? PositiveClass { get; set; }
+
     /// <summary>Replace an existing baseline (reports already written were judged against the old one).</summary>
     [ConfigurationKeyName("FORCE")]
     public bool Force { get; set; }
 
     public IReadOnlySet<string> Excluded => List(ExcludeColumns);
+
+    /// <summary>The declared positive class, or null to take "1" or "true" (<see cref="PositiveClassRule"/>).</summary>
+    public string? DeclaredPositiveClass => string.IsNullOrWhiteSpace(PositiveClass) ? null : PositiveClass.Trim();
+
+    /// <summary>MODEL_TASK: the task, or null for auto (<see cref="PerformanceTaskRule"/>).</summary>
+    public PerformanceTask? Task => ParseModelTask(ModelTask);
 
     public IReadOnlySet<string> Categorical => List(CategoricalColumns);
 
@@ -49,6 +66,14 @@ internal sealed class BaselineOptions
         PsiBins = PsiBins,
         SampleSize = SampleSize,
         TargetColumn = string.IsNullOrWhiteSpace(TargetColumn) ? null : TargetColumn.Trim(),
+    };
+
+    internal static PerformanceTask? ParseModelTask(string? value) => (value ?? "").Trim().ToLowerInvariant() switch
+    {
+        "auto" or "" => null,
+        "classification" => PerformanceTask.Classification,
+        "regression" => PerformanceTask.Regression,
+        _ => throw new SettingException(BaselineSettings.ModelTask.Name, $"{BaselineSettings.ModelTask.Name} = '{value}' is not one of auto, classification, regression."),
     };
 
     private static HashSet<string> List(string? value) =>
@@ -88,6 +113,20 @@ internal sealed class BaselineOptionsValidator : IValidateOptions<BaselineOption
             {
                 failures.Add(failure);
             }
+        }
+
+        try
+        {
+            _ = options.Task;
+        }
+        catch (SettingException e)
+        {
+            failures.Add(e.Message);
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.ValidationData) && string.IsNullOrWhiteSpace(options.TargetColumn))
+        {
+            failures.Add($"{BaselineSettings.ValidationData.Name} needs {BaselineSettings.TargetColumn.Name}: the column of labels the validation data's predictions are compared with.");
         }
 
         var both = options.Excluded.Intersect(options.Categorical).ToList();

@@ -35,12 +35,22 @@ internal static class BaselineSettings
     public static JobSetting ReadConcurrency { get; } =
         JobSetting.Number("DRIFT_READ_CONCURRENCY", "Parquet readers per file, each on a share of the columns, 0 = one per core", Defaults.ReadConcurrency, new ValueRange(0, 64));
 
+    public static JobSetting ValidationData { get; } =
+        new("VALIDATION_DATA", "the model's validation data, found like TRAINING_DATA: TARGET_COLUMN, prediction and optional prediction_score; its performance goes into the baseline");
+
+    public static JobSetting ModelTask { get; } =
+        new("MODEL_TASK", "with VALIDATION_DATA: classification, regression, or auto (text or few integers are classes)") { Default = Defaults.ModelTask };
+
+    public static JobSetting PositiveClass { get; } =
+        new("POSITIVE_CLASS", "with VALIDATION_DATA: the class prediction_score is the probability of (binary)") { Default = "1 or true, of exactly two classes" };
+
     public static JobSetting Force { get; } = new("FORCE", "replace an existing baseline") { IsFlag = true };
 
     /// <summary>In the order <c>--help</c> and the docs list them.</summary>
     public static IReadOnlyList<JobSetting> All { get; } =
     [
-        TrainingData, ModelName, ModelVersion, TargetColumn, ExcludeColumns, CategoricalColumns, PsiBins, SampleSize, ReadConcurrency, Force,
+        TrainingData, ModelName, ModelVersion, TargetColumn, ExcludeColumns, CategoricalColumns, PsiBins, SampleSize, ReadConcurrency,
+        ValidationData, ModelTask, PositiveClass, Force,
         StorageSettings.Container, StorageSettings.ConnectionString, StorageSettings.AccountUrl,
     ];
 }

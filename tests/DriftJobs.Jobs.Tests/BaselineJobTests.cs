@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Azure.Storage.Blobs;
+using DriftJobs.Core.Performance;
 using DriftJobs.Core.Profiles;
 using DriftJobs.Core.Serialization;
 using DriftJobs.Storage;
@@ -51,6 +52,8 @@ public sealed class BaselineJobTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal(0, run.ExitCode);
         var blob = await container.GetBlobClient("baselines/churn/3/baseline.json").DownloadContentAsync();
         var baseline = DriftJson.ReadBaseline(blob.Value.Content.ToMemory(), "baseline.json");
+        Assert.DoesNotContain("\"performance\"", blob.Value.Content.ToString(), StringComparison.Ordinal);
+        Assert.Null(baseline.Performance);
         Assert.Equal(500, baseline.Source.Rows);
         Assert.Equal(["age", "income", "city", "label"], baseline.Features.Select(f => f.Name));
         Assert.Equal(FeatureKind.Numeric, baseline.Features[0].Kind);
@@ -350,6 +353,122 @@ public sealed class BaselineJobTests(AzuriteFixture azurite) : IDisposable
         Assert.Empty(await Jobs.BlobNamesAsync(container));
     }
 
+    /// <summary>
+    /// Runs the job with a case's validation files as VALIDATION_DATA (as CSV from a local folder, or as Parquet from a
+    /// blob prefix) and the same files, less the model's columns, as training data.
+    /// </summary>
+    private async Task<ReferencePerformance> PerformanceOfAsync(string name, string target, bool parquet, params string[] more)
+    {
+        var container = await azurite.CreateContainerAsync();
+        var validation = ValidationReference.Folder(name);
+        if (parquet)
+        {
+            foreach (var file in Directory.GetFiles(await ValidationReference.ToParquetAsync(name, Path.Combine(_folder, name))))
+            {
+                await container.GetBlobClient($"validation/{name}/{Path.GetFileName(file)}").UploadAsync(file);
+            }
+
+            validation = $"validation/{name}";
+        }
+
+        var run = await Jobs.BaselineAsync(azurite.ConnectionString, container, ["--training-data", ValidationReference.Folder(name), "--model-name", "m", "--model-version", "1",
+            "--target-column", target, "--exclude-columns", "prediction" + (name == "binary" ? ",prediction_score" : ""), "--validation-data", validation, .. more]);
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.Contains("performance of", run.Output, StringComparison.Ordinal);
+        var performance = (await ReadBaselineAsync(container, "m", "1")).Performance!;
+        var files = Directory.GetFiles(ValidationReference.Folder(name)).Length;
+        Assert.Equal(parquet ? $"blob validation/{name} ({files} Parquet file{(files == 1 ? "" : "s")})" : $"file {validation} ({files} CSV file{(files == 1 ? "" : "s")})", performance.Source);
+        Assert.Null(performance.Calibration);
+        return performance;
+    }
+
+    private static void Close(double? expected, double? actual, string metric)
+    {
+        Assert.True(expected is not null && actual is not null, $"{metric}: expected {expected}, got {actual}");
+        Assert.True(Math.Abs(expected.Value - actual.Value) <= 1e-12 * Math.Max(1, Math.Abs(expected.Value)), $"{metric}: sklearn {expected}, job {actual}");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Binary_validation_data_with_scores_gives_sklearns_metrics_with_float_and_integer_labels_alike(bool parquet)
+    {
+        var expected = ValidationReference.Expected<ClassificationExpected>("binary");
+
+        var p = await PerformanceOfAsync("binary", "label", parquet);
+
+        Assert.Equal((PerformanceTask.Classification, expected.Rows, expected.Unlabelled, expected.PositiveClass), (p.Task, p.Rows, p.Unlabelled, p.PositiveClass));
+        Assert.Null(p.Regression);
+        var c = p.Classification!;
+        Assert.Equal(expected.Classes, c.Classes);
+        Assert.Equal((expected.Count, expected.Errors, expected.ScoredCount, 0.0), (c.Count, c.Errors, c.ScoredCount, c.RocAucMaxError));
+        Assert.Equal(expected.ConfusionMatrix, c.ConfusionMatrix.Select(r => r.ToArray()));
+        Close(expected.Accuracy, c.Accuracy, "accuracy");
+        Close(expected.Precision, c.Precision, "precision");
+        Close(expected.Recall, c.Recall, "recall");
+        Close(expected.F1, c.F1, "f1");
+        Close(expected.MacroF1, c.MacroF1, "macro f1");
+        Close(expected.RocAuc, c.RocAuc, "roc auc");
+        Close(expected.LogLoss, c.LogLoss, "log loss");
+    }
+
+    [Fact]
+    public async Task Multiclass_text_validation_data_gets_sklearns_macro_metrics_and_no_positive_class()
+    {
+        var expected = ValidationReference.Expected<ClassificationExpected>("multiclass");
+
+        var p = await PerformanceOfAsync("multiclass", "animal", parquet: false);
+
+        Assert.Equal((PerformanceTask.Classification, expected.Rows, expected.Unlabelled, (string?)null), (p.Task, p.Rows, p.Unlabelled, p.PositiveClass));
+        var c = p.Classification!;
+        Assert.Equal(expected.Classes, c.Classes);
+        Assert.Equal(expected.ConfusionMatrix, c.ConfusionMatrix.Select(r => r.ToArray()));
+        Close(expected.Accuracy, c.Accuracy, "accuracy");
+        Close(expected.MacroPrecision, c.Precision, "precision (macro)");
+        Close(expected.MacroRecall, c.Recall, "recall (macro)");
+        Close(expected.MacroF1, c.F1, "f1 (macro)");
+        Assert.Null(c.RocAuc);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Numeric_validation_data_is_a_regression_with_sklearns_metrics(bool parquet)
+    {
+        var expected = ValidationReference.Expected<RegressionExpected>("regression");
+
+        var p = await PerformanceOfAsync("regression", "price", parquet);
+
+        Assert.Equal((PerformanceTask.Regression, expected.Rows, expected.Unlabelled), (p.Task, p.Rows, p.Unlabelled));
+        Assert.Null(p.Classification);
+        var r = p.Regression!;
+        Assert.Equal(expected.Count, r.Count);
+        Close(expected.Mae, r.Mae, "mae");
+        Close(expected.Rmse, r.Rmse, "rmse");
+        Close(expected.MeanError, r.MeanError, "mean error");
+        Close(expected.R2, r.R2, "r2");
+        Close(expected.AbsoluteErrorVariance, r.AbsoluteErrorVariance, "var |error|");
+        Close(expected.SquaredErrorVariance, r.SquaredErrorVariance, "var error²");
+    }
+
+    [Theory]
+    [InlineData("x,label,prediction_score\n1,1,0.5\n", "has no column 'prediction'")]
+    [InlineData("x,prediction\n1,1\n", "has no column 'label'")]
+    [InlineData("x,label,prediction,prediction_score\n1,1,1,0.5\n2,0,0,1.5\n", "row 2: column 'prediction_score' is 1.5")]
+    public async Task Validation_data_without_the_label_or_prediction_or_with_a_bad_score_exits_2_naming_file_and_column(string csv, string expected)
+    {
+        var container = await azurite.CreateContainerAsync();
+        var file = Csv("validation.csv", csv);
+
+        var run = await Jobs.BaselineAsync(azurite.ConnectionString, container, "--training-data", Csv("t.csv", TrainingCsv(20)), "--model-name", "m", "--model-version", "1",
+            "--target-column", "label", "--validation-data", file);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(file, run.Output, StringComparison.Ordinal);
+        Assert.Contains(expected, run.Output, StringComparison.Ordinal);
+        Assert.Empty(await Jobs.BlobNamesAsync(container));
+    }
+
     [Theory]
     [InlineData("../x", "MODEL_NAME")]
     [InlineData("a/b", "MODEL_NAME")]
@@ -393,6 +512,8 @@ public sealed class BaselineJobTests(AzuriteFixture azurite) : IDisposable
     [InlineData("--drift-psi-bins", "1", "DRIFT_PSI_BINS = 1")]
     [InlineData("--drift-psi-bins", "ten", "DRIFT_PSI_BINS")]
     [InlineData("--no-such-option", "x", "Unknown option '--no-such-option'")]
+    [InlineData("--model-task", "ranking", "MODEL_TASK = 'ranking' is not one of auto, classification, regression.")]
+    [InlineData("--validation-data", "./v.csv", "VALIDATION_DATA needs TARGET_COLUMN")]
     public async Task Bad_settings_exit_2_naming_the_setting(string option, string value, string expected)
     {
         var container = await azurite.CreateContainerAsync();

@@ -25,7 +25,11 @@ internal sealed record BaselineProfile
 
     public required IReadOnlyList<FeatureProfile> Features { get; init; }
 
-    /// <summary>The model's performance on its validation data; null when the baseline was built without any.</summary>
+    /// <summary>
+    /// The model's performance on its validation data; null when the baseline was built without any, and then not
+    /// written at all, so baselines without it keep their bytes (the one field that is left out rather than null).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Performance.ReferencePerformance? Performance { get; init; }
 
     [JsonIgnore]

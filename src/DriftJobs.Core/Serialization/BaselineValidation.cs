@@ -1,3 +1,4 @@
+using DriftJobs.Core.Performance;
 using DriftJobs.Core.Profiles;
 
 namespace DriftJobs.Core.Serialization;
@@ -45,6 +46,48 @@ internal static class BaselineValidation
                     source, at + ".categorical", "shares must lie in [0, 1]");
             }
         }
+
+        if (baseline.Performance is { } performance)
+        {
+            ValidatePerformance(performance, source);
+        }
+    }
+
+    /// <summary>
+    /// The reference the detector tests every window's performance against: counts that do not add up or a summary of
+    /// the other task would make its tests compare nonsense, or fail on a null deep inside it.
+    /// </summary>
+    private static void ValidatePerformance(ReferencePerformance p, string source)
+    {
+        const string at = "performance";
+        Require(p.Rows >= 0 && p.Unlabelled >= 0 && p.Unlabelled <= p.Rows, source, at, "rows and unlabelled are inconsistent");
+        var labelled = p.Rows - p.Unlabelled;
+        if (p.Task == PerformanceTask.Regression)
+        {
+            Require(p.Regression is not null && p.Classification is null, source, at, "a regression needs 'regression' and no 'classification'");
+            Require(p.PositiveClass is null, source, at + ".positive_class", "a regression has no positive class");
+            var r = p.Regression!;
+            Require(r.Count == labelled, source, at + ".regression.count", "must be rows − unlabelled");
+            Require(r.Mae is null or >= 0 && r.Rmse is null or >= 0, source, at + ".regression", "errors cannot be negative");
+            return;
+        }
+
+        Require(p.Classification is not null && p.Regression is null, source, at, "a classification needs 'classification' and no 'regression'");
+        var c = p.Classification!;
+        Require(c.Count == labelled, source, at + ".classification.count", "must be rows − unlabelled");
+        Require(c.Errors >= 0 && c.Errors <= c.Count, source, at + ".classification.errors", "must lie between 0 and count");
+        Require(c.ScoredCount >= 0 && c.ScoredCount <= c.Count, source, at + ".classification.scored_count", "must lie between 0 and count");
+        Require(c.Classes.All(x => x is not null) && c.Classes.Distinct(StringComparer.Ordinal).Count() == c.Classes.Count,
+            source, at + ".classification.classes", "a class is null or appears twice");
+        Require(c.PerClass.Count == c.Classes.Count && c.PerClass.All(x => x is not null),
+            source, at + ".classification.per_class", "needs one entry per class");
+        Require(c.ConfusionMatrix.Count == c.Classes.Count && c.ConfusionMatrix.All(row => row is not null && row.Count == c.Classes.Count && row.All(n => n >= 0)),
+            source, at + ".classification.confusion_matrix", "must be a square of non-negative counts, one row and column per class");
+        Require(c.ConfusionMatrix.Sum(row => row.Sum()) == c.Count, source, at + ".classification.confusion_matrix", "its counts must add up to count");
+        Require(string.Equals(p.PositiveClass, c.PositiveClass, StringComparison.Ordinal) && (p.PositiveClass is null || c.Classes.Contains(p.PositiveClass)),
+            source, at + ".positive_class", "must be classification.positive_class and one of the classes");
+        Require(new[] { c.Accuracy, c.Precision, c.Recall, c.F1, c.MacroPrecision, c.MacroRecall, c.MacroF1, c.RocAuc }.All(v => v is null or >= 0 and <= 1)
+            && c.LogLoss is null or >= 0, source, at + ".classification", "a metric lies outside its range");
     }
 
     private static bool IsStrictlyIncreasing(ReadOnlySpan<double> values)

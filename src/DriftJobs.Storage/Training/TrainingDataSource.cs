@@ -27,11 +27,15 @@ internal sealed class TrainingDataSource
 
     private readonly BlobContainerClient? _container;
 
-    private TrainingDataSource(string location, bool isLocal, BlobContainerClient? container)
+    // The setting that named the data, for messages: TRAINING_DATA, or VALIDATION_DATA read the same way.
+    private readonly string _setting;
+
+    private TrainingDataSource(string location, bool isLocal, BlobContainerClient? container, string setting)
     {
         Location = location;
         IsLocal = isLocal;
         _container = container;
+        _setting = setting;
     }
 
     public string Location { get; }
@@ -40,33 +44,34 @@ internal sealed class TrainingDataSource
 
     /// <param name="trainingData">The TRAINING_DATA value.</param>
     /// <param name="container">The container blob names refer to; may be null when only local paths are expected.</param>
-    public static TrainingDataSource Create(string? trainingData, BlobContainerClient? container)
+    /// <param name="setting">The setting the value came from, as messages name it.</param>
+    public static TrainingDataSource Create(string? trainingData, BlobContainerClient? container, string setting = Setting)
     {
         if (string.IsNullOrWhiteSpace(trainingData))
         {
             throw new StorageConfigurationException(
-                $"{Setting} is required: a blob name or prefix in the container, or a local path (absolute, or starting with ./).");
+                $"{setting} is required: a blob name or prefix in the container, or a local path (absolute, or starting with ./).");
         }
 
         var value = trainingData.Trim();
         if (IsLocalPath(value))
         {
-            return new TrainingDataSource(Path.GetFullPath(value), isLocal: true, container: null);
+            return new TrainingDataSource(Path.GetFullPath(value), isLocal: true, container: null, setting);
         }
 
         if (container is null)
         {
             throw new StorageConfigurationException(
-                $"{Setting} '{value}' names a blob, but no storage is configured; give a local path (absolute, or starting with ./) instead.");
+                $"{setting} '{value}' names a blob, but no storage is configured; give a local path (absolute, or starting with ./) instead.");
         }
 
         var name = value.TrimStart('/');
         if (name.Split('/').Any(segment => segment is "." or ".."))
         {
-            throw new StorageConfigurationException($"{Setting} '{value}' must not contain '.' or '..' segments.");
+            throw new StorageConfigurationException($"{setting} '{value}' must not contain '.' or '..' segments.");
         }
 
-        return new TrainingDataSource(name, isLocal: false, container);
+        return new TrainingDataSource(name, isLocal: false, container, setting);
     }
 
     /// <summary>The input files, sorted by name (ordinal), all of one format.</summary>
@@ -78,7 +83,7 @@ internal sealed class TrainingDataSource
         if (inputs.Select(i => i.Format).Distinct().Count() > 1)
         {
             throw new StorageConfigurationException(
-                $"{Setting} '{Location}' holds both .csv and .parquet files; point it at one format.");
+                $"{_setting} '{Location}' holds both .csv and .parquet files; point it at one format.");
         }
 
         return inputs.OrderBy(i => i.Name, StringComparer.Ordinal).ToList();
@@ -135,13 +140,13 @@ internal sealed class TrainingDataSource
         if (File.Exists(Location))
         {
             var format = FormatOf(Location) ?? throw new StorageConfigurationException(
-                $"{Setting} '{Location}' is neither a .parquet nor a .csv file.");
+                $"{_setting} '{Location}' is neither a .parquet nor a .csv file.");
             return [new TrainingInput(Location, format, new FileInfo(Location).Length)];
         }
 
         if (!Directory.Exists(Location))
         {
-            throw new StorageConfigurationException($"{Setting} '{Location}' does not exist (no such local file or folder).");
+            throw new StorageConfigurationException($"{_setting} '{Location}' does not exist (no such local file or folder).");
         }
 
         var inputs = new List<TrainingInput>();
@@ -156,7 +161,7 @@ internal sealed class TrainingDataSource
 
         return inputs.Count > 0
             ? inputs
-            : throw new StorageConfigurationException($"{Setting} folder '{Location}' holds no .parquet or .csv files.");
+            : throw new StorageConfigurationException($"{_setting} folder '{Location}' holds no .parquet or .csv files.");
     }
 
     private async Task<List<TrainingInput>> ListBlobsAsync(CancellationToken cancellationToken)
@@ -168,7 +173,7 @@ internal sealed class TrainingDataSource
             {
                 var properties = await container.GetBlobClient(Location).GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
                 var format = FormatOf(Location) ?? throw new StorageConfigurationException(
-                    $"{Setting} blob '{Location}' is neither a .parquet nor a .csv file.");
+                    $"{_setting} blob '{Location}' is neither a .parquet nor a .csv file.");
                 return [new TrainingInput(Location, format, properties.Value.ContentLength, properties.Value.ETag)];
             }
             catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode == BlobErrorCode.BlobNotFound)
@@ -190,7 +195,7 @@ internal sealed class TrainingDataSource
         return inputs.Count > 0
             ? inputs
             : throw new StorageConfigurationException(
-                $"{Setting} '{Location}' is not a blob, and no .parquet or .csv blobs are under '{prefix}' in container '{container.Name}'.");
+                $"{_setting} '{Location}' is not a blob, and no .parquet or .csv blobs are under '{prefix}' in container '{container.Name}'.");
     }
 
     private static bool IsHidden(string[] segments) => segments.Any(s => s.StartsWith('_') || s.StartsWith('.'));

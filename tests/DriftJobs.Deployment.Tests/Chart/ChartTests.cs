@@ -371,6 +371,9 @@ public sealed class ChartTests
                 ("TARGET_COLUMN", "churned"),
                 ("EXCLUDE_COLUMNS", "customer_id,signup_date"),
                 ("CATEGORICAL_COLUMNS", "plan,region"),
+                ("VALIDATION_DATA", "validation/churn/2024.06.parquet"),
+                ("MODEL_TASK", "classification"),
+                ("POSITIVE_CLASS", "yes"),
                 ("LOG_LEVEL", "Debug"),
             ],
             container.Env.Select(e => (e.Name, (string?)e.Value)).ToArray());
