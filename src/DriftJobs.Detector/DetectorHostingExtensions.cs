@@ -1,6 +1,7 @@
 using Azure.Storage.Blobs;
 using DriftJobs.Detector.Alerts;
 using DriftJobs.Detector.Metrics;
+using DriftJobs.Detector.Performance;
 using DriftJobs.Detector.Reports;
 using DriftJobs.Hosting;
 using DriftJobs.Storage;
@@ -22,6 +23,8 @@ internal static class DetectorHostingExtensions
         builder.Services.AddSingleton<AlertDispatcher>();
         builder.Services.AddSingleton<HtmlReportWriter>();
         builder.Services.AddSingleton<PushgatewayPusher>();
+        builder.Services.AddSingleton<PerformanceTrendStore>();
+        builder.Services.AddSingleton<PerformanceEvaluator>();
         builder.Services.AddSingleton(sp => InferenceLogSource.Create(
             sp.GetRequiredService<BlobContainerClient>(),
             sp.GetRequiredService<StorageLayout>(),

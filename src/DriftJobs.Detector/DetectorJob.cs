@@ -7,6 +7,7 @@ using DriftJobs.Core.Reports;
 using DriftJobs.Core.Serialization;
 using DriftJobs.Detector.Alerts;
 using DriftJobs.Detector.Metrics;
+using DriftJobs.Detector.Performance;
 using DriftJobs.Detector.Reports;
 using DriftJobs.Hosting;
 using DriftJobs.Storage;
@@ -23,6 +24,7 @@ namespace DriftJobs.Detector;
 internal sealed partial class DetectorJob(
     BlobContainerClient container,
     InferenceLogSource logs,
+    PerformanceEvaluator performance,
     IOptions<DetectorOptions> options,
     AlertDispatcher alerts,
     HtmlReportWriter htmlReports,
@@ -49,6 +51,11 @@ internal sealed partial class DetectorJob(
         var (window, files) = await ProfileAsync(baseline, blobs, o, cancellationToken).ConfigureAwait(false);
         var read = time.GetTimestamp();
         var report = DriftAnalyzer.Analyze(window, range, o.ToThresholds(), files);
+        if (await performance.EvaluateAsync(baseline, end, cancellationToken).ConfigureAwait(false) is { } evaluated)
+        {
+            report = report with { Performance = evaluated.Section, Alerts = [.. report.Alerts, .. evaluated.Alerts] };
+        }
+
         var analysed = time.GetTimestamp();
 
         var json = new BinaryData(DriftJson.Serialize(report));

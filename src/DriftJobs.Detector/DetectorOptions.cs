@@ -1,4 +1,5 @@
 using System.Globalization;
+using DriftJobs.Core.Performance;
 using DriftJobs.Core.Reports;
 using DriftJobs.Core.Statistics;
 using DriftJobs.Hosting;
@@ -103,6 +104,62 @@ internal sealed class DetectorOptions
     [ConfigurationKeyName("DRIFT_SINK_RETRY_BACKOFF_SECONDS")]
     public double SinkRetryBackoffSeconds { get; set; } = 1;
 
+    [ConfigurationKeyName("DRIFT_LABEL_DELAY_HOURS")]
+    public int LabelDelayHours { get; set; } = 24;
+
+    /// <summary>auto (accuracy for classification, rmse for regression), accuracy, f1, rmse or mae.</summary>
+    [ConfigurationKeyName("DRIFT_PERFORMANCE_METRIC")]
+    public string PerformanceMetric { get; set; } = "auto";
+
+    [ConfigurationKeyName("DRIFT_PERFORMANCE_EFFECT_FLOOR")]
+    public double PerformanceEffectFloor { get; set; } = PerformanceThresholds.Defaults.EffectFloor;
+
+    [ConfigurationKeyName("DRIFT_PERFORMANCE_CRITICAL_FLOOR")]
+    public double PerformanceCriticalFloor { get; set; } = PerformanceThresholds.Defaults.CriticalFloor;
+
+    [ConfigurationKeyName("DRIFT_PERFORMANCE_ALPHA")]
+    public double PerformanceAlpha { get; set; } = PerformanceThresholds.Defaults.Alpha;
+
+    [ConfigurationKeyName("DRIFT_MIN_LABELS")]
+    public long MinLabels { get; set; } = PerformanceThresholds.Defaults.MinLabels;
+
+    [ConfigurationKeyName("DRIFT_MIN_LABEL_COVERAGE")]
+    public double MinLabelCoverage { get; set; } = PerformanceThresholds.Defaults.MinLabelCoverage;
+
+    [ConfigurationKeyName("DRIFT_MAX_CALIBRATION_ERROR")]
+    public double MaxCalibrationError { get; set; } = PerformanceThresholds.Defaults.MaxCalibrationError;
+
+    [ConfigurationKeyName("DRIFT_TREND_DELTA")]
+    public double TrendDelta { get; set; } = PerformanceThresholds.Defaults.Trend.Delta;
+
+    [ConfigurationKeyName("DRIFT_TREND_LAMBDA")]
+    public double TrendLambda { get; set; } = PerformanceThresholds.Defaults.Trend.Lambda;
+
+    [ConfigurationKeyName("DRIFT_JOIN_MEMORY_MB")]
+    public int JoinMemoryMb { get; set; } = 256;
+
+    public PerformanceThresholds ToPerformanceThresholds() => new()
+    {
+        Metric = ParsePerformanceMetric(PerformanceMetric),
+        EffectFloor = PerformanceEffectFloor,
+        CriticalFloor = PerformanceCriticalFloor,
+        Alpha = PerformanceAlpha,
+        MinLabels = MinLabels,
+        MinLabelCoverage = MinLabelCoverage,
+        MaxCalibrationError = MaxCalibrationError,
+        Trend = PerformanceThresholds.Defaults.Trend with { Delta = TrendDelta, Lambda = TrendLambda },
+    };
+
+    internal static PerformanceMetric? ParsePerformanceMetric(string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "auto" or "" => null,
+        "accuracy" => Core.Performance.PerformanceMetric.Accuracy,
+        "f1" => Core.Performance.PerformanceMetric.F1,
+        "rmse" => Core.Performance.PerformanceMetric.Rmse,
+        "mae" => Core.Performance.PerformanceMetric.Mae,
+        _ => throw new SettingException(DetectorSettings.PerformanceMetric.Name, $"{DetectorSettings.PerformanceMetric.Name} = '{value}' is not one of auto, accuracy, f1, rmse, mae."),
+    };
+
     public DriftThresholds ToThresholds() => new()
     {
         PsiThreshold = PsiThreshold,
@@ -192,6 +249,21 @@ internal sealed class DetectorOptionsValidator : IValidateOptions<DetectorOption
         InRange(DetectorSettings.SinkTimeoutSeconds, options.SinkTimeoutSeconds);
         InRange(DetectorSettings.SinkRetries, options.SinkRetries);
         InRange(DetectorSettings.SinkRetryBackoffSeconds, options.SinkRetryBackoffSeconds);
+        Check(() => DetectorOptions.ParsePerformanceMetric(options.PerformanceMetric));
+        InRange(DetectorSettings.LabelDelayHours, options.LabelDelayHours);
+        InRange(DetectorSettings.PerformanceEffectFloor, options.PerformanceEffectFloor);
+        InRange(DetectorSettings.PerformanceCriticalFloor, options.PerformanceCriticalFloor);
+        InRange(DetectorSettings.PerformanceAlpha, options.PerformanceAlpha);
+        InRange(DetectorSettings.MinLabels, options.MinLabels);
+        InRange(DetectorSettings.MinLabelCoverage, options.MinLabelCoverage);
+        InRange(DetectorSettings.MaxCalibrationError, options.MaxCalibrationError);
+        InRange(DetectorSettings.TrendDelta, options.TrendDelta);
+        InRange(DetectorSettings.TrendLambda, options.TrendLambda);
+        InRange(DetectorSettings.JoinMemoryMb, options.JoinMemoryMb);
+        if (options.PerformanceCriticalFloor < options.PerformanceEffectFloor)
+        {
+            failures.Add($"{DetectorSettings.PerformanceCriticalFloor.Name} ({options.PerformanceCriticalFloor}) must be at least {DetectorSettings.PerformanceEffectFloor.Name} ({options.PerformanceEffectFloor}).");
+        }
         if (!string.IsNullOrWhiteSpace(options.LogsPath) && !Directory.Exists(options.LogsPath))
         {
             failures.Add($"{DetectorSettings.LogsPath.Name} = '{options.LogsPath}' is not a directory: it must be where the logs container is mounted (or unset, to read the logs through the Blob API).");

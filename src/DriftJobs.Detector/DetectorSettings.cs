@@ -1,4 +1,5 @@
 using DriftJobs.Core;
+using DriftJobs.Core.Performance;
 using DriftJobs.Core.Reports;
 using DriftJobs.Hosting;
 using DriftJobs.Storage;
@@ -82,13 +83,47 @@ internal static class DetectorSettings
     public static JobSetting SinkRetryBackoffSeconds { get; } =
         JobSetting.Number("DRIFT_SINK_RETRY_BACKOFF_SECONDS", "first retry delay, doubled each retry", Defaults.SinkRetryBackoffSeconds, new ValueRange(0, 60));
 
+    public static JobSetting LabelDelayHours { get; } =
+        JobSetting.Number("DRIFT_LABEL_DELAY_HOURS", "hours the evaluated window lies behind the data window, so its labels have arrived", Defaults.LabelDelayHours, new ValueRange(0, StorageLayout.MaxWindowHours));
+
+    public static JobSetting PerformanceMetric { get; } =
+        new("DRIFT_PERFORMANCE_METRIC", "metric of the performance verdict: auto (accuracy or rmse), accuracy, f1, rmse, mae") { Default = Defaults.PerformanceMetric };
+
+    public static JobSetting PerformanceEffectFloor { get; } =
+        JobSetting.Number("DRIFT_PERFORMANCE_EFFECT_FLOOR", "relative worsening of the metric that is a degradation (if significant)", Defaults.PerformanceEffectFloor, PerformanceThresholds.FloorRange);
+
+    public static JobSetting PerformanceCriticalFloor { get; } =
+        JobSetting.Number("DRIFT_PERFORMANCE_CRITICAL_FLOOR", "relative worsening that makes the degradation CRITICAL", Defaults.PerformanceCriticalFloor, PerformanceThresholds.FloorRange);
+
+    public static JobSetting PerformanceAlpha { get; } =
+        JobSetting.Number("DRIFT_PERFORMANCE_ALPHA", "alpha of the one-sided degradation and label-drift tests", Defaults.PerformanceAlpha, PerformanceThresholds.AlphaRange);
+
+    public static JobSetting MinLabels { get; } =
+        JobSetting.Number("DRIFT_MIN_LABELS", "labelled predictions below which no performance verdict is given", Defaults.MinLabels, DriftThresholds.MinSamplesRange);
+
+    public static JobSetting MinLabelCoverage { get; } =
+        JobSetting.Number("DRIFT_MIN_LABEL_COVERAGE", "label coverage below which an INFO alert is raised", Defaults.MinLabelCoverage, PerformanceThresholds.ShareRange);
+
+    public static JobSetting MaxCalibrationError { get; } =
+        JobSetting.Number("DRIFT_MAX_CALIBRATION_ERROR", "validation ECE above which performance is not estimated from scores", Defaults.MaxCalibrationError, PerformanceThresholds.ShareRange);
+
+    public static JobSetting TrendDelta { get; } =
+        JobSetting.Number("DRIFT_TREND_DELTA", "Page-Hinkley delta: hourly rise of the error tolerated as noise", Defaults.TrendDelta, PageHinkleyParameters.DeltaRange);
+
+    public static JobSetting TrendLambda { get; } =
+        JobSetting.Number("DRIFT_TREND_LAMBDA", "Page-Hinkley lambda: cumulative rise of the hourly error that alarms", Defaults.TrendLambda, PageHinkleyParameters.LambdaRange);
+
+    public static JobSetting JoinMemoryMb { get; } =
+        JobSetting.Number("DRIFT_JOIN_MEMORY_MB", "memory budget of the labels-to-predictions join (MiB); beyond it the join spills to disk", Defaults.JoinMemoryMb, new ValueRange(1, 65536));
+
     /// <summary>In the order <c>--help</c> and the docs list them.</summary>
     public static IReadOnlyList<JobSetting> All { get; } =
     [
         ModelName, ModelVersion, WindowHours, WindowEnd, PsiThreshold, KsPValueThreshold, KsMinStatistic, MultipleTesting, MinSamples,
         ScoreCriticalThreshold, MissingRateIncrease, OutOfRangeShare, UnseenCategoryShare, LogsPath, ReadConcurrency, AlertmanagerUrl,
         SlackWebhookUrl, WebhookUrl, WebhookSecret, PushgatewayUrl, ReportBaseUrl, AlertCooldownHours, AlertMinConsecutiveWindows,
-        SinkTimeoutSeconds, SinkRetries, SinkRetryBackoffSeconds,
-        StorageSettings.Container, StorageSettings.LogsPrefix, StorageSettings.ConnectionString, StorageSettings.AccountUrl,
+        SinkTimeoutSeconds, SinkRetries, SinkRetryBackoffSeconds, LabelDelayHours, PerformanceMetric, PerformanceEffectFloor,
+        PerformanceCriticalFloor, PerformanceAlpha, MinLabels, MinLabelCoverage, MaxCalibrationError, TrendDelta, TrendLambda, JoinMemoryMb,
+        StorageSettings.Container, StorageSettings.LogsPrefix, StorageSettings.GroundTruthPrefix, StorageSettings.ConnectionString, StorageSettings.AccountUrl,
     ];
 }

@@ -13,6 +13,7 @@ namespace DriftJobs.Storage;
 /// drift-reports/{model}/latest.json
 /// drift-reports/{model}/latest.html
 /// drift-reports/{model}/alert-state.json                   (what was alerted, for cooldowns)
+/// drift-reports/{model}/performance-state.json             (the hourly error's change detector, between runs)
 /// training-data/{model}/{version}/train.parquet            (driftctl simulate's synthetic training set)
 /// training-data/{model}/{version}/validation.parquet       (and its validation set, with the model's predictions)
 /// </code>
@@ -32,6 +33,7 @@ internal sealed class StorageLayout
     public const string LatestReportFileName = "latest.json";
     public const string LatestHtmlReportFileName = "latest.html";
     public const string AlertStateFileName = "alert-state.json";
+    public const string PerformanceStateFileName = "performance-state.json";
 
     /// <summary>The most hours one window may span (31 days), so a typo cannot start thousands of listings.</summary>
     public const int MaxWindowHours = 31 * 24;
@@ -79,6 +81,9 @@ internal sealed class StorageLayout
 
     public static string AlertStateBlobName(string model) =>
         $"{ReportsRoot}/{ModelIdentity.Validate(model, nameof(model))}/{AlertStateFileName}";
+
+    public static string PerformanceStateBlobName(string model) =>
+        $"{ReportsRoot}/{ModelIdentity.Validate(model, nameof(model))}/{PerformanceStateFileName}";
 
     /// <summary>The hours of the window [end − hours, end), oldest first.</summary>
     public static IReadOnlyList<DateTimeOffset> WindowHours(DateTimeOffset windowEnd, int hours)

@@ -54,8 +54,8 @@ public sealed partial class SettingsTests(AzuriteFixture azurite)
         var declared = definition.Settings.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
 
         Assert.Empty(declared.Except(bound));
-        // The baseline job binds the shared storage options but reads no logs.
-        var unused = definition == BaselineJob.Definition ? new[] { StorageOptions.LogsPrefixSetting } : [];
+        // The baseline job binds the shared storage options but reads no logs and no labels.
+        var unused = definition == BaselineJob.Definition ? new[] { StorageOptions.GroundTruthPrefixSetting, StorageOptions.LogsPrefixSetting } : [];
         Assert.Equal(unused, bound.Except(declared).Order(StringComparer.Ordinal));
         Assert.Equal(declared.Count, definition.Settings.Count);
     }

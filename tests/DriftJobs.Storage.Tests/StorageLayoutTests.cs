@@ -13,6 +13,7 @@ public sealed class StorageLayoutTests
         Assert.Equal("drift-reports/fraud-model/latest.json", StorageLayout.LatestReportBlobName("fraud-model"));
         Assert.Equal("drift-reports/fraud-model/latest.html", StorageLayout.LatestHtmlReportBlobName("fraud-model"));
         Assert.Equal("drift-reports/fraud-model/alert-state.json", StorageLayout.AlertStateBlobName("fraud-model"));
+        Assert.Equal("drift-reports/fraud-model/performance-state.json", StorageLayout.PerformanceStateBlobName("fraud-model"));
         Assert.Equal("training-data/fraud-model/v1.2/train.parquet", StorageLayout.SimulatedTrainingBlobName("fraud-model", "v1.2"));
         Assert.Equal("training-data/fraud-model/v1.2/validation.parquet", StorageLayout.SimulatedValidationBlobName("fraud-model", "v1.2"));
     }

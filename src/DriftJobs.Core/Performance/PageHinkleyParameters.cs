@@ -7,9 +7,10 @@ namespace DriftJobs.Core.Performance;
 /// </summary>
 internal sealed record PageHinkleyParameters(double Delta, double Lambda, long MinInstances = 1)
 {
-    public static ValueRange DeltaRange { get; } = new(0, double.MaxValue);
+    // The hourly values fed are error rates (0–1) or RMSE ratios (around 1): these bounds leave room and catch typos.
+    public static ValueRange DeltaRange { get; } = new(0, 10);
 
-    public static ValueRange LambdaRange { get; } = new(0, double.MaxValue, ExcludesMin: true);
+    public static ValueRange LambdaRange { get; } = new(0, 1000, ExcludesMin: true);
 
     public void Validate()
     {

@@ -45,6 +45,9 @@ internal sealed record DriftReport
     public required IReadOnlyList<DriftAlert> Alerts { get; init; }
 
     public required ReportFiles Files { get; init; }
+
+    /// <summary>Realized performance of the delayed window; null when the baseline has no validation performance.</summary>
+    public Performance.PerformanceSection? Performance { get; init; }
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<ReportStatus>))]
@@ -257,4 +260,8 @@ internal static class AlertCodes
     public const string UnseenCategories = "unseen_categories";
     public const string NoTrainingValues = "no_training_values";
     public const string FileSkipped = "file_skipped";
+    public const string PerformanceDegradation = "performance_degradation";
+    public const string PerformanceTrend = "performance_trend";
+    public const string LabelDrift = "label_drift";
+    public const string LowLabelCoverage = "low_label_coverage";
 }

@@ -63,6 +63,7 @@ internal sealed record SinkDelivery(string Sink, AlertSeverity Severity, DateTim
 
 /// <summary>The serializer's metadata for the alert state, generated at build time (the detector has no reflection-built metadata).</summary>
 [JsonSerializable(typeof(AlertStateDocument))]
+[JsonSerializable(typeof(Performance.PerformanceTrendDocument))]
 internal sealed partial class AlertStateJsonContext : JsonSerializerContext;
 
 internal static class AlertStateJson
@@ -75,20 +76,28 @@ internal static class AlertStateJson
     public static byte[] Serialize(AlertStateDocument document) => JsonSerializer.SerializeToUtf8Bytes(document, TypeInfo);
 
     /// <exception cref="InvalidDataException">The document cannot be read; the message names the file and the field.</exception>
-    public static AlertStateDocument Read(ReadOnlySpan<byte> json, string source)
+    public static AlertStateDocument Read(ReadOnlySpan<byte> json, string source) => Read(json, source, AlertStateDocument.CurrentSchemaVersion, TypeInfo);
+
+    public static byte[] Serialize(Performance.PerformanceTrendDocument document) =>
+        JsonSerializer.SerializeToUtf8Bytes(document, DriftJson.TypeInfo<Performance.PerformanceTrendDocument>(Options));
+
+    public static Performance.PerformanceTrendDocument ReadTrend(ReadOnlySpan<byte> json, string source) =>
+        Read(json, source, Performance.PerformanceTrendDocument.CurrentSchemaVersion, DriftJson.TypeInfo<Performance.PerformanceTrendDocument>(Options));
+
+    private static T Read<T>(ReadOnlySpan<byte> json, string source, int schemaVersion, JsonTypeInfo<T> typeInfo)
     {
         try
         {
             using (var document = JsonDocument.Parse(json.ToArray()))
             {
                 if (!document.RootElement.TryGetProperty("schema_version", out var version) || version.ValueKind != JsonValueKind.Number
-                    || !version.TryGetInt32(out var v) || v != AlertStateDocument.CurrentSchemaVersion)
+                    || !version.TryGetInt32(out var v) || v != schemaVersion)
                 {
-                    throw new InvalidDataException($"{source}: schema_version is missing or not {AlertStateDocument.CurrentSchemaVersion}.");
+                    throw new InvalidDataException($"{source}: schema_version is missing or not {schemaVersion}.");
                 }
             }
 
-            return JsonSerializer.Deserialize(json, TypeInfo)
+            return JsonSerializer.Deserialize(json, typeInfo)
                 ?? throw new InvalidDataException($"{source}: the document is null.");
         }
         catch (JsonException e)

@@ -1,6 +1,5 @@
 using Azure;
 using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
 using DriftJobs.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -22,49 +21,34 @@ internal sealed partial class AlertStateStore(BlobContainerClient container, ILo
     public async Task<StoredAlertState> ReadAsync(string model, CancellationToken cancellationToken = default)
     {
         var name = BlobName(model);
-        try
-        {
-            var content = await container.GetBlobClient(name).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
-            var etag = content.Value.Details.ETag;
-            try
-            {
-                var document = AlertStateJson.Read(content.Value.Content.ToMemory().Span, $"{container.Name}/{name}");
-                if (document.ModelName != model)
-                {
-                    throw new InvalidDataException($"{container.Name}/{name}: model_name '{document.ModelName}' is not '{model}'.");
-                }
-
-                return new StoredAlertState(document, etag);
-            }
-            catch (InvalidDataException e)
-            {
-                LogUnreadable(logger, e.Message);
-                return new StoredAlertState(null, etag);
-            }
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
+        var (content, etag) = await StateBlob.ReadAsync(container, name, cancellationToken).ConfigureAwait(false);
+        if (content is null)
         {
             return new StoredAlertState(null, null);
+        }
+
+        try
+        {
+            var document = AlertStateJson.Read(content.ToMemory().Span, $"{container.Name}/{name}");
+            if (document.ModelName != model)
+            {
+                throw new InvalidDataException($"{container.Name}/{name}: model_name '{document.ModelName}' is not '{model}'.");
+            }
+
+            return new StoredAlertState(document, etag);
+        }
+        catch (InvalidDataException e)
+        {
+            LogUnreadable(logger, e.Message);
+            return new StoredAlertState(null, etag);
         }
     }
 
     /// <summary>Writes <paramref name="document"/> if the blob is still as read; false when another writer got in between.</summary>
-    public async Task<bool> TryWriteAsync(AlertStateDocument document, ETag? readETag, CancellationToken cancellationToken = default)
+    public Task<bool> TryWriteAsync(AlertStateDocument document, ETag? readETag, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(document);
-        var conditions = readETag is { } etag ? new BlobRequestConditions { IfMatch = etag } : new BlobRequestConditions { IfNoneMatch = ETag.All };
-        try
-        {
-            await container.GetBlobClient(BlobName(document.ModelName)).UploadAsync(
-                new BinaryData(AlertStateJson.Serialize(document)),
-                new BlobUploadOptions { Conditions = conditions, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } },
-                cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status is 409 or 412)
-        {
-            return false;
-        }
+        return StateBlob.TryWriteAsync(container, BlobName(document.ModelName), AlertStateJson.Serialize(document), readETag, cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alert state unreadable, starting afresh (alerts still firing are sent once more): {Reason}")]
