@@ -17,8 +17,8 @@ namespace DriftJobs.Detector.Performance;
 /// </para>
 /// <para>
 /// A label's size is estimated as <see cref="EntryBytes"/>: the request id's characters, the table's entry and the label
-/// object, the label's own text counted once per distinct value by the reader's string pool (not here). The estimate
-/// was within 15 % of the measured heap growth for 36-character ids (see docs/performance.md).
+/// object, the label's own text counted once per distinct value by the reader's string pool (not here). It is an
+/// estimate from the objects' layout, not a measurement: the budget bounds the table, not the whole process.
 /// </para>
 /// Thread-safe: files are read concurrently.
 /// </summary>
