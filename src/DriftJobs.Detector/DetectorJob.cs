@@ -51,7 +51,7 @@ internal sealed partial class DetectorJob(
         var (window, files) = await ProfileAsync(baseline, blobs, o, cancellationToken).ConfigureAwait(false);
         var read = time.GetTimestamp();
         var report = DriftAnalyzer.Analyze(window, range, o.ToThresholds(), files);
-        if (await performance.EvaluateAsync(baseline, end, cancellationToken).ConfigureAwait(false) is { } evaluated)
+        if (await performance.EvaluateAsync(baseline, end, blobs, cancellationToken).ConfigureAwait(false) is { } evaluated)
         {
             report = report with { Performance = evaluated.Section, Alerts = [.. report.Alerts, .. evaluated.Alerts] };
         }

@@ -46,6 +46,34 @@ internal sealed record PerformanceSection
     public LabelDrift? LabelDrift { get; init; }
 
     public PerformanceTrend? Trend { get; init; }
+
+    /// <summary>Performance estimated from the scores alone (binary classifiers with calibrated scores); null otherwise.</summary>
+    public PerformanceEstimate? Estimate { get; init; }
+}
+
+/// <summary>
+/// Confidence-based performance estimation: the expected confusion matrix from calibrated scores, for the data window
+/// (the hour it is logged, before any label) and for the evaluated window, beside its realized values.
+/// </summary>
+internal sealed record PerformanceEstimate
+{
+    public string Method { get; init; } = "cbpe";
+
+    /// <summary>The validation data's expected calibration error; null when the baseline has none.</summary>
+    public required double? CalibrationError { get; init; }
+
+    public required double MaxCalibrationError { get; init; }
+
+    /// <summary>False: the scores are not trusted and nothing is estimated (<see cref="Reason"/> says why).</summary>
+    public required bool Calibrated { get; init; }
+
+    public string? Reason { get; init; }
+
+    /// <summary>The data window (the report's own window).</summary>
+    public EstimatedPerformance? Window { get; init; }
+
+    /// <summary>The evaluated window, to compare with its realized metrics.</summary>
+    public EstimatedPerformance? Evaluated { get; init; }
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<PerformanceStatus>))]

@@ -26,8 +26,9 @@ internal sealed partial class PerformanceEvaluator(
     public const string LabelColumn = "label";
 
     /// <summary>Null when the baseline has no validation performance to compare with (built without VALIDATION_DATA).</summary>
+    /// <param name="dataWindowFiles">The data window's log files, read again for the scores when performance is estimated.</param>
     public async Task<(PerformanceSection Section, IReadOnlyList<DriftAlert> Alerts)?> EvaluateAsync(
-        BaselineProfile baseline, DateTimeOffset dataWindowEnd, CancellationToken cancellationToken = default)
+        BaselineProfile baseline, DateTimeOffset dataWindowEnd, IReadOnlyList<LogBlob> dataWindowFiles, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(baseline);
         if (baseline.Performance is not { } reference)
@@ -58,7 +59,9 @@ internal sealed partial class PerformanceEvaluator(
         var skipped = new ConcurrentBag<SkippedFile>();
         var labelRead = await ReadLabelsAsync(baseline, reference.Task, labelFiles, join, skipped, concurrency, cancellationToken).ConfigureAwait(false);
         var realized = new WindowPerformance(reference.Task, hours, reference.PositiveClass);
-        await ReadPredictionsAsync(baseline, reference, hours, predictionFiles, join, realized, concurrency, cancellationToken).ConfigureAwait(false);
+        var (calibrated, reason) = Calibration(reference, thresholds);
+        var evaluatedEstimate = calibrated ? new EstimatedPerformanceAccumulator() : null;
+        await ReadPredictionsAsync(baseline, reference, hours, predictionFiles, join, realized, evaluatedEstimate, concurrency, cancellationToken).ConfigureAwait(false);
         join.Finish(realized);
 
         var counts = new GroundTruthCounts
@@ -75,7 +78,74 @@ internal sealed partial class PerformanceEvaluator(
         LogJoined(logger, realized.Predictions, realized.Labelled, join.LabelRows, join.Duplicates, join.Partitions, o.JoinMemoryMb);
 
         var trend = await trends.UpdateAsync(baseline, reference, realized, thresholds, cancellationToken).ConfigureAwait(false);
-        return PerformanceAnalyzer.Analyze(realized, reference, thresholds, window, o.LabelDelayHours, counts, trend);
+        var (section, alerts) = PerformanceAnalyzer.Analyze(realized, reference, thresholds, window, o.LabelDelayHours, counts, trend);
+        if (reference.Task == PerformanceTask.Classification && reference.PositiveClass is not null)
+        {
+            var dataWindowEstimate = calibrated
+                ? await EstimateAsync(baseline, reference, dataWindowFiles, concurrency, cancellationToken).ConfigureAwait(false)
+                : null;
+            section = section with
+            {
+                Estimate = new PerformanceEstimate
+                {
+                    CalibrationError = reference.Calibration?.Ece,
+                    MaxCalibrationError = thresholds.MaxCalibrationError,
+                    Calibrated = calibrated,
+                    Reason = reason,
+                    Window = dataWindowEstimate?.Compute(),
+                    Evaluated = evaluatedEstimate?.Compute(),
+                },
+            };
+        }
+
+        return (section, alerts);
+    }
+
+    /// <summary>Whether the scores may be trusted for an estimate: the validation data's calibration error within the setting.</summary>
+    private static (bool Calibrated, string? Reason) Calibration(ReferencePerformance reference, PerformanceThresholds thresholds) =>
+        reference.Task != PerformanceTask.Classification || reference.PositiveClass is null ? (false, "not a binary classifier with a positive class")
+        : reference.Calibration is not { } calibration ? (false, "the baseline has no calibration check (no prediction_score in the validation data)")
+        : calibration.Ece > thresholds.MaxCalibrationError
+            ? (false, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"not calibrated: the validation data's expected calibration error {calibration.Ece:0.###} is above {thresholds.MaxCalibrationError:0.###}"))
+            : (true, null);
+
+    /// <summary>The data window's expected performance from its scores: every prediction with a score counts.</summary>
+    private async Task<EstimatedPerformanceAccumulator> EstimateAsync(
+        BaselineProfile baseline, ReferencePerformance reference, IReadOnlyList<LogBlob> dataWindowFiles, int concurrency, CancellationToken cancellationToken)
+    {
+        var total = new EstimatedPerformanceAccumulator();
+        var columns = new[] { RequestedColumn.Categorical(PerformanceColumns.Prediction), RequestedColumn.Numeric(PerformanceColumns.PredictionScore) };
+        await ForEachFileAsync(dataWindowFiles, columns, baseline, concurrency, async (file, _, reader, buffer, token) =>
+        {
+            var mine = new EstimatedPerformanceAccumulator();
+            var batches = new RowBatches(batch => AddEstimates(batch, reference.PositiveClass!, mine));
+            await ReadFileAsync(file, reader, buffer, batches, token).ConfigureAwait(false);
+            lock (total)
+            {
+                total.Merge(mine);
+            }
+
+            return null;
+        }, new ConcurrentBag<SkippedFile>(), cancellationToken).ConfigureAwait(false);
+        return total;
+    }
+
+    private static void AddEstimates(RowBatches batch, string positiveClass, EstimatedPerformanceAccumulator into)
+    {
+        if (!batch.Has(PerformanceColumns.Prediction) || !batch.Has(PerformanceColumns.PredictionScore))
+        {
+            return;
+        }
+
+        var predictions = batch.Texts(PerformanceColumns.Prediction);
+        var scores = batch.Numbers(PerformanceColumns.PredictionScore);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (PerformanceLabel.Text(predictions[i]) is { } prediction && scores[i] is >= 0 and <= 1)
+            {
+                into.Add(string.Equals(prediction, positiveClass, StringComparison.Ordinal), scores[i]);
+            }
+        }
     }
 
     private async Task<(int Files, long Invalid, long OtherModels)> ReadLabelsAsync(
@@ -132,7 +202,7 @@ internal sealed partial class PerformanceEvaluator(
 
     private async Task ReadPredictionsAsync(
         BaselineProfile baseline, ReferencePerformance reference, IReadOnlyList<DateTimeOffset> hours, IReadOnlyList<LogBlob> predictionFiles,
-        GroundTruthJoin join, WindowPerformance realized, int concurrency, CancellationToken cancellationToken)
+        GroundTruthJoin join, WindowPerformance realized, EstimatedPerformanceAccumulator? estimate, int concurrency, CancellationToken cancellationToken)
     {
         var hourIndex = hours.Select((h, i) => (h, i)).ToDictionary(x => x.h, x => x.i);
         var scored = reference.PositiveClass is not null;
@@ -147,9 +217,15 @@ internal sealed partial class PerformanceEvaluator(
         {
             var hour = hourIndex[file.Hour];
             var mine = new WindowPerformance(reference.Task, hours, reference.PositiveClass);
+            var estimated = estimate is null ? null : new EstimatedPerformanceAccumulator();
             var rows = new List<Prediction>();
             var batches = new RowBatches(batch =>
             {
+                if (estimated is not null)
+                {
+                    AddEstimates(batch, reference.PositiveClass!, estimated);
+                }
+
                 var ids = batch.Has(RequestIdColumn) ? batch.Texts(RequestIdColumn) : default;
                 var hasPrediction = batch.Has(PerformanceColumns.Prediction);
                 var hasScore = scored && batch.Has(PerformanceColumns.PredictionScore);
@@ -168,6 +244,10 @@ internal sealed partial class PerformanceEvaluator(
             lock (realized)
             {
                 realized.Merge(mine);
+                if (estimated is not null)
+                {
+                    estimate!.Merge(estimated);
+                }
             }
 
             return null;
