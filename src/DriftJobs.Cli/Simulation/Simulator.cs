@@ -1,3 +1,4 @@
+using System.Globalization;
 using Azure.Storage.Blobs;
 using DriftJobs.InferenceLogger;
 using DriftJobs.Storage;
@@ -17,6 +18,13 @@ internal sealed record SimulationRequest(
 {
     /// <summary>The blob the training set is written to; TRAINING_DATA for the baseline job.</summary>
     public string TrainingBlob => StorageLayout.SimulatedTrainingBlobName(ModelName, ModelVersion);
+
+    /// <summary>
+    /// The first hour (index from the start) whose labels follow the drifted concept. Concept drift starts a third of
+    /// the way in, unlike the feature scenarios whose every hour drifts: the hourly error series then has a change
+    /// point, and the labelled hours before it (the last hours' labels have not arrived) show the model still right.
+    /// </summary>
+    public int ConceptDriftOnsetHour => Scenario == Scenario.ConceptDrift ? Hours / 3 : int.MaxValue;
 }
 
 internal sealed record SimulationResult(string TrainingBlob, long TrainingRows, long LogRecords, long LogFiles);
@@ -62,17 +70,18 @@ internal static class Simulator
             {
                 for (var i = 0; i < request.RowsPerHour; i++)
                 {
-                    var row = model.Production();
+                    var row = model.Production(conceptDrifted: hour >= request.ConceptDriftOnsetHour);
                     var record = new PredictionRecord
                     {
                         Timestamp = start.AddHours(hour) + (spacing * i),
-                        RequestId = $"sim-{hour:D3}-{i:D6}",
+                        // Unique across runs for other hours too, so labels join to exactly one prediction.
+                        RequestId = string.Create(CultureInfo.InvariantCulture, $"sim-{start.AddHours(hour):yyyyMMddHH}-{i:D6}"),
                         ModelName = request.ModelName,
                         ModelVersion = request.ModelVersion,
                         Features = row.Features
                             .Where(kv => logged.Contains(kv.Key))
                             .ToDictionary(kv => kv.Key, kv => kv.Value is string s ? ModelValue.FromString(s) : ModelValue.FromNullableDouble((double?)kv.Value)),
-                        Prediction = row.Label,
+                        Prediction = row.Prediction,
                         PredictionScore = row.Score,
                     };
                     // The buffer holds two hours of records and the logger drains it as it goes; wait rather than drop.
