@@ -34,7 +34,7 @@ internal static class SimulateCommand
         var end = new Option<DateTimeOffset?>("--end") { Description = "End of the simulated hours (on the hour, UTC) [default: now, truncated to the hour]", HelpName = "iso-8601" };
         var labelShare = new Option<double>("--label-share")
         {
-            Description = "Share of the predictions whose ground truth (label) arrives, 0 to 1",
+            Description = $"Share of the predictions whose ground truth (label) arrives, 0 to 1; written by arrival hour under ${StorageOptions.GroundTruthPrefixSetting} (else {StorageOptions.DefaultGroundTruthPrefix})",
             DefaultValueFactory = _ => LabelArrival.DefaultShare,
         };
         var labelDelay = new Option<int>("--label-delay-hours")
