@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make demo: the whole pipeline on a local, in-memory Azurite with synthetic data.
 #   driftctl simulate → baseline job → drift detector → the summary and latest.json.
-# SCENARIO=none|covariate-shift|categorical-shift|missing-values|schema-change (default covariate-shift)
+# SCENARIO=none|covariate-shift|categorical-shift|missing-values|schema-change|concept-drift (default covariate-shift)
+#   concept-drift: the features keep their training distribution, the true labels change (accuracy 0.93 → 0.72).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCENARIO=${SCENARIO:-covariate-shift}

@@ -8,6 +8,7 @@ namespace DriftJobs.Storage;
 /// baselines/{model}/{version}/baseline.json
 /// {logs prefix}/year=YYYY/month=MM/day=DD/hour=HH/*.parquet
 /// {ground truth prefix}/year=YYYY/month=MM/day=DD/hour=HH/*.parquet   (labels, by the hour they arrived)
+/// {ground truth prefix}/year=YYYY/month=MM/day=DD/hour=HH/{model}-{version}-simulated.parquet   (driftctl simulate's)
 /// drift-reports/{model}/{version}/{yyyy-MM-ddTHH}Z.json   (named after the window end)
 /// drift-reports/{model}/{version}/{yyyy-MM-ddTHH}Z.html   (the same report as a page)
 /// drift-reports/{model}/latest.json
@@ -68,6 +69,10 @@ internal sealed class StorageLayout
 
     public static string SimulatedValidationBlobName(string model, string version) =>
         $"{TrainingDataRoot}/{ModelIdentity.Validate(model, nameof(model))}/{ModelIdentity.Validate(version, nameof(version))}/validation.parquet";
+
+    /// <summary>driftctl simulate's labels that arrived in <paramref name="arrivalHour"/>: one file per model, version and hour.</summary>
+    public string SimulatedGroundTruthBlobName(DateTimeOffset arrivalHour, string model, string version) =>
+        $"{HourPrefixes(arrivalHour, HourTree.GroundTruth)[0]}{ModelIdentity.Validate(model, nameof(model))}-{ModelIdentity.Validate(version, nameof(version))}-simulated.parquet";
 
     /// <summary>The window's page, beside its JSON report.</summary>
     public static string HtmlReportBlobName(string model, string version, DateTimeOffset windowEnd) =>

@@ -49,6 +49,7 @@ internal sealed class StorageTarget
             AccountUrl = parseResult.GetValue(ConnectionString) is not null ? null : account,
             Container = parseResult.GetValue(Container) ?? Env(StorageOptions.ContainerSetting) ?? StorageOptions.DefaultContainer,
             LogsPrefix = Env(StorageOptions.LogsPrefixSetting) ?? StorageOptions.DefaultLogsPrefix,
+            GroundTruthPrefix = Env(StorageOptions.GroundTruthPrefixSetting) ?? StorageOptions.DefaultGroundTruthPrefix,
         };
     }
 

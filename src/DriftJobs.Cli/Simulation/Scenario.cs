@@ -17,11 +17,17 @@ internal enum Scenario
 
     /// <summary>distance_km disappears from the logs.</summary>
     SchemaChange,
+
+    /// <summary>
+    /// From a third of the way into the hours, fraud no longer follows distance_km but short session_seconds:
+    /// the features keep their training distribution, the model's accuracy drops.
+    /// </summary>
+    ConceptDrift,
 }
 
 internal static class Scenarios
 {
-    public static IReadOnlyList<string> Names { get; } = ["none", "covariate-shift", "categorical-shift", "missing-values", "schema-change"];
+    public static IReadOnlyList<string> Names { get; } = ["none", "covariate-shift", "categorical-shift", "missing-values", "schema-change", "concept-drift"];
 
     public static Scenario Parse(string name) => name switch
     {
@@ -30,6 +36,7 @@ internal static class Scenarios
         "categorical-shift" => Scenario.CategoricalShift,
         "missing-values" => Scenario.MissingValues,
         "schema-change" => Scenario.SchemaChange,
+        "concept-drift" => Scenario.ConceptDrift,
         _ => throw new ArgumentException($"Unknown scenario '{name}'. Scenarios: {string.Join(", ", Names)}.", nameof(name)),
     };
 }

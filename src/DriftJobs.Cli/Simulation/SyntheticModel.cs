@@ -1,17 +1,26 @@
 namespace DriftJobs.Cli.Simulation;
 
-/// <summary>One synthetic prediction request: features (number or string, null when missing) and the label/prediction.</summary>
-internal sealed record SyntheticRow(IReadOnlyDictionary<string, object?> Features, string Label, double Score);
+/// <summary>
+/// One synthetic prediction request: features (number or string, null when missing), the true label the world gives
+/// it, and the model's prediction and calibrated score (its probability of <see cref="SyntheticModel.Positive"/>).
+/// </summary>
+internal sealed record SyntheticRow(IReadOnlyDictionary<string, object?> Features, string Label, string Prediction, double Score);
 
 /// <summary>
 /// A fictional card-fraud model with numeric and categorical features whose production data can be made to
 /// drift in the ways <see cref="Scenario"/> names. Deterministic for a seed.
+/// The world labels a row by a logistic decision function of its features (<see cref="Row"/>); the model learned
+/// that function exactly from the training set, so its score is the true probability of fraud (calibrated) as long
+/// as the concept holds, and it predicts fraud from a score of 0.5 (accuracy about 0.93). Under
+/// <see cref="Scenario.ConceptDrift"/> the world's function changes and the model's does not (about 0.72).
 /// </summary>
 internal sealed class SyntheticModel(Scenario scenario, int seed)
 {
     public const string DefaultName = "fraud-detector";
     public const string DefaultVersion = "1";
     public const string Label = "is_fraud";
+    public const string Positive = "fraud";
+    public const string Negative = "legit";
 
     public static IReadOnlyList<string> NumericFeatures { get; } = ["amount", "account_age_days", "transactions_24h", "distance_km", "session_seconds", "risk_score"];
 
@@ -34,11 +43,12 @@ internal sealed class SyntheticModel(Scenario scenario, int seed)
     public IEnumerable<string> ProductionFeatures =>
         NumericFeatures.Concat(CategoricalFeatures).Where(f => !(scenario == Scenario.SchemaChange && f == "distance_km"));
 
-    public SyntheticRow Training() => Row(production: false);
+    public SyntheticRow Training() => Row(production: false, conceptDrifted: false);
 
-    public SyntheticRow Production() => Row(production: true);
+    /// <summary>A production row; <paramref name="conceptDrifted"/> applies the concept-drift scenario's new labels.</summary>
+    public SyntheticRow Production(bool conceptDrifted = false) => Row(production: true, conceptDrifted && scenario == Scenario.ConceptDrift);
 
-    private SyntheticRow Row(bool production)
+    private SyntheticRow Row(bool production, bool conceptDrifted)
     {
         var shiftNumeric = production && scenario == Scenario.CovariateShift;
         var shiftCategories = production && scenario == Scenario.CategoricalShift;
@@ -52,8 +62,13 @@ internal sealed class SyntheticModel(Scenario scenario, int seed)
         var merchant = shiftCategories && _random.NextDouble() < 0.1 ? "crypto" : Pick(Merchants, shiftCategories ? ShiftedMerchantWeights : MerchantWeights);
         var device = Pick(Devices, shiftCategories ? ShiftedDeviceWeights : DeviceWeights);
 
-        var logit = -4 + (0.6 * Math.Log(amount)) + (distance / 80) + (3 * risk) - ((accountAge ?? 300) / 900);
-        var score = 1 / (1 + Math.Exp(-logit));
+        // Standardised terms (training means and deviations) so the coefficients read as effect sizes. The
+        // far-from-home term (distance_km) carries most of the signal: concept drift moves exactly that term to
+        // short, scripted checkouts (session_seconds), whose distribution does not change.
+        var common = -3.5 + (1.2 * (Math.Log(amount) - 3.5) / 0.9) + (1.2 * (risk - 0.2857) / 0.16) - (0.5 * ((accountAge ?? 700) - 700) / 700);
+        var learned = common + (3.5 * (distance - 25) / 25);
+        var truth = conceptDrifted ? common + (3.5 * (300 - session) / 90) : learned;
+        var score = Math.Round(Sigmoid(learned), 4);
         var features = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["amount"] = Math.Round(amount, 2),
@@ -72,9 +87,12 @@ internal sealed class SyntheticModel(Scenario scenario, int seed)
             features.Remove("distance_km");
         }
 
-        var label = _random.NextDouble() < score ? "fraud" : "legit";
-        return new SyntheticRow(features, label, Math.Round(score, 4));
+        // One uniform per row, as before the labels had a truth of their own: a seed draws the same features.
+        var label = _random.NextDouble() < Sigmoid(truth) ? Positive : Negative;
+        return new SyntheticRow(features, label, score >= 0.5 ? Positive : Negative, score);
     }
+
+    private static double Sigmoid(double logit) => 1 / (1 + Math.Exp(-logit));
 
     private double Normal(double mean, double std) =>
         mean + (std * Math.Sqrt(-2 * Math.Log(1 - _random.NextDouble())) * Math.Cos(2 * Math.PI * _random.NextDouble()));

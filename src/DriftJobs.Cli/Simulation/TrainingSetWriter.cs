@@ -3,17 +3,25 @@ using Parquet.Schema;
 
 namespace DriftJobs.Cli.Simulation;
 
-/// <summary>Writes synthetic training rows as one Parquet file (several row groups), the way a feature store export would.</summary>
+/// <summary>
+/// Writes synthetic training rows as one Parquet file (several row groups), the way a feature store export would.
+/// A validation set adds the model's <c>prediction</c> and <c>prediction_score</c>, typed as in the logs, so the
+/// baseline job can measure the model's reference performance on data it was not trained on.
+/// </summary>
 internal static class TrainingSetWriter
 {
     public const int RowGroupSize = 10_000;
+    public const string PredictionColumn = "prediction";
+    public const string PredictionScoreColumn = "prediction_score";
 
-    public static async Task WriteAsync(Stream output, SyntheticModel model, int rows, CancellationToken cancellationToken = default)
+    public static async Task WriteAsync(Stream output, SyntheticModel model, int rows, bool withPredictions = false, CancellationToken cancellationToken = default)
     {
         var numeric = SyntheticModel.NumericFeatures.Select(f => new DataField<double?>(f)).ToArray();
         var categorical = SyntheticModel.CategoricalFeatures.Select(f => new DataField<string>(f, nullable: true)).ToArray();
         var label = new DataField<string>(SyntheticModel.Label, nullable: true);
-        var schema = new ParquetSchema([.. numeric, .. categorical, label]);
+        var prediction = new DataField<string>(PredictionColumn, nullable: true);
+        var score = new DataField<double?>(PredictionScoreColumn, nullable: true);
+        var schema = new ParquetSchema(withPredictions ? [.. numeric, .. categorical, label, prediction, score] : [.. numeric, .. categorical, label]);
 
         var writer = await ParquetWriter.CreateAsync(schema, output, cancellationToken: cancellationToken).ConfigureAwait(false);
         await using (writer.ConfigureAwait(false))
@@ -35,6 +43,12 @@ internal static class TrainingSetWriter
                 }
 
                 await group.WriteAsync(label, new ArraySegment<string>(batch.Select(r => r.Label).ToArray()), null).ConfigureAwait(false);
+                if (withPredictions)
+                {
+                    await group.WriteAsync(prediction, new ArraySegment<string>(batch.Select(r => r.Prediction).ToArray()), null).ConfigureAwait(false);
+                    var scores = batch.Select(r => (double?)r.Score).ToArray();
+                    await group.WriteAsync<double>(score, (ReadOnlyMemory<double?>)scores.AsMemory(), null, null, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
     }
