@@ -50,10 +50,14 @@ public sealed class BaselinePerformanceJsonTests
         Assert.Contains("\"positive_class\": \"1\"", json, StringComparison.Ordinal);
         Assert.Contains("\"confusion_matrix\": [", json, StringComparison.Ordinal);
         Assert.Contains("\"regression\": null", json, StringComparison.Ordinal);
-        Assert.Contains("\"calibration\": null", json, StringComparison.Ordinal);
+        Assert.Contains("\"calibration\": {\n      \"ece\": ", json, StringComparison.Ordinal);
+        Assert.Contains("\"mean_score\": ", json, StringComparison.Ordinal);
+        Assert.Contains("\"positive_rate\": ", json, StringComparison.Ordinal);
 
         var read = DriftJson.ReadBaseline(bytes, "b.json");
         Assert.Equal((300L, 6L, "1"), (read.Performance!.Rows, read.Performance.Unlabelled, read.Performance.PositiveClass));
+        // Rows with a label and a score: 300 less 6 unlabelled less 43 unscored, 1 of them both (i = 0).
+        Assert.Equal((252L, 10), (read.Performance.Calibration!.Count, read.Performance.Calibration.Bins.Count));
         Assert.Equal(bytes, DriftJson.Serialize(read));
         var parallel = BaselineFeaturesReader.TryRead(bytes, DriftJson.ReadOptions, BaselineProfile.CurrentSchemaVersion);
         Assert.Equal(bytes, DriftJson.Serialize(parallel!));
@@ -63,7 +67,9 @@ public sealed class BaselinePerformanceJsonTests
     public void A_regression_reference_round_trips()
     {
         var bytes = DriftJson.Serialize(Baseline(Regression()));
-        Assert.Contains("\"task\": \"regression\"", Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
+        var json = Encoding.UTF8.GetString(bytes);
+        Assert.Contains("\"task\": \"regression\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"calibration\": null", json, StringComparison.Ordinal);
         var read = DriftJson.ReadBaseline(bytes, "b.json");
         Assert.Equal(100, read.Performance!.Regression!.Count);
         Assert.Equal(bytes, DriftJson.Serialize(read));
