@@ -50,10 +50,14 @@ public sealed class BaselinePerformanceJsonTests
         Assert.Contains("\"positive_class\": \"1\"", json, StringComparison.Ordinal);
         Assert.Contains("\"confusion_matrix\": [", json, StringComparison.Ordinal);
         Assert.Contains("\"regression\": null", json, StringComparison.Ordinal);
-        Assert.Contains("\"calibration\": null", json, StringComparison.Ordinal);
+        Assert.Contains("\"calibration\": {\n      \"ece\": ", json, StringComparison.Ordinal);
+        Assert.Contains("\"mean_score\": ", json, StringComparison.Ordinal);
+        Assert.Contains("\"positive_rate\": ", json, StringComparison.Ordinal);
 
         var read = DriftJson.ReadBaseline(bytes, "b.json");
         Assert.Equal((300L, 6L, "1"), (read.Performance!.Rows, read.Performance.Unlabelled, read.Performance.PositiveClass));
+        // Rows with a label and a score: 300 less 6 unlabelled less 43 unscored, 1 of them both (i = 0).
+        Assert.Equal((252L, 10), (read.Performance.Calibration!.Count, read.Performance.Calibration.Bins.Count));
         Assert.Equal(bytes, DriftJson.Serialize(read));
         var parallel = BaselineFeaturesReader.TryRead(bytes, DriftJson.ReadOptions, BaselineProfile.CurrentSchemaVersion);
         Assert.Equal(bytes, DriftJson.Serialize(parallel!));
@@ -63,7 +67,9 @@ public sealed class BaselinePerformanceJsonTests
     public void A_regression_reference_round_trips()
     {
         var bytes = DriftJson.Serialize(Baseline(Regression()));
-        Assert.Contains("\"task\": \"regression\"", Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
+        var json = Encoding.UTF8.GetString(bytes);
+        Assert.Contains("\"task\": \"regression\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"calibration\": null", json, StringComparison.Ordinal);
         var read = DriftJson.ReadBaseline(bytes, "b.json");
         Assert.Equal(100, read.Performance!.Regression!.Count);
         Assert.Equal(bytes, DriftJson.Serialize(read));
@@ -86,6 +92,8 @@ public sealed class BaselinePerformanceJsonTests
     public static TheoryData<string> Inconsistencies() =>
     [
         "rows", "count", "task", "positive class", "matrix",
+        "calibration of a regression", "calibration count", "calibration ece", "calibration bin counts", "calibration empty bin",
+        "calibration bin order", "calibration rate", "calibration without positive class",
     ];
 
     [Theory]
@@ -94,6 +102,9 @@ public sealed class BaselinePerformanceJsonTests
     {
         var p = Classification();
         var c = p.Classification!;
+        var s = p.Calibration!;
+        var bins = s.Bins.ToList();
+        ReferencePerformance Bins(params CalibrationBin[] edited) => p with { Calibration = s with { Bins = edited } };
         var (broken, field) = what switch
         {
             "rows" => (p with { Unlabelled = p.Rows + 1 }, "field performance: rows and unlabelled"),
@@ -101,6 +112,15 @@ public sealed class BaselinePerformanceJsonTests
             "task" => (p with { Task = PerformanceTask.Regression }, "field performance: a regression needs 'regression'"),
             "positive class" => (p with { PositiveClass = "0" }, "field performance.positive_class"),
             "matrix" => (p with { Classification = c with { ConfusionMatrix = [[1, 2], [3]] } }, "field performance.classification.confusion_matrix"),
+            "calibration of a regression" => (Regression() with { Calibration = s }, "field performance.calibration: a regression"),
+            "calibration count" => (p with { Calibration = s with { Count = s.Count - 1 } }, "field performance.calibration.count"),
+            "calibration ece" => (p with { Calibration = s with { Ece = 1.5 } }, "field performance.calibration.ece"),
+            "calibration bin counts" => (Bins([.. bins.Take(9), bins[9] with { Count = bins[9].Count + 1 }]), "field performance.calibration.bins: their counts"),
+            "calibration empty bin" => (Bins([.. bins.Take(9), bins[9] with { Count = 0 }]), "field performance.calibration.bins[9].count"),
+            "calibration bin order" => (Bins([bins[1], bins[0], .. bins.Skip(2)]), "field performance.calibration.bins[1]: bins must be increasing"),
+            "calibration rate" => (Bins([bins[0] with { PositiveRate = -0.1 }, .. bins.Skip(1)]), "field performance.calibration.bins[0]: mean_score"),
+            "calibration without positive class" => (p with { PositiveClass = null, Classification = c with { PositiveClass = null } },
+                "field performance.calibration: needs a positive class"),
             _ => throw new ArgumentOutOfRangeException(nameof(what)),
         };
 

@@ -378,7 +378,6 @@ public sealed class BaselineJobTests(AzuriteFixture azurite) : IDisposable
         var performance = (await ReadBaselineAsync(container, "m", "1")).Performance!;
         var files = Directory.GetFiles(ValidationReference.Folder(name)).Length;
         Assert.Equal(parquet ? $"blob validation/{name} ({files} Parquet file{(files == 1 ? "" : "s")})" : $"file {validation} ({files} CSV file{(files == 1 ? "" : "s")})", performance.Source);
-        Assert.Null(performance.Calibration);
         return performance;
     }
 
@@ -410,6 +409,19 @@ public sealed class BaselineJobTests(AzuriteFixture azurite) : IDisposable
         Close(expected.MacroF1, c.MacroF1, "macro f1");
         Close(expected.RocAuc, c.RocAuc, "roc auc");
         Close(expected.LogLoss, c.LogLoss, "log loss");
+
+        // Scores on a 0.001 grid: some sit on k/10, where the bin (lower, upper] must be sklearn's to the last double.
+        var calibration = p.Calibration!;
+        var reference = expected.Calibration!;
+        Assert.Equal((reference.Count, c.ScoredCount), (calibration.Count, calibration.Count));
+        Assert.Equal(reference.Bins.Select(b => (b.Lower, b.Upper, b.Count)), calibration.Bins.Select(b => (b.Lower, b.Upper, b.Count)));
+        for (var k = 0; k < reference.Bins.Length; k++)
+        {
+            Close(reference.Bins[k].MeanScore, calibration.Bins[k].MeanScore, $"mean score of bin {k}");
+            Close(reference.Bins[k].PositiveRate, calibration.Bins[k].PositiveRate, $"positive rate of bin {k}");
+        }
+
+        Close(reference.Ece, calibration.Ece, "ece");
     }
 
     [Fact]
@@ -428,6 +440,7 @@ public sealed class BaselineJobTests(AzuriteFixture azurite) : IDisposable
         Close(expected.MacroRecall, c.Recall, "recall (macro)");
         Close(expected.MacroF1, c.F1, "f1 (macro)");
         Assert.Null(c.RocAuc);
+        Assert.Null(p.Calibration);
     }
 
     [Theory]
@@ -441,6 +454,7 @@ public sealed class BaselineJobTests(AzuriteFixture azurite) : IDisposable
 
         Assert.Equal((PerformanceTask.Regression, expected.Rows, expected.Unlabelled), (p.Task, p.Rows, p.Unlabelled));
         Assert.Null(p.Classification);
+        Assert.Null(p.Calibration);
         var r = p.Regression!;
         Assert.Equal(expected.Count, r.Count);
         Close(expected.Mae, r.Mae, "mae");

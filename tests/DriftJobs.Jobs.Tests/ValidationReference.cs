@@ -78,7 +78,12 @@ internal static class ValidationReference
 internal sealed record ClassificationExpected(
     long Rows, long Unlabelled, long Count, long ScoredCount, string[] Classes, string? PositiveClass, double Accuracy, long Errors,
     double Precision, double Recall, double F1, double MacroPrecision, double MacroRecall, double MacroF1, long[][] ConfusionMatrix,
-    double? RocAuc, double? LogLoss);
+    double? RocAuc, double? LogLoss, CalibrationExpected? Calibration);
+
+/// <summary>sklearn's calibration_curve(strategy='uniform', n_bins=10) over the scored rows, its bins, and numpy's ECE.</summary>
+internal sealed record CalibrationExpected(double Ece, long Count, CalibrationBinExpected[] Bins);
+
+internal sealed record CalibrationBinExpected(double Lower, double Upper, long Count, double MeanScore, double PositiveRate);
 
 internal sealed record RegressionExpected(
     long Rows, long Unlabelled, long Count, double Mae, double Rmse, double MeanError, double R2, double AbsoluteErrorVariance, double SquaredErrorVariance);

@@ -19,6 +19,7 @@ import os
 import numpy as np
 import sklearn
 from sklearn import metrics
+from sklearn.calibration import calibration_curve
 
 OUT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "DriftJobs.Jobs.Tests",
                        "Reference", "Validation")
@@ -46,6 +47,29 @@ def write_expected(case, expected):
 
 def fmt(x):
     return repr(float(x))
+
+
+def calibration(positive, score, n_bins=10):
+    """sklearn's calibration_curve(strategy='uniform') and the ECE over its bins, in numpy. calibration_curve returns
+    neither the bins' counts nor their edges, so the bins are assigned as it assigns them (numpy.searchsorted over the
+    inner edges of linspace(0, 1, n_bins + 1): a score on an inner edge falls in the bin below) and checked to give its
+    exact output."""
+    y = positive.astype(np.int64)
+    s = score.astype(np.float64)
+    prob_true, prob_pred = calibration_curve(y, s, n_bins=n_bins, strategy="uniform")
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    ids = np.searchsorted(edges[1:-1], s)
+    total = np.bincount(ids, minlength=n_bins)
+    positives = np.bincount(ids, weights=y, minlength=n_bins)
+    sums = np.bincount(ids, weights=s, minlength=n_bins)
+    nonzero = total != 0
+    assert np.array_equal(positives[nonzero] / total[nonzero], prob_true)
+    assert np.array_equal(sums[nonzero] / total[nonzero], prob_pred)
+    ece = float(np.sum(total[nonzero] / len(s) * np.abs(prob_pred - prob_true)))
+    bins = [{"lower": float(edges[k]), "upper": float(edges[k + 1]), "count": int(total[k]),
+             "mean_score": float(sums[k] / total[k]), "positive_rate": float(positives[k] / total[k])}
+            for k in range(n_bins) if total[k] > 0]
+    return {"ece": ece, "count": int(len(s)), "bins": bins}
 
 
 def binary():
@@ -89,6 +113,7 @@ def binary():
         "confusion_matrix": metrics.confusion_matrix(y, p, labels=[0, 1]).tolist(),
         "roc_auc": float(metrics.roc_auc_score(ys, ss)),
         "log_loss": float(metrics.log_loss(ys, ss, labels=[0, 1])),
+        "calibration": calibration(ys == 1, ss),
     })
 
 
@@ -116,6 +141,7 @@ def multiclass():
         "macro_precision": float(prf[0]), "macro_recall": float(prf[1]), "macro_f1": float(prf[2]),
         "confusion_matrix": metrics.confusion_matrix(y, p, labels=list(classes)).tolist(),
         "roc_auc": None, "log_loss": None,
+        "calibration": None,
     })
 
 

@@ -11,6 +11,10 @@ namespace DriftJobs.Core.Performance;
 /// are also accumulated with scores for "1" and for "true", the only classes <see cref="PositiveClassRule"/> can pick
 /// once the classes are known, so the scores are read in the same pass.
 /// </para>
+/// <para>
+/// The scores' calibration (<see cref="CalibrationAccumulator"/>) is kept per candidate positive class alongside, since
+/// which outcome a score is checked against is only known once the classes are: 10 bins each, a few hundred bytes.
+/// </para>
 /// </summary>
 internal sealed class ReferencePerformanceBuilder
 {
@@ -21,6 +25,9 @@ internal sealed class ReferencePerformanceBuilder
 
     // Keyed by positive class; "" holds the pairs without scores, for a model without one.
     private Dictionary<string, ClassificationAccumulator>? _classification;
+
+    // Keyed by positive class, as _classification; null for a regression.
+    private Dictionary<string, CalibrationAccumulator>? _calibration;
     private bool _integersOnly = true;
     private long _scored;
 
@@ -48,6 +55,12 @@ internal sealed class ReferencePerformanceBuilder
             foreach (var candidate in positiveClass is null ? PositiveClassRule.Conventional : [])
             {
                 _classification[candidate] = new ClassificationAccumulator(candidate);
+            }
+
+            _calibration = new(StringComparer.Ordinal);
+            foreach (var candidate in _classification.Keys.Where(k => k.Length > 0))
+            {
+                _calibration[candidate] = new CalibrationAccumulator();
             }
         }
     }
@@ -91,6 +104,7 @@ internal sealed class ReferencePerformanceBuilder
             {
                 _task = PerformanceTask.Regression;
                 _classification = null;
+                _calibration = null;
                 _distinct.Clear();
                 CountScore(score);
                 return;
@@ -160,6 +174,7 @@ internal sealed class ReferencePerformanceBuilder
         }
 
         scoresIgnored = metrics.Positive is null ? _scored : 0;
+        // No positive class, no outcome to check a score against: the calibration is null, as ROC AUC is.
         return new ReferencePerformance
         {
             Task = task,
@@ -168,6 +183,7 @@ internal sealed class ReferencePerformanceBuilder
             Unlabelled = Unlabelled,
             PositiveClass = metrics.Positive?.Class,
             Classification = ClassificationSummary.From(metrics),
+            Calibration = metrics.Positive is { } p ? _calibration![p.Class].Compute() : null,
         };
     }
 
@@ -183,6 +199,7 @@ internal sealed class ReferencePerformanceBuilder
             else
             {
                 accumulator.Add(label, prediction, score);
+                _calibration![positive].Add(score, string.Equals(label, positive, StringComparison.Ordinal));
             }
         }
     }

@@ -69,6 +69,7 @@ internal static class BaselineValidation
             var r = p.Regression!;
             Require(r.Count == labelled, source, at + ".regression.count", "must be rows − unlabelled");
             Require(r.Mae is null or >= 0 && r.Rmse is null or >= 0, source, at + ".regression", "errors cannot be negative");
+            Require(p.Calibration is null, source, at + ".calibration", "a regression has no scores to calibrate");
             return;
         }
 
@@ -88,6 +89,34 @@ internal static class BaselineValidation
             source, at + ".positive_class", "must be classification.positive_class and one of the classes");
         Require(new[] { c.Accuracy, c.Precision, c.Recall, c.F1, c.MacroPrecision, c.MacroRecall, c.MacroF1, c.RocAuc }.All(v => v is null or >= 0 and <= 1)
             && c.LogLoss is null or >= 0, source, at + ".classification", "a metric lies outside its range");
+        if (p.Calibration is { } calibration)
+        {
+            ValidateCalibration(calibration, p.PositiveClass, c.ScoredCount, source);
+        }
+    }
+
+    /// <summary>
+    /// The detector trusts a window's estimated performance only when <c>ece</c> is small: an edited or corrupted
+    /// calibration would switch the estimate on for a model it misleads about.
+    /// </summary>
+    private static void ValidateCalibration(CalibrationSummary s, string? positiveClass, long scoredCount, string source)
+    {
+        const string at = "performance.calibration";
+        Require(positiveClass is not null, source, at, "needs a positive class to check the scores against");
+        // The builder feeds every scored row it counts in scored_count, and only those.
+        Require(s.Count > 0 && s.Count == scoredCount, source, at + ".count", "must be classification.scored_count, and positive");
+        Require(s.Ece is >= 0 and <= 1, source, at + ".ece", "must lie in [0, 1]");
+        Require(s.Bins is { Count: > 0 } && s.Bins.All(b => b is not null), source, at + ".bins", "needs at least one bin, none null");
+        for (var k = 0; k < s.Bins.Count; k++)
+        {
+            var b = s.Bins[k];
+            Require(b.Lower is >= 0 and < 1 && b.Upper is > 0 and <= 1 && b.Lower < b.Upper && (k == 0 || b.Lower >= s.Bins[k - 1].Upper),
+                source, $"{at}.bins[{k}]", "bins must be increasing, disjoint ranges within [0, 1]");
+            Require(b.Count > 0 && b.Count <= s.Count, source, $"{at}.bins[{k}].count", "a listed bin is not empty, nor larger than count");
+            Require(b.MeanScore is >= 0 and <= 1 && b.PositiveRate is >= 0 and <= 1, source, $"{at}.bins[{k}]", "mean_score and positive_rate lie in [0, 1]");
+        }
+
+        Require(s.Bins.Sum(b => b.Count) == s.Count, source, at + ".bins", "their counts must add up to count");
     }
 
     private static bool IsStrictlyIncreasing(ReadOnlySpan<double> values)

@@ -178,6 +178,101 @@ public sealed class ReferencePerformanceBuilderTests
         Close(c.R2, r.R2);
     }
 
+    public static TheoryData<string> TenBinCalibrationCases() =>
+        [.. CalibrationReference.Value.Calibration.Where(c => c.BinCount == CalibrationAccumulator.DefaultBinCount).Select(c => c.Name)];
+
+    [Theory]
+    [MemberData(nameof(TenBinCalibrationCases))]
+    public void The_calibration_of_text_classes_with_a_declared_positive_class_matches_sklearn(string name)
+    {
+        var c = CalibrationReference.Value.Calibration.Single(x => x.Name == name);
+        var builder = new ReferencePerformanceBuilder(null, "yes");
+        for (var i = 0; i < c.Scores.Length; i++)
+        {
+            builder.Add(c.Labels[i] ? "yes" : "no", c.Scores[i] >= 0.5 ? "yes" : "no", c.Scores[i]);
+        }
+
+        var p = builder.Build("s", out var ignored);
+        Assert.Equal(("yes", 0L, (long)c.Scores.Length), (p.PositiveClass, ignored, p.Classification!.ScoredCount));
+        var calibration = p.Calibration!;
+        Assert.Equal(c.Count, calibration.Count);
+        Assert.Equal(c.Bins.Select(b => (b.Lower, b.Upper, b.Count)), calibration.Bins.Select(b => (b.Lower, b.Upper, b.Count)));
+        for (var k = 0; k < c.Bins.Length; k++)
+        {
+            Close(c.Bins[k].MeanScore, calibration.Bins[k].MeanScore);
+            Close(c.Bins[k].PositiveRate, calibration.Bins[k].PositiveRate);
+        }
+
+        Close(c.Ece, calibration.Ece);
+    }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("true")]
+    public void The_calibration_of_a_conventional_positive_class_takes_every_scored_labelled_row_and_nothing_else(string positive)
+    {
+        // sharpen: an overconfident model, so a wrong outcome (the other class, or an unscored row) would move the ECE.
+        var rows = SimulatedModel.Rows(seed: 5, count: 3000, sharpen: 2);
+        var builder = new ReferencePerformanceBuilder(null, null);
+        var direct = new CalibrationAccumulator();
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var (score, label) = rows[i];
+            var withScore = i % 9 == 0 ? double.NaN : score;
+            var unlabelled = i % 13 == 0;
+            if (positive == "1")
+            {
+                builder.Add(unlabelled ? double.NaN : label ? 1 : 0, score >= 0.5 ? 1 : 0, withScore);
+            }
+            else
+            {
+                builder.Add(unlabelled ? null : label ? "true" : "false", score >= 0.5 ? "true" : "false", withScore);
+            }
+
+            if (!unlabelled && !double.IsNaN(withScore))
+            {
+                direct.Add(score, label);
+            }
+        }
+
+        var p = builder.Build("s", out _);
+        Assert.Equal(positive, p.PositiveClass);
+        // The accumulator itself is checked against sklearn (CalibrationAccumulatorTests); here only what reaches it.
+        var expected = direct.Compute()!;
+        var calibration = p.Calibration!;
+        Assert.Equal((expected.Count, expected.Ece), (calibration.Count, calibration.Ece));
+        Assert.Equal(expected.Bins, calibration.Bins);
+        Assert.Equal(p.Classification!.ScoredCount, calibration.Count);
+        Assert.InRange(calibration.Ece, 0.05, 1);
+    }
+
+    [Fact]
+    public void There_is_no_calibration_without_scores_or_without_a_positive_class()
+    {
+        var unscored = new ReferencePerformanceBuilder(null, null);
+        unscored.Add(1.0, 1.0);
+        unscored.Add(0.0, 1.0);
+        var u = unscored.Build("s", out _);
+        Assert.Equal(("1", (CalibrationSummary?)null), (u.PositiveClass, u.Calibration));
+
+        var multiclass = new ReferencePerformanceBuilder(null, null);
+        multiclass.Add(0.0, 1.0, 0.4);
+        multiclass.Add(1.0, 1.0, 0.9);
+        multiclass.Add(2.0, 1.0, 0.1);
+        var m = multiclass.Build("s", out var ignored);
+        Assert.Equal((null, 3L), (m.PositiveClass, ignored));
+        Assert.Null(m.Calibration);
+
+        // Scored rows first, then a fraction rules classification out: the scores' calibration goes with it.
+        var regression = new ReferencePerformanceBuilder(null, null);
+        regression.Add(1.0, 1.0, 0.9);
+        regression.Add(0.0, 0.0, 0.2);
+        regression.Add(0.5, 0.25, 0.3);
+        var r = regression.Build("s", out ignored);
+        Assert.Equal((PerformanceTask.Regression, 3L), (r.Task, ignored));
+        Assert.Null(r.Calibration);
+    }
+
     private static void Close(double? expected, double? actual)
     {
         Assert.NotNull(expected);
