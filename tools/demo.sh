@@ -9,10 +9,11 @@ SCENARIO=${SCENARIO:-covariate-shift}
 CONFIGURATION=${CONFIGURATION:-Release}
 AZURITE=tools/azurite/node_modules/.bin/azurite-blob
 log=$(mktemp)
+output=$(mktemp)
 
 cleanup() {
   if [ -n "${azurite_pid:-}" ]; then kill "$azurite_pid" 2>/dev/null || true; wait "$azurite_pid" 2>/dev/null || true; fi
-  rm -f "$log"
+  rm -f "$log" "$output"
 }
 trap cleanup EXIT
 
@@ -36,18 +37,31 @@ export DRIFT_CONTAINER=model-monitoring MODEL_NAME=fraud-detector MODEL_VERSION=
 end=$(date -u +%Y-%m-%dT%H:00:00Z)
 run() { dotnet run --no-build -c "$CONFIGURATION" --project "$@"; }
 
-echo "== driftctl simulate --scenario $SCENARIO (24 hours of predictions ending $end)"
-run src/DriftJobs.Cli -- simulate --scenario "$SCENARIO" --hours 24 --rows-per-hour 500 --end "$end"
+# 29 hours: the drift window's 24, and 5 more behind it for the performance window, whose labels (arriving 2 to 5
+# hours after each prediction) have all arrived by the run.
+echo "== driftctl simulate --scenario $SCENARIO (29 hours of predictions ending $end, labels arriving 2-5 hours later)"
+run src/DriftJobs.Cli -- simulate --scenario "$SCENARIO" --hours 29 --rows-per-hour 500 --end "$end" \
+  --label-delay-hours 2 --label-spread-hours 3
 
-echo "== Baseline job"
-run src/DriftJobs.Baseline -- --training-data training-data/fraud-detector/1/train.parquet --target-column is_fraud >/dev/null
+echo "== Baseline job (training data, and validation data with the model's predictions)"
+run src/DriftJobs.Baseline -- --training-data training-data/fraud-detector/1/train.parquet --target-column is_fraud \
+  --validation-data training-data/fraud-detector/1/validation.parquet >/dev/null
 echo "baselines/fraud-detector/1/baseline.json written"
 
-echo "== Drift detector (its JSON log lines are hidden here; the summary follows)"
+echo "== Drift detector (its JSON log lines are hidden here; the summary and the alerts follow)"
 set +e
-run src/DriftJobs.Detector -- --drift-window-end "$end" | grep -v '^{'
-status=${PIPESTATUS[0]}
+run src/DriftJobs.Detector -- --drift-window-end "$end" --drift-label-delay-hours 5 >"$output"
+status=$?
 set -e
+grep -v '^{' "$output"
+# Each alert is one JSON log line; shown here as "SEVERITY code: message".
+sed -nE 's/.*"Severity":"([A-Z]+)","Code":"([a-z_]+)".*"AlertMessage":"(([^"\\]|\\.)*)".*/  \1 \2: \3/p' "$output" || true
 echo "Detector exit code: $status (0 ran, 1 retry, 2 configuration error)"
 echo "Report: $DRIFT_CONTAINER/drift-reports/fraud-detector/latest.json"
+if [ "$status" -eq 0 ] && [ "$SCENARIO" = concept-drift ]; then
+  # What this scenario shows: the inputs did not move, the model got worse.
+  grep -q '^Overall drift detected: NO' "$output" || { echo "demo: concept-drift should show no feature drift"; exit 1; }
+  grep -q 'performance_degradation' "$output" || { echo "demo: concept-drift should raise a performance_degradation alert"; exit 1; }
+  echo "concept-drift: no feature drifted, and the performance alert was raised."
+fi
 exit "$status"

@@ -168,7 +168,7 @@ internal static class PerformanceAnalyzer
                 AlertCodes.PerformanceDegradation,
                 null,
                 string.Create(CultureInfo.InvariantCulture,
-                    $"{Name(v.Metric)} {v.Value:0.###} against {v.Reference:0.###} on the validation data ({v.RelativeChange:+0.0%;-0.0%} worse; {v.Test} p = {v.PValue:0.##E+0}) over {s.Labelled:N0} labelled predictions of {range}")));
+                    $"{Name(v.Metric)} {v.Value:0.###} against {v.Reference:0.###} on the validation data ({v.RelativeChange * 100:0.0} % worse; {v.Test} p = {v.PValue:0.##E+0}) over {s.Labelled:N0} labelled predictions of {range}")));
         }
 
         if (s.LabelDrift is { Drifted: true } d)
