@@ -52,7 +52,7 @@ internal static class HtmlReportRenderer
         .perf h3{font-size:15px;margin:16px 0 6px}.perf-verdict{font-weight:600}
         .grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:16px}
         th.n,td.n{text-align:right;font-variant-numeric:tabular-nums}tr.primary td{font-weight:600}
-        table.cm{width:auto}.cm td.hit{background:#ecf5ee;font-weight:600}
+        table.cm,table.label-shares{width:auto}.cm td.hit{background:#ecf5ee;font-weight:600}.perf-hours td:first-child{white-space:nowrap}
         """;
 
     public static string Render(DriftReport report, HtmlReportLinks? links = null)
