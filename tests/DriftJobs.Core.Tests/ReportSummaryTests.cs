@@ -35,4 +35,15 @@ public class ReportSummaryTests
         Assert.Contains("Overall drift detected: NO VERDICT (fewer than 100 samples)", text, StringComparison.Ordinal);
         Assert.Contains("Alerts: 1 (1 INFO)", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Summary_names_the_evaluated_window_the_metric_against_validation_the_verdict_and_the_coverage()
+    {
+        var text = ReportSummary.Format(PerformanceReports.Classification());
+
+        Assert.Contains("Model performance (predictions of 2026-01-01T14:00Z to 2026-01-01T18:00Z, label delay 6 h): Accuracy 0.729 against 0.9 on validation data: 19% worse, significant", text, StringComparison.Ordinal);
+        Assert.Contains("— degraded (CRITICAL).", text, StringComparison.Ordinal);
+        Assert.Contains("Label coverage: 70.0% (700 of 1,000 predictions labelled)", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Model performance", ReportSummary.Format(PerformanceReports.WithoutPerformance()), StringComparison.Ordinal);
+    }
 }

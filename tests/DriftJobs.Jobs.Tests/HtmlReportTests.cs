@@ -137,6 +137,33 @@ public sealed partial class HtmlReportTests(DeliveryServices services) : IDispos
         Assert.Contains("content=\"2026-11-20T13:00:00Z\"", await File.ReadAllTextAsync(latest), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_performance_section_renders_its_tables_in_chromium()
+    {
+        var html = HtmlReportRenderer.Render(PerformanceReport.Create("performing", End));
+        AssertSelfContained(html);
+        var path = Path.Combine(_folder, "performance.html");
+        await File.WriteAllTextAsync(path, html);
+
+        await using var browser = await HeadlessChromium.StartAsync();
+        await browser.OpenAsync(new Uri(path).AbsoluteUri);
+        var shown = (await browser.EvaluateAsync("""
+            (() => {
+              const s = document.getElementById('performance');
+              const rows = sel => [...s.querySelectorAll(sel + ' tr')].map(r => [...r.cells].map(c => c.innerText.trim()));
+              return { width: s.getBoundingClientRect().width, verdict: s.querySelector('.perf-verdict').innerText,
+                       matrix: rows('table.cm'), hours: rows('table.perf-hours').length };
+            })()
+            """))!;
+
+        Assert.Empty(browser.Errors);
+        Assert.True((double)shown["width"]! > 300, "the performance section is not laid out");
+        Assert.StartsWith("Accuracy 0.729 against 0.9 on validation data: 19% worse", (string?)shown["verdict"], StringComparison.Ordinal);
+        Assert.Equal("[[\"label \\\\ prediction\",\"0\",\"1\"],[\"0\",\"220\",\"95\"],[\"1\",\"95\",\"290\"]]", shown["matrix"]!.ToJsonString());
+        Assert.Equal(5, (int)shown["hours"]!);
+        await browser.ScreenshotAsync(Path.Combine(RepositoryRoot.Find(), "artifacts", "html-report-performance.png"));
+    }
+
     private static void AssertChart(JsonNode section)
     {
         var name = (string?)section["feature"];

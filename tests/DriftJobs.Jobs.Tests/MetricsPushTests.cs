@@ -78,6 +78,9 @@ public sealed partial class MetricsPushTests(DeliveryServices services)
         Assert.InRange(Value(samples, "driftjobs_run_duration_seconds"), 1e-6, 120);
         Assert.InRange(Value(samples, "driftjobs_last_success_timestamp_seconds"), before.ToUnixTimeSeconds() - 1, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1);
         Assert.Equal(End.ToUnixTimeSeconds(), Value(samples, "driftjobs_window_end_timestamp_seconds"));
+        // The scenario's baseline has no validation data, so its report has no performance section to show.
+        Assert.Null(report.Performance);
+        Assert.DoesNotContain(samples, s => s.Name.StartsWith("driftjobs_performance_", StringComparison.Ordinal) || s.Name.StartsWith("driftjobs_label", StringComparison.Ordinal));
         Assert.Contains(DeliveryScenario.Events(run.Output, "Features", "2"), e => ((string?)e["@m"])!.StartsWith("Pushed the run's metrics", StringComparison.Ordinal));
     }
 
@@ -101,6 +104,39 @@ public sealed partial class MetricsPushTests(DeliveryServices services)
         Assert.Equal(report.Features[0].Psi!.Value, Value(samples, "driftjobs_feature_psi", name));
         Assert.Equal("2", samples[0].Labels["version"]);
     }
+
+    [Fact]
+    public async Task A_reports_performance_arrives_by_metric_beside_its_reference_with_verdict_coverage_and_trend()
+    {
+        var report = PerformanceReport.Create("performing", End);
+        var options = Options.Create(new DetectorOptions { PushgatewayUrl = services.Pushgateway.BaseUrl.ToString() });
+        using var pusher = new PushgatewayPusher(options, TimeProvider.System, NullLogger<PushgatewayPusher>.Instance);
+
+        Assert.True(await pusher.PushAsync(report, TimeSpan.FromSeconds(1)));
+
+        var samples = await ScrapeAsync("performing");
+        var p = report.Performance!;
+        Assert.Equal(510.0 / 700, Metric(samples, "driftjobs_performance_value", "accuracy"), 12);
+        Assert.Equal(0.9, Metric(samples, "driftjobs_performance_reference", "accuracy"), 12);
+        Assert.Equal(290.0 / 385, Metric(samples, "driftjobs_performance_value", "precision"), 12);
+        Assert.Equal(p.Classification!.RocAuc!.Value, Metric(samples, "driftjobs_performance_value", "roc_auc"));
+        Assert.Equal(p.Reference.Classification!.LogLoss!.Value, Metric(samples, "driftjobs_performance_reference", "log_loss"));
+        Assert.DoesNotContain(samples, s => s.Name == "driftjobs_performance_value" && s.Labels["metric"] == "rmse");
+        Assert.Equal(1, Metric(samples, "driftjobs_performance_degraded", "accuracy"));
+        Assert.Equal((0.9 - (510.0 / 700)) / 0.9, Metric(samples, "driftjobs_performance_relative_change", "accuracy"), 12);
+        Assert.Equal(p.Verdict!.PValue!.Value, Metric(samples, "driftjobs_performance_p_value", "accuracy"));
+        Assert.Equal(0, Value(samples, "driftjobs_performance_insufficient_labels"));
+        Assert.Equal(1000, Value(samples, "driftjobs_performance_predictions"));
+        Assert.Equal(700, Value(samples, "driftjobs_labelled_predictions"));
+        Assert.Equal(0.7, Value(samples, "driftjobs_label_coverage"), 12);
+        Assert.Equal(1, Value(samples, "driftjobs_label_drifted"));
+        Assert.Equal(0.625, Value(samples, "driftjobs_performance_trend_statistic"));
+        Assert.Equal(1, Value(samples, "driftjobs_performance_trend_alarm"));
+        Assert.Equal(End.AddHours(-PerformanceReport.DelayHours).ToUnixTimeSeconds(), Value(samples, "driftjobs_performance_window_end_timestamp_seconds"));
+    }
+
+    private static double Metric(List<Sample> samples, string name, string metric) =>
+        Assert.Single(samples, s => s.Name == name && s.Labels.GetValueOrDefault("metric") == metric).Value;
 
     [Fact]
     public async Task An_unreachable_pushgateway_is_retried_logged_and_does_not_fail_the_run()

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using DriftJobs.Core.Reports.Html;
 
 namespace DriftJobs.Core.Reports;
 
@@ -35,6 +36,13 @@ internal static class ReportSummary
             {
                 s.AppendLine(CultureInfo.InvariantCulture, $"Prediction drift: {(prediction.Drifted ? "YES" : "NO")}");
             }
+        }
+
+        if (report.Performance is { } p)
+        {
+            // The evaluated window is named because it is not the data window above: it lies the label delay behind it.
+            s.AppendLine(CultureInfo.InvariantCulture, $"Model performance (predictions of {p.Window.Start:yyyy-MM-ddTHH:mm}Z to {p.Window.End:yyyy-MM-ddTHH:mm}Z, label delay {p.LabelDelayHours} h): {PerformanceHtml.Sentence(p)}");
+            s.AppendLine(CultureInfo.InvariantCulture, $"Label coverage: {(p.LabelCoverage is { } c ? DriftAnalyzer.Percent(c) : "-")} ({p.Labelled:N0} of {p.Predictions:N0} predictions labelled)");
         }
 
         if (report.Files.Skipped.Count > 0)

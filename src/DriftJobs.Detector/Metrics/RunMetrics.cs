@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using DriftJobs.Core.Performance;
 using DriftJobs.Core.Reports;
 
 namespace DriftJobs.Detector.Metrics;
@@ -8,6 +9,8 @@ namespace DriftJobs.Detector.Metrics;
 /// A run's metrics in the Prometheus text exposition format (0.0.4), every name prefixed <c>driftjobs_</c>. Model
 /// and version are not written on the samples: they are the Pushgateway grouping key, which adds them as labels.
 /// A value the report does not have (no verdict, no KS for a categorical feature) is left out, not written as 0.
+/// The <c>driftjobs_performance_*</c> and <c>driftjobs_label_*</c> families describe the evaluated window (the label
+/// delay behind the data window) and appear only when the report has a performance section.
 /// </summary>
 internal static class RunMetrics
 {
@@ -37,6 +40,11 @@ internal static class RunMetrics
             Gauge(text, "driftjobs_prediction_drifted", "1 when the predictions drifted from the training label, else 0.", prediction.Drifted ? 1 : 0);
         }
 
+        if (report.Performance is { } performance)
+        {
+            Performance(text, performance);
+        }
+
         Gauge(text, "driftjobs_drift_score", "Drifted features divided by monitored features (absent without a verdict).", report.DriftScore);
         Gauge(text, "driftjobs_drift_detected", "1 when any feature or the prediction drifted, else 0.", report.DriftDetected ? 1 : 0);
         Gauge(text, "driftjobs_insufficient_data", "1 when the window had too few rows for a verdict, else 0.", report.Status == ReportStatus.InsufficientData ? 1 : 0);
@@ -52,18 +60,60 @@ internal static class RunMetrics
         return text.ToString();
     }
 
-    private static void Family(StringBuilder text, string name, string help, IEnumerable<(string Feature, double? Value)> samples)
+    private static void Performance(StringBuilder text, PerformanceSection p)
     {
-        var present = samples.Where(s => s.Value.HasValue).ToList();
+        Family(text, "driftjobs_performance_value", "Realized performance of the evaluated window (the label delay behind the data window), by metric.",
+            "metric", Metrics(p.Classification, p.Regression));
+        Family(text, "driftjobs_performance_reference", "The same metric on the baseline's validation data.",
+            "metric", Metrics(p.Reference.Classification, p.Reference.Regression));
+        var verdictMetric = Json(p.Metric);
+        Family(text, "driftjobs_performance_degraded", "1 when the verdict metric is significantly worse than validation by at least the effect floor, else 0; absent without a verdict.",
+            "metric", [(verdictMetric, p.Verdict is { } d ? (d.Degraded ? 1 : 0) : null)]);
+        Family(text, "driftjobs_performance_relative_change", "How much worse the verdict metric is than validation, relative to it (positive: worse).",
+            "metric", [(verdictMetric, p.Verdict?.RelativeChange)]);
+        Family(text, "driftjobs_performance_p_value", "One-sided p-value of the degradation test of the verdict metric.",
+            "metric", [(verdictMetric, p.Verdict?.PValue)]);
+        Gauge(text, "driftjobs_performance_insufficient_labels", "1 when the evaluated window had too few labels for a verdict, else 0.", p.Status == PerformanceStatus.InsufficientLabels ? 1 : 0);
+        Gauge(text, "driftjobs_performance_predictions", "Predictions of the evaluated window.", p.Predictions);
+        Gauge(text, "driftjobs_labelled_predictions", "Predictions of the evaluated window that found their label.", p.Labelled);
+        Gauge(text, "driftjobs_label_coverage", "Labelled predictions divided by predictions of the evaluated window.", p.LabelCoverage);
+        Gauge(text, "driftjobs_label_drifted", "1 when the labels' class shares moved from validation, else 0; classification only.", p.LabelDrift is { } l ? (l.Drifted ? 1 : 0) : null);
+        Gauge(text, "driftjobs_performance_trend_statistic", "Page-Hinkley statistic on the hourly error series; alarm above its lambda.", p.Trend?.Statistic);
+        Gauge(text, "driftjobs_performance_trend_alarm", "1 when the Page-Hinkley detector is in alarm, else 0.", p.Trend is { } t ? (t.Alarm ? 1 : 0) : null);
+        Gauge(text, "driftjobs_performance_window_end_timestamp_seconds", "End of the evaluated window, Unix time.", p.Window.End.ToUnixTimeMilliseconds() / 1000.0);
+    }
+
+    /// <summary>Metric label values are the report's JSON field names (docs/formats.md).</summary>
+    private static IEnumerable<(string, double?)> Metrics(ClassificationSummary? c, RegressionSummary? r) =>
+        c is not null
+            ? [("accuracy", c.Accuracy), ("precision", c.Precision), ("recall", c.Recall), ("f1", c.F1), ("roc_auc", c.RocAuc), ("log_loss", c.LogLoss)]
+            : r is not null
+                ? [("mae", r.Mae), ("rmse", r.Rmse), ("mean_error", r.MeanError), ("r2", r.R2)]
+                : [];
+
+    private static string Json(PerformanceMetric metric) => metric switch
+    {
+        PerformanceMetric.Accuracy => "accuracy",
+        PerformanceMetric.F1 => "f1",
+        PerformanceMetric.Rmse => "rmse",
+        _ => "mae",
+    };
+
+    private static void Family(StringBuilder text, string name, string help, IEnumerable<(string Feature, double? Value)> samples) =>
+        Family(text, name, help, "feature", samples);
+
+    private static void Family(StringBuilder text, string name, string help, string label, IEnumerable<(string Value, double? Sample)> samples)
+    {
+        var present = samples.Where(s => s.Sample.HasValue).ToList();
         if (present.Count == 0)
         {
             return;
         }
 
         Header(text, name, help);
-        foreach (var (feature, value) in present)
+        foreach (var (labelValue, sample) in present)
         {
-            text.Append(name).Append("{feature=\"").Append(Escape(feature)).Append("\"} ").Append(Value(value!.Value)).Append('\n');
+            text.Append(name).Append('{').Append(label).Append("=\"").Append(Escape(labelValue)).Append("\"} ").Append(Value(sample!.Value)).Append('\n');
         }
     }
 

@@ -49,6 +49,10 @@ internal static class HtmlReportRenderer
         .legend{font-size:12px;color:var(--muted)}.sw{display:inline-block;width:10px;height:10px;margin:0 4px 0 10px;vertical-align:-1px}
         ul.notes{margin:8px 0 0;padding-left:18px}ul.notes li{color:var(--warn)}
         footer{color:var(--muted);font-size:12px;margin-top:24px}
+        .perf h3{font-size:15px;margin:16px 0 6px}.perf-verdict{font-weight:600}
+        .grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:16px}
+        th.n,td.n{text-align:right;font-variant-numeric:tabular-nums}tr.primary td{font-weight:600}
+        table.cm,table.label-shares{width:auto}.cm td.hit{background:#ecf5ee;font-weight:600}.perf-hours td:first-child{white-space:nowrap}
         """;
 
     public static string Render(DriftReport report, HtmlReportLinks? links = null)
@@ -65,6 +69,11 @@ internal static class HtmlReportRenderer
 
         Summary(html, report, model);
         Alerts(html, report);
+        if (report.Performance is { } performance)
+        {
+            PerformanceHtml.Append(html, performance);
+        }
+
         Contents(html, report);
         if (report.Prediction is { } prediction)
         {
@@ -120,6 +129,16 @@ internal static class HtmlReportRenderer
             Kpi(html, "Prediction drift", !prediction.Judged ? "–" : prediction.Drifted ? "yes" : "no");
         }
 
+        if (report.Performance is { } performance)
+        {
+            Kpi(html, "Model performance", performance.Verdict switch
+            {
+                { Degraded: true } => "degraded",
+                not null => "not degraded",
+                null => "no verdict",
+            });
+        }
+
         Kpi(html, "Files read", Count(report.Files.Read));
         Kpi(html, "Files skipped", Count(report.Files.Skipped.Count));
         Kpi(html, "Alerts", report.Alerts.Count == 0
@@ -139,7 +158,7 @@ internal static class HtmlReportRenderer
         html.Append("</section>\n");
     }
 
-    private static void Kpi(StringBuilder html, string label, string value) =>
+    internal static void Kpi(StringBuilder html, string label, string value) =>
         html.Append("<div class=\"kpi\"><span class=\"muted\">").Append(label).Append("</span><b>").Append(E(value)).Append("</b></div>");
 
     private static void Alerts(StringBuilder html, DriftReport report)
@@ -276,7 +295,7 @@ internal static class HtmlReportRenderer
 
     private static string Anchor(int index) => "f" + index.ToString(CultureInfo.InvariantCulture);
 
-    private static string SeverityName(AlertSeverity severity) => severity.ToString().ToUpperInvariant();
+    internal static string SeverityName(AlertSeverity severity) => severity.ToString().ToUpperInvariant();
 
     private static string SeverityCss(DriftSeverity severity) => severity switch
     {
@@ -290,13 +309,13 @@ internal static class HtmlReportRenderer
     internal static string Num(double value) =>
         double.IsFinite(value) ? value.ToString(Math.Abs(value) is >= 1e-3 or 0 ? "0.###" : "0.##E+0", CultureInfo.InvariantCulture) : value.ToString(CultureInfo.InvariantCulture);
 
-    private static string P(double p) => double.IsFinite(p) && p is > 0 and < 1e-3 ? p.ToString("0.##E+0", CultureInfo.InvariantCulture) : Num(p);
+    internal static string P(double p) => double.IsFinite(p) && p is > 0 and < 1e-3 ? p.ToString("0.##E+0", CultureInfo.InvariantCulture) : Num(p);
 
     internal static string Percent(double share) => (share * 100).ToString(share is > 0 and < 0.001 ? "0.###" : "0.#", CultureInfo.InvariantCulture) + "%";
 
-    private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+    internal static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
-    private static string Stamp(DateTimeOffset time) => time.ToUniversalTime().ToString("yyyy-MM-dd HH:mm'Z'", CultureInfo.InvariantCulture);
+    internal static string Stamp(DateTimeOffset time) => time.ToUniversalTime().ToString("yyyy-MM-dd HH:mm'Z'", CultureInfo.InvariantCulture);
 
     private static string Iso(DateTimeOffset time) => time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }
