@@ -296,6 +296,35 @@ public sealed class ChartTests
     }
 
     [Fact]
+    public async Task Every_detector_setting_is_a_chart_value_but_those_left_to_extra_env_or_set_elsewhere()
+    {
+        // The detector's settings as declared: docs/operations.md's generated table, which SettingsTests holds to DetectorSettings.All.
+        var guide = await File.ReadAllTextAsync(Path.Combine(K8sTools.Root, "docs", "operations.md"));
+        var from = guide.IndexOf("<!-- settings: drift-detector -->", StringComparison.Ordinal);
+        var to = guide.IndexOf("<!-- /settings -->", from, StringComparison.Ordinal);
+        var declared = guide[from..to].Split('\n').Where(l => l.StartsWith("| `", StringComparison.Ordinal)).Select(l => l.Split('`')[1]).ToHashSet(StringComparer.Ordinal);
+        string[] elsewhere =
+        [
+            "DRIFT_WINDOW_END", // a run's own (driftctl, a backfill), never the CronJob's
+            "DRIFT_LOGS_PATH", // an env var from detector.logsVolume
+            "DRIFT_SLACK_WEBHOOK_URL", "DRIFT_WEBHOOK_URL", "DRIFT_WEBHOOK_SECRET", "AZURE_STORAGE_CONNECTION_STRING", // Secrets
+            // Tuning left to detector.extraEnv.
+            "DRIFT_MISSING_RATE_INCREASE", "DRIFT_OUT_OF_RANGE_SHARE", "DRIFT_UNSEEN_CATEGORY_SHARE", "DRIFT_READ_CONCURRENCY",
+            "DRIFT_SINK_TIMEOUT_SECONDS", "DRIFT_SINK_RETRIES", "DRIFT_SINK_RETRY_BACKOFF_SECONDS",
+        ];
+        Assert.Subset(declared, elsewhere.ToHashSet(StringComparer.Ordinal));
+
+        // Every optional key set: the sinks' URLs appear only when given.
+        var data = (await HelmChart.RenderDefaultsAsync(
+            "--set", "alerts.alertmanagerUrl=http://am:9093", "--set", "alerts.pushgatewayUrl=http://pg:9091", "--set", "alerts.reportBaseUrl=https://r")).Single<V1ConfigMap>().Data;
+
+        // A new setting needs its chart value (CONTRIBUTING.md), or a place in the list above.
+        Assert.Empty(declared.Except(elsewhere).Except(data.Keys).Order(StringComparer.Ordinal));
+        // DRIFT_PSI_BINS is the baseline job's.
+        Assert.Equal(["DRIFT_PSI_BINS"], data.Keys.Except(declared));
+    }
+
+    [Fact]
     public async Task The_joins_spill_goes_to_the_size_limited_tmp_volume()
     {
         // The join spills to Path.GetTempPath(): /tmp unless TMPDIR says otherwise, and the root filesystem is read-only.
@@ -468,6 +497,8 @@ public sealed class ChartTests
     [InlineData("psiBins", "STORAGE", "--set", "drift.psiBins=1")]
     [InlineData("performance.criticalFloor (0.04) must be at least performance.effectFloor (0.05)", "STORAGE", "--set-json", "performance.criticalFloor=0.04")]
     [InlineData("performance/metric", "STORAGE", "--set", "performance.metric=auc")]
+    [InlineData("performance.labelDelayHours (721) plus drift.analysisWindowHours (24) must be at most 744 hours", "STORAGE", "--set", "performance.labelDelayHours=721")]
+    [InlineData("storage.groundTruthPrefix and storage.logsPrefix must name different folders", "STORAGE", "--set", "storage.groundTruthPrefix=inference-logs/")]
     [InlineData("performance/labelDelayHours", "STORAGE", "--set", "performance.labelDelayHours=745")]
     [InlineData("performance/alpha", "STORAGE", "--set-json", "performance.alpha=0.6")]
     [InlineData("performance/effectFloor", "STORAGE", "--set-json", "performance.effectFloor=0")]
