@@ -218,6 +218,7 @@ public sealed class ChartTests
                 ["AZURE_STORAGE_ACCOUNT_URL"] = "https://mystorageaccount.blob.core.windows.net",
                 ["DRIFT_CONTAINER"] = "model-monitoring",
                 ["DRIFT_LOGS_PREFIX"] = "inference-logs",
+                ["DRIFT_GROUND_TRUTH_PREFIX"] = "ground-truth",
                 ["DRIFT_PSI_THRESHOLD"] = "0.2",
                 ["DRIFT_ANALYSIS_WINDOW_HOURS"] = "24",
                 ["DRIFT_MIN_SAMPLES"] = "100",
@@ -226,6 +227,17 @@ public sealed class ChartTests
                 ["DRIFT_KS_PVALUE_THRESHOLD"] = "0.05",
                 ["DRIFT_KS_MIN_STATISTIC"] = "0.05",
                 ["DRIFT_MULTIPLE_TESTING"] = "bh",
+                ["DRIFT_LABEL_DELAY_HOURS"] = "24",
+                ["DRIFT_PERFORMANCE_METRIC"] = "auto",
+                ["DRIFT_PERFORMANCE_EFFECT_FLOOR"] = "0.05",
+                ["DRIFT_PERFORMANCE_CRITICAL_FLOOR"] = "0.15",
+                ["DRIFT_PERFORMANCE_ALPHA"] = "0.01",
+                ["DRIFT_MIN_LABELS"] = "200",
+                ["DRIFT_MIN_LABEL_COVERAGE"] = "0.5",
+                ["DRIFT_MAX_CALIBRATION_ERROR"] = "0.05",
+                ["DRIFT_TREND_DELTA"] = "0.005",
+                ["DRIFT_TREND_LAMBDA"] = "0.5",
+                ["DRIFT_JOIN_MEMORY_MB"] = "256",
                 ["DRIFT_ALERT_COOLDOWN_HOURS"] = "24",
                 ["DRIFT_ALERT_MIN_CONSECUTIVE_WINDOWS"] = "1",
             },
@@ -246,6 +258,85 @@ public sealed class ChartTests
         Assert.Equal("0.01", configMap.Data["DRIFT_KS_PVALUE_THRESHOLD"]);
         Assert.Equal("bonferroni", configMap.Data["DRIFT_MULTIPLE_TESTING"]);
         Assert.Equal("2024.06", configMap.Data["MODEL_VERSION"]);
+    }
+
+    [Fact]
+    public async Task Performance_settings_and_the_ground_truth_prefix_follow_the_values()
+    {
+        var data = (await HelmChart.RenderFullAsync()).Single<V1ConfigMap>().Data;
+
+        Assert.Equal(
+            [
+                ("DRIFT_GROUND_TRUTH_PREFIX", "labels/churn"),
+                ("DRIFT_LABEL_DELAY_HOURS", "72"),
+                ("DRIFT_PERFORMANCE_METRIC", "f1"),
+                ("DRIFT_PERFORMANCE_EFFECT_FLOOR", "0.1"),
+                ("DRIFT_PERFORMANCE_CRITICAL_FLOOR", "0.25"),
+                ("DRIFT_PERFORMANCE_ALPHA", "0.001"),
+                // Helm reads numbers as floats: 1500000 must not come out as 1.5e+06.
+                ("DRIFT_MIN_LABELS", "1500000"),
+                ("DRIFT_MIN_LABEL_COVERAGE", "0.2"),
+                ("DRIFT_MAX_CALIBRATION_ERROR", "0.1"),
+                ("DRIFT_TREND_DELTA", "0.0025"),
+                ("DRIFT_TREND_LAMBDA", "2.5"),
+                ("DRIFT_JOIN_MEMORY_MB", "1024"),
+            ],
+            new[]
+            {
+                "DRIFT_GROUND_TRUTH_PREFIX", "DRIFT_LABEL_DELAY_HOURS", "DRIFT_PERFORMANCE_METRIC", "DRIFT_PERFORMANCE_EFFECT_FLOOR",
+                "DRIFT_PERFORMANCE_CRITICAL_FLOOR", "DRIFT_PERFORMANCE_ALPHA", "DRIFT_MIN_LABELS", "DRIFT_MIN_LABEL_COVERAGE",
+                "DRIFT_MAX_CALIBRATION_ERROR", "DRIFT_TREND_DELTA", "DRIFT_TREND_LAMBDA", "DRIFT_JOIN_MEMORY_MB",
+            }.Select(k => (k, data.TryGetValue(k, out var v) ? v : null)));
+
+        // The ends of the declared ranges pass the schema: 0 hours of delay, no coverage floor, no noise tolerance.
+        var ends = (await HelmChart.RenderDefaultsAsync(
+            "--set", "performance.labelDelayHours=0", "--set-json", "performance.minLabelCoverage=0", "--set-json", "performance.trendDelta=0",
+            "--set-json", "performance.alpha=0.5", "--set-json", "performance.criticalFloor=0.05", "--set", "performance.joinMemoryMb=65536")).Single<V1ConfigMap>().Data;
+        Assert.Equal(("0", "0", "0", "0.5", "0.05", "65536"), (ends["DRIFT_LABEL_DELAY_HOURS"], ends["DRIFT_MIN_LABEL_COVERAGE"], ends["DRIFT_TREND_DELTA"], ends["DRIFT_PERFORMANCE_ALPHA"], ends["DRIFT_PERFORMANCE_CRITICAL_FLOOR"], ends["DRIFT_JOIN_MEMORY_MB"]));
+    }
+
+    [Fact]
+    public async Task Every_detector_setting_is_a_chart_value_but_those_left_to_extra_env_or_set_elsewhere()
+    {
+        // The detector's settings as declared: docs/operations.md's generated table, which SettingsTests holds to DetectorSettings.All.
+        var guide = await File.ReadAllTextAsync(Path.Combine(K8sTools.Root, "docs", "operations.md"));
+        var from = guide.IndexOf("<!-- settings: drift-detector -->", StringComparison.Ordinal);
+        var to = guide.IndexOf("<!-- /settings -->", from, StringComparison.Ordinal);
+        var declared = guide[from..to].Split('\n').Where(l => l.StartsWith("| `", StringComparison.Ordinal)).Select(l => l.Split('`')[1]).ToHashSet(StringComparer.Ordinal);
+        string[] elsewhere =
+        [
+            "DRIFT_WINDOW_END", // a run's own (driftctl, a backfill), never the CronJob's
+            "DRIFT_LOGS_PATH", // an env var from detector.logsVolume
+            "DRIFT_SLACK_WEBHOOK_URL", "DRIFT_WEBHOOK_URL", "DRIFT_WEBHOOK_SECRET", "AZURE_STORAGE_CONNECTION_STRING", // Secrets
+            // Tuning left to detector.extraEnv.
+            "DRIFT_MISSING_RATE_INCREASE", "DRIFT_OUT_OF_RANGE_SHARE", "DRIFT_UNSEEN_CATEGORY_SHARE", "DRIFT_READ_CONCURRENCY",
+            "DRIFT_SINK_TIMEOUT_SECONDS", "DRIFT_SINK_RETRIES", "DRIFT_SINK_RETRY_BACKOFF_SECONDS",
+        ];
+        Assert.Subset(declared, elsewhere.ToHashSet(StringComparer.Ordinal));
+
+        // Every optional key set: the sinks' URLs appear only when given.
+        var data = (await HelmChart.RenderDefaultsAsync(
+            "--set", "alerts.alertmanagerUrl=http://am:9093", "--set", "alerts.pushgatewayUrl=http://pg:9091", "--set", "alerts.reportBaseUrl=https://r")).Single<V1ConfigMap>().Data;
+
+        // A new setting needs its chart value (CONTRIBUTING.md), or a place in the list above.
+        Assert.Empty(declared.Except(elsewhere).Except(data.Keys).Order(StringComparer.Ordinal));
+        // DRIFT_PSI_BINS is the baseline job's.
+        Assert.Equal(["DRIFT_PSI_BINS"], data.Keys.Except(declared));
+    }
+
+    [Fact]
+    public async Task The_joins_spill_goes_to_the_size_limited_tmp_volume()
+    {
+        // The join spills to Path.GetTempPath(): /tmp unless TMPDIR says otherwise, and the root filesystem is read-only.
+        foreach (var (objects, limit) in new[] { (await HelmChart.RenderDefaultsAsync(), "1Gi"), (await HelmChart.RenderFullAsync(), "2Gi") })
+        {
+            var pod = objects.Single<V1CronJob>().Spec.JobTemplate.Spec.Template.Spec;
+            var container = pod.Containers.Single();
+            Assert.DoesNotContain(container.Env ?? [], e => e.Name == "TMPDIR");
+            var tmp = Assert.Single(container.VolumeMounts, m => m.MountPath == "/tmp");
+            Assert.NotEqual(true, tmp.ReadOnlyProperty);
+            Assert.Equal(limit, pod.Volumes.Single(v => v.Name == tmp.Name).EmptyDir.SizeLimit.ToString());
+        }
     }
 
     [Fact]
@@ -404,6 +495,17 @@ public sealed class ChartTests
     [InlineData("multipleTesting", "STORAGE", "--set", "drift.multipleTesting=holm")]
     [InlineData("schedul", "STORAGE", "--set", "detector.schedul=0 0 * * *")]
     [InlineData("psiBins", "STORAGE", "--set", "drift.psiBins=1")]
+    [InlineData("performance.criticalFloor (0.04) must be at least performance.effectFloor (0.05)", "STORAGE", "--set-json", "performance.criticalFloor=0.04")]
+    [InlineData("performance/metric", "STORAGE", "--set", "performance.metric=auc")]
+    [InlineData("performance.labelDelayHours (721) plus drift.analysisWindowHours (24) must be at most 744 hours", "STORAGE", "--set", "performance.labelDelayHours=721")]
+    [InlineData("storage.groundTruthPrefix and storage.logsPrefix must name different folders", "STORAGE", "--set", "storage.groundTruthPrefix=inference-logs/")]
+    [InlineData("performance/labelDelayHours", "STORAGE", "--set", "performance.labelDelayHours=745")]
+    [InlineData("performance/alpha", "STORAGE", "--set-json", "performance.alpha=0.6")]
+    [InlineData("performance/effectFloor", "STORAGE", "--set-json", "performance.effectFloor=0")]
+    [InlineData("performance/trendLambda", "STORAGE", "--set-json", "performance.trendLambda=0")]
+    [InlineData("performance/joinMemoryMb", "STORAGE", "--set", "performance.joinMemoryMb=0")]
+    [InlineData("performance/minLabels", "STORAGE", "--set-json", "performance.minLabels=1.5")]
+    [InlineData("storage/groundTruthPrefix", "STORAGE", "--set", "storage.groundTruthPrefix=")]
     [InlineData("logsMountPath", "STORAGE", "--set", "detector.logsMountPath=logs")]
     [InlineData("detector.logsMountPath \"/tmp/logs\" would hide", "STORAGE", "--set", "detector.logsVolume.csi.driver=blob.csi.azure.com", "--set", "detector.logsMountPath=/tmp/logs")]
     [InlineData("detector.logsMountPath \"/\" would hide", "STORAGE", "--set", "detector.logsVolume.csi.driver=blob.csi.azure.com", "--set", "detector.logsMountPath=/")]
