@@ -260,6 +260,12 @@ internal sealed class DetectorOptionsValidator : IValidateOptions<DetectorOption
         InRange(DetectorSettings.TrendDelta, options.TrendDelta);
         InRange(DetectorSettings.TrendLambda, options.TrendLambda);
         InRange(DetectorSettings.JoinMemoryMb, options.JoinMemoryMb);
+        if (options.WindowHours + (long)options.LabelDelayHours > StorageLayout.MaxWindowHours)
+        {
+            // The labels of the evaluated window are looked for over both spans.
+            failures.Add($"{DetectorSettings.WindowHours.Name} + {DetectorSettings.LabelDelayHours.Name} ({options.WindowHours} + {options.LabelDelayHours}) must be at most {StorageLayout.MaxWindowHours} hours.");
+        }
+
         if (options.PerformanceCriticalFloor < options.PerformanceEffectFloor)
         {
             failures.Add($"{DetectorSettings.PerformanceCriticalFloor.Name} ({options.PerformanceCriticalFloor}) must be at least {DetectorSettings.PerformanceEffectFloor.Name} ({options.PerformanceEffectFloor}).");

@@ -52,6 +52,14 @@ public sealed class PerformanceJobTests(AzuriteFixture azurite)
 
         Assert.NotNull(p.Verdict);
         Assert.False(p.Verdict.Degraded, $"accuracy {p.Verdict.Value} vs {p.Verdict.Reference}, p = {p.Verdict.PValue}");
+
+        // The scores are the true probabilities: calibrated, so the estimate from them alone lands near the realized
+        // accuracy (its standard error is that of the realized value around the estimate).
+        var estimate = p.Estimate!;
+        Assert.True(estimate.Calibrated, estimate.Reason);
+        Assert.Equal(WindowHours * RowsPerHour, estimate.Evaluated!.Count);
+        Assert.Equal(WindowHours * RowsPerHour, estimate.Window!.Count);
+        Assert.InRange(estimate.Evaluated.Accuracy!.Value - world.Expected.Accuracy, -4 * estimate.Evaluated.AccuracyStdError!.Value, 4 * estimate.Evaluated.AccuracyStdError.Value);
         Assert.DoesNotContain(report.Alerts, a => a.Code is AlertCodes.PerformanceDegradation or AlertCodes.LabelDrift or AlertCodes.LowLabelCoverage or AlertCodes.PerformanceTrend);
         Assert.False(report.DriftDetected);
     }
@@ -74,6 +82,48 @@ public sealed class PerformanceJobTests(AzuriteFixture azurite)
         var alert = Assert.Single(report.Alerts, a => a.Code == AlertCodes.PerformanceDegradation);
         Assert.Equal(AlertSeverity.Critical, alert.Severity);
         Assert.Contains("accuracy", alert.Message, StringComparison.Ordinal);
+
+        // What the estimate cannot see: the scores did not change, only the truth did. Shown side by side, the gap is the news.
+        Assert.True(p.Estimate!.Evaluated!.Accuracy - p.Classification.Accuracy > 0.4, $"estimated {p.Estimate.Evaluated.Accuracy}, realized {p.Classification.Accuracy}");
+    }
+
+    [Fact]
+    public async Task A_rise_in_the_hourly_error_alarms_once_and_each_hour_is_fed_once()
+    {
+        // Eight evaluated hours, the truth changing from the fifth: the hourly error goes from ~0.15 to ~0.85.
+        var world = await WorldAsync(conceptDrift: true, labelShare: 0.8, windowHours: 8, driftFromHour: 4);
+
+        var first = await DetectAsync(world.Container, "--drift-analysis-window-hours", "8");
+        var firstTrend = (await Jobs.LatestReportAsync(world.Container, "m")).Performance!.Trend!;
+        var state = AlertStateJsonOf(await world.Container.GetBlobClient("drift-reports/m/performance-state.json").DownloadContentAsync());
+        var second = await DetectAsync(world.Container, "--drift-analysis-window-hours", "8");
+        var secondReport = await Jobs.LatestReportAsync(world.Container, "m");
+
+        Assert.True(first.ExitCode == 0, first.Output);
+        Assert.True(firstTrend.Alarm, $"statistic {firstTrend.Statistic} after {firstTrend.HoursSeen} hours");
+        Assert.InRange(firstTrend.LastHour!.Value, End.AddHours(-DelayHours - 4), End.AddHours(-DelayHours - 1));
+        // Restarted after the alarm, resuming after the hour that alarmed.
+        Assert.Equal(0, state.PageHinkley.Count);
+        Assert.Equal(firstTrend.LastHour, state.LastHour);
+
+        Assert.True(second.ExitCode == 0, second.Output);
+        var secondTrend = secondReport.Performance!.Trend!;
+        Assert.False(secondTrend.Alarm);
+        Assert.Equal(End.AddHours(-DelayHours - 1), secondTrend.LastHour);
+        Assert.Equal((End.AddHours(-DelayHours - 1) - firstTrend.LastHour.Value).Hours, secondTrend.HoursSeen);
+        Assert.DoesNotContain(secondReport.Alerts, a => a.Code == AlertCodes.PerformanceTrend);
+    }
+
+    [Fact]
+    public async Task A_label_delay_that_reaches_past_the_longest_window_is_refused_at_start()
+    {
+        var container = await azurite.CreateContainerAsync();
+
+        var run = await Jobs.DetectorAsync(azurite.ConnectionString, container,
+            "--model-name", "m", "--model-version", "1", "--drift-analysis-window-hours", "700", "--drift-label-delay-hours", "100");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("DRIFT_ANALYSIS_WINDOW_HOURS + DRIFT_LABEL_DELAY_HOURS (700 + 100) must be at most 744 hours", run.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -138,12 +188,16 @@ public sealed class PerformanceJobTests(AzuriteFixture azurite)
         Assert.Contains("DRIFT_PERFORMANCE_METRIC = 'rmse' does not apply to m 1, a classification model", run.Output, StringComparison.Ordinal);
     }
 
+    private static Detector.Performance.PerformanceTrendDocument AlertStateJsonOf(Azure.Response<Azure.Storage.Blobs.Models.BlobDownloadResult> content) =>
+        Detector.Alerts.AlertStateJson.ReadTrend(content.Value.Content.ToMemory().Span, "performance-state.json");
+
     private Task<JobRun> DetectAsync(BlobContainerClient container, params string[] args) =>
         Jobs.DetectorAsync(azurite.ConnectionString, container,
         [
             "--model-name", "m", "--model-version", "1", "--drift-window-end", End.ToString("o"),
-            "--drift-analysis-window-hours", WindowHours.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--drift-label-delay-hours", DelayHours.ToString(System.Globalization.CultureInfo.InvariantCulture), .. args,
+            "--drift-label-delay-hours", DelayHours.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            .. args.Contains("--drift-analysis-window-hours") ? [] : new[] { "--drift-analysis-window-hours", WindowHours.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            .. args,
         ]);
 
     private sealed record Expected(long Predictions, long Labelled, double Accuracy, long Duplicates, long Unknown, long OtherModel, IReadOnlyList<long> LabelledPerHour);
@@ -157,7 +211,7 @@ public sealed class PerformanceJobTests(AzuriteFixture azurite)
     /// predictions arriving 1–3 hours later, 5 % of those labelled twice (the second, later one the true label, the
     /// first its opposite), 50 labels for unknown requests, 40 of another model, and one corrupt ground-truth file.
     /// </summary>
-    private async Task<World> WorldAsync(bool conceptDrift, double labelShare, int extraUnknownLabels = 0, bool withReference = true)
+    private async Task<World> WorldAsync(bool conceptDrift, double labelShare, int extraUnknownLabels = 0, bool withReference = true, int windowHours = WindowHours, int driftFromHour = 0)
     {
         var container = await azurite.CreateContainerAsync();
         var random = new Random(24);
@@ -176,7 +230,7 @@ public sealed class PerformanceJobTests(AzuriteFixture azurite)
         var baseline = builder.Build("m", "1", "test", End.AddDays(-30)) with { Performance = withReference ? reference.Build("validation", out _) : null };
         await container.GetBlobClient("baselines/m/1/baseline.json").UploadAsync(new BinaryData(DriftJson.Serialize(baseline)));
 
-        var evaluatedStart = End.AddHours(-DelayHours - WindowHours);
+        var evaluatedStart = End.AddHours(-DelayHours - windowHours);
         var labels = new Dictionary<DateTimeOffset, List<(string Id, double Label, string Model)>>();
         void Arrive(DateTimeOffset hour, string id, double label, string model = "m")
         {
@@ -189,10 +243,10 @@ public sealed class PerformanceJobTests(AzuriteFixture azurite)
         }
 
         var logged = new Dictionary<string, (int Hour, double Prediction)>();
-        for (var h = 0; h < WindowHours + DelayHours; h++)
+        for (var h = 0; h < windowHours + DelayHours; h++)
         {
             var hour = evaluatedStart.AddHours(h);
-            var evaluated = h < WindowHours;
+            var evaluated = h < windowHours;
             var ids = new string?[RowsPerHour];
             var x = new double?[RowsPerHour];
             var prediction = new double?[RowsPerHour];
@@ -203,7 +257,7 @@ public sealed class PerformanceJobTests(AzuriteFixture azurite)
                 x[i] = LogFiles.Normal(random, 1)[0];
                 scores[i] = Sigmoid(2 * x[i]!.Value);
                 prediction[i] = scores[i] > 0.5 ? 1 : 0;
-                var truth = random.NextDouble() < (conceptDrift ? Sigmoid(-2 * x[i]!.Value) : scores[i]!.Value) ? 1.0 : 0.0;
+                var truth = random.NextDouble() < (conceptDrift && h >= driftFromHour ? Sigmoid(-2 * x[i]!.Value) : scores[i]!.Value) ? 1.0 : 0.0;
                 if (!evaluated)
                 {
                     continue;
@@ -237,7 +291,7 @@ public sealed class PerformanceJobTests(AzuriteFixture azurite)
             latest[row.Id] = row.Label;
         }
 
-        var labelledPerHour = Enumerable.Range(0, WindowHours).Select(h => (long)latest.Keys.Count(id => logged[id].Hour == h)).ToList();
+        var labelledPerHour = Enumerable.Range(0, windowHours).Select(h => (long)latest.Keys.Count(id => logged[id].Hour == h)).ToList();
         var correct = latest.Count(l => l.Value == logged[l.Key].Prediction);
 
         for (var i = 0; i < 50 + extraUnknownLabels; i++)
@@ -262,7 +316,7 @@ public sealed class PerformanceJobTests(AzuriteFixture azurite)
         // Some labels arrive after the data window's end: the run must not see them.
         Assert.True(labelShare == 0 || labels.Keys.Any(hour => hour >= End));
         return new World(container, new Expected(
-            WindowHours * RowsPerHour, latest.Count, latest.Count == 0 ? double.NaN : (double)correct / latest.Count, arrived.Count - latest.Count,
+            windowHours * RowsPerHour, latest.Count, latest.Count == 0 ? double.NaN : (double)correct / latest.Count, arrived.Count - latest.Count,
             50 + extraUnknownLabels, 40, labelledPerHour));
 
         string?[] Repeat(string value) => Enumerable.Repeat<string?>(value, RowsPerHour).ToArray();

@@ -152,6 +152,9 @@ public sealed class StorageLayoutTests
         Assert.Equal(["labels/prod/year=2026/month=11/day=20/hour=15/"], new StorageLayout("logs", "/labels/prod/").HourPrefixes(hour, HourTree.GroundTruth));
         Assert.Equal(["logs/year=2026/month=11/day=20/hour=15/"], new StorageLayout("logs", "/labels/prod/").HourPrefixes(hour));
         Assert.Equal("ground-truth/", new StorageLayout("/", " ").GroundTruthPrefix);
+        Assert.Equal(
+            "labels/year=2026/month=11/day=20/hour=15/fraud-2-simulated.parquet",
+            new StorageLayout("logs", "labels").SimulatedGroundTruthBlobName(hour, "fraud", "2"));
     }
 
     [Theory]
