@@ -50,6 +50,36 @@ public sealed class AlertPolicyTests
     }
 
     [Fact]
+    public void A_window_with_too_few_labels_neither_resolves_nor_repeats_a_performance_alert()
+    {
+        var degraded = PerformanceReport.Create("m", End);
+        var sent = Deliver(AlertPolicy.Advance(null, degraded, End)!);
+        Assert.Contains(sent.Alerts, e => e is { Code: AlertCodes.PerformanceDegradation, Active: true });
+
+        // The next window's labels are too few for a verdict: the degradation stays open, the trend alarm (an event) resolves.
+        var fewLabels = degraded with
+        {
+            Window = degraded.Window with { End = End.AddHours(1) },
+            Performance = degraded.Performance! with { Status = Core.Performance.PerformanceStatus.InsufficientLabels, Verdict = null, LabelDrift = null, Trend = degraded.Performance.Trend! with { Alarm = false } },
+            Alerts = [],
+        };
+        var quiet = AlertPolicy.Advance(sent, fewLabels, End)!;
+        Assert.Contains(quiet.Alerts, e => e is { Code: AlertCodes.PerformanceDegradation, Active: true });
+        Assert.Equal(
+            [AlertCodes.PerformanceTrend],
+            AlertPolicy.Due(quiet, "webhook", Rules).Where(n => n.Reason == NoticeReason.Resolved && n.Code.StartsWith("performance", StringComparison.Ordinal)).Select(n => n.Code));
+
+        // Labels enough again and no degradation: now it resolves.
+        var recovered = fewLabels with
+        {
+            Window = degraded.Window with { End = End.AddHours(2) },
+            Performance = fewLabels.Performance with { Status = Core.Performance.PerformanceStatus.Ok },
+        };
+        var normal = AlertPolicy.Advance(Deliver(quiet), recovered, End)!;
+        Assert.Contains(AlertPolicy.Due(normal, "webhook", Rules), n => n is { Code: AlertCodes.PerformanceDegradation, Reason: NoticeReason.Resolved });
+    }
+
+    [Fact]
     public void A_resolved_notice_a_sink_missed_is_owed_until_it_is_delivered()
     {
         var sent = Deliver(AlertPolicy.Advance(null, Report(End, shift: 1), End)!);

@@ -160,6 +160,10 @@ internal static class AlertPolicy
         AlertCodes.PredictionDrift => report.Prediction is not { Judged: false },
         AlertCodes.DriftCritical => report.Status == ReportStatus.Ok,
         AlertCodes.InsufficientData or AlertCodes.FileSkipped => true,
+        // Performance findings need the evaluated window's labels: without enough of them nothing resolves.
+        AlertCodes.PerformanceDegradation or AlertCodes.LabelDrift => report.Performance is { Status: Core.Performance.PerformanceStatus.Ok },
+        AlertCodes.PerformanceTrend => report.Performance?.Trend is not null,
+        AlertCodes.LowLabelCoverage => report.Performance is { Predictions: > 0 },
         // Data-quality findings need data to be judged.
         _ => report.Samples > 0,
     };
