@@ -115,6 +115,83 @@ public sealed class PerformanceJobTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task The_inference_loggers_predictions_and_outcomes_join_in_the_detector()
+    {
+        // The logger files predictions by their timestamp and outcomes by when they are logged (an hour later here).
+        var container = await azurite.CreateContainerAsync();
+        var hour = End.AddHours(-2);
+        var random = new Random(5);
+        var truths = new Dictionary<string, int>();
+        var correct = 0;
+        await using (var logger = new InferenceLogger.InferenceLoggerBuilder(container)
+            .Configure(o =>
+            {
+                o.Features["x"] = InferenceLogger.ValueKind.Number;
+                o.PredictionKind = InferenceLogger.ValueKind.Number;
+            })
+            .WithTimeProvider(new FixedClock(hour.AddMinutes(70)))
+            .Build())
+        {
+            for (var i = 0; i < 1_000; i++)
+            {
+                var x = LogFiles.Normal(random, 1)[0]!.Value;
+                var score = Sigmoid(2 * x);
+                var predicted = score > 0.5 ? 1 : 0;
+                Assert.True(logger.TryLog(new InferenceLogger.PredictionRecord
+                {
+                    Timestamp = hour.AddSeconds(i),
+                    RequestId = $"req-{i}",
+                    ModelName = "m",
+                    ModelVersion = "1",
+                    Features = new Dictionary<string, InferenceLogger.ModelValue> { ["x"] = x },
+                    Prediction = predicted,
+                    PredictionScore = score,
+                }));
+                if (i % 10 < 7)
+                {
+                    var truth = random.NextDouble() < score ? 1 : 0;
+                    truths[$"req-{i}"] = truth;
+                    correct += truth == predicted ? 1 : 0;
+                    Assert.True(logger.TryLogOutcome(new InferenceLogger.OutcomeRecord
+                    {
+                        RequestId = $"req-{i}", ModelName = "m", ModelVersion = "1", Label = truth, PredictionTimestamp = hour.AddSeconds(i),
+                    }));
+                }
+            }
+        }
+
+        var reference = new ReferencePerformanceBuilder(PerformanceTask.Classification, "1");
+        for (var i = 0; i < 2000; i++)
+        {
+            var score = Sigmoid(2 * LogFiles.Normal(random, 1)[0]!.Value);
+            reference.Add(random.NextDouble() < score ? 1 : 0, score > 0.5 ? 1 : 0, score);
+        }
+
+        var builder = new BaselineBuilder(new BaselineBuildOptions());
+        builder.AddNumeric("x", LogFiles.Normal(random, 2000).Select(v => v!.Value).ToArray());
+        builder.AddRows(2000);
+        var baseline = builder.Build("m", "1", "test", End.AddDays(-30)) with { Performance = reference.Build("validation", out _) };
+        await container.GetBlobClient("baselines/m/1/baseline.json").UploadAsync(new BinaryData(DriftJson.Serialize(baseline)));
+
+        var run = await Jobs.DetectorAsync(azurite.ConnectionString, container,
+            "--model-name", "m", "--model-version", "1", "--drift-window-end", End.ToString("o"), "--drift-analysis-window-hours", "1", "--drift-label-delay-hours", "1");
+
+        Assert.True(run.ExitCode == 0, run.Output);
+        var p = (await Jobs.LatestReportAsync(container, "m")).Performance!;
+        Assert.Equal(hour, p.Window.Start);
+        Assert.Equal(1_000, p.Predictions);
+        Assert.Equal(truths.Count, p.Labelled);
+        Assert.Equal((double)correct / truths.Count, p.Classification!.Accuracy!.Value, 12);
+        Assert.Equal(truths.Count, p.GroundTruth.Rows);
+        Assert.Empty(p.GroundTruth.Skipped);
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
+    [Fact]
     public async Task A_label_delay_that_reaches_past_the_longest_window_is_refused_at_start()
     {
         var container = await azurite.CreateContainerAsync();
