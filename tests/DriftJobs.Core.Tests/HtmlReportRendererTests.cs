@@ -1,3 +1,4 @@
+using DriftJobs.Core.Performance;
 using System.Text;
 using DriftJobs.Core.Reports;
 using DriftJobs.Core.Reports.Html;
@@ -107,6 +108,45 @@ public class HtmlReportRendererTests
         Assert.Contains("statistic 0.625 against the alarm threshold λ 0.5 (δ 0.005), 30 hours seen, last 2026-01-01 17:00Z — ALARM", section, StringComparison.Ordinal);
         Assert.Contains("3 files read, 712 label rows of this model (5 duplicates", section, StringComparison.Ordinal);
         Assert.DoesNotContain("RMSE", section, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_calibrated_estimate_gets_its_own_column_and_an_uncalibrated_one_says_why()
+    {
+        var report = PerformanceReports.Classification();
+        var estimate = new EstimatedPerformanceAccumulator();
+        // 100 predicted positives at score 0.9 and 100 predicted negatives at 0.2: expected accuracy (90 + 80) / 200.
+        for (var i = 0; i < 100; i++)
+        {
+            estimate.Add(predictedPositive: true, 0.9);
+            estimate.Add(predictedPositive: false, 0.2);
+        }
+
+        var computed = estimate.Compute();
+        var calibrated = report with
+        {
+            Performance = report.Performance! with
+            {
+                Estimate = new PerformanceEstimate { CalibrationError = 0.01, MaxCalibrationError = 0.05, Calibrated = true, Window = computed, Evaluated = computed },
+            },
+        };
+        var uncalibrated = report with
+        {
+            Performance = report.Performance! with
+            {
+                Estimate = new PerformanceEstimate { CalibrationError = 0.2, MaxCalibrationError = 0.05, Calibrated = false, Reason = "not calibrated: the validation data's expected calibration error 0.2 is above 0.05" },
+            },
+        };
+
+        var withColumn = Section(HtmlReportRenderer.Render(calibrated));
+        var without = Section(HtmlReportRenderer.Render(uncalibrated));
+
+        var se = HtmlReportRenderer.Num(computed.AccuracyStdError!.Value);
+        Assert.Contains($"<td>Accuracy <span class=\"muted\">(verdict)</span></td><td class=\"n\">0.729</td><td class=\"n\">0.85 &#177; {se}</td><td class=\"n\">0.9</td>", withColumn, StringComparison.Ordinal);
+        Assert.Contains("<th class=\"n\">Estimated from scores</th>", withColumn, StringComparison.Ordinal);
+        Assert.Contains($"before its labels: accuracy 0.85 &#177; {se}", withColumn, StringComparison.Ordinal);
+        Assert.DoesNotContain("Estimated from scores</th>", without, StringComparison.Ordinal);
+        Assert.Contains("Not estimated from scores: not calibrated: the validation data&#39;s expected calibration error 0.2 is above 0.05.", without, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -115,46 +115,69 @@ internal static class PerformanceHtml
         (t.Alarm ? " — ALARM: the error has been rising." : " — no alarm.");
 
     /// <summary>
-    /// One row per metric, one column per source of the value: the realized window and the validation reference.
-    /// Rows are built as data rather than markup so an estimated column can join them without reshaping the table.
+    /// One row per metric, one column per source of the value: the realized window, its estimate from the scores alone
+    /// (when the model's scores were calibrated) and the validation reference.
     /// </summary>
     private static void Metrics(StringBuilder html, PerformanceSection p)
     {
-        var rows = new List<(string Name, PerformanceMetric? Metric, string Window, string Reference)>();
+        var rows = new List<(string Name, PerformanceMetric? Metric, string Window, string Estimated, string Reference)>();
+        var e = p.Estimate?.Evaluated;
         if (p.Classification is not null || p.Reference.Classification is not null)
         {
             var c = p.Classification;
             var r = p.Reference.Classification;
             var averaged = (c?.PositiveClass ?? r?.PositiveClass) is { } positive ? $" (class {positive})" : " (macro)";
-            rows.Add(("Labelled pairs", null, CountOf(c?.Count), CountOf(r?.Count)));
-            rows.Add(("Accuracy", PerformanceMetric.Accuracy, NumOf(c?.Accuracy), NumOf(r?.Accuracy)));
-            rows.Add(("Precision" + averaged, null, NumOf(c?.Precision), NumOf(r?.Precision)));
-            rows.Add(("Recall" + averaged, null, NumOf(c?.Recall), NumOf(r?.Recall)));
-            rows.Add(("F1" + averaged, PerformanceMetric.F1, NumOf(c?.F1), NumOf(r?.F1)));
-            rows.Add(("ROC AUC", null, Auc(c), Auc(r)));
-            rows.Add(("Log loss", null, NumOf(c?.LogLoss), NumOf(r?.LogLoss)));
+            rows.Add(("Labelled pairs", null, CountOf(c?.Count), e is null ? "–" : CountOf(e.Count), CountOf(r?.Count)));
+            rows.Add(("Accuracy", PerformanceMetric.Accuracy, NumOf(c?.Accuracy), Estimated(e?.Accuracy, e?.AccuracyStdError), NumOf(r?.Accuracy)));
+            rows.Add(("Precision" + averaged, null, NumOf(c?.Precision), Estimated(e?.Precision, e?.PrecisionStdError), NumOf(r?.Precision)));
+            rows.Add(("Recall" + averaged, null, NumOf(c?.Recall), Estimated(e?.Recall, e?.RecallStdError), NumOf(r?.Recall)));
+            rows.Add(("F1" + averaged, PerformanceMetric.F1, NumOf(c?.F1), Estimated(e?.F1, e?.F1StdError), NumOf(r?.F1)));
+            rows.Add(("ROC AUC", null, Auc(c), "–", Auc(r)));
+            rows.Add(("Log loss", null, NumOf(c?.LogLoss), "–", NumOf(r?.LogLoss)));
         }
         else
         {
             var g = p.Regression;
             var r = p.Reference.Regression;
-            rows.Add(("Labelled pairs", null, CountOf(g?.Count), CountOf(r?.Count)));
-            rows.Add(("MAE", PerformanceMetric.Mae, NumOf(g?.Mae), NumOf(r?.Mae)));
-            rows.Add(("RMSE", PerformanceMetric.Rmse, NumOf(g?.Rmse), NumOf(r?.Rmse)));
-            rows.Add(("Mean error (prediction − label)", null, NumOf(g?.MeanError), NumOf(r?.MeanError)));
-            rows.Add(("R²", null, NumOf(g?.R2), NumOf(r?.R2)));
+            rows.Add(("Labelled pairs", null, CountOf(g?.Count), "–", CountOf(r?.Count)));
+            rows.Add(("MAE", PerformanceMetric.Mae, NumOf(g?.Mae), "–", NumOf(r?.Mae)));
+            rows.Add(("RMSE", PerformanceMetric.Rmse, NumOf(g?.Rmse), "–", NumOf(r?.Rmse)));
+            rows.Add(("Mean error (prediction − label)", null, NumOf(g?.MeanError), "–", NumOf(r?.MeanError)));
+            rows.Add(("R²", null, NumOf(g?.R2), "–", NumOf(r?.R2)));
         }
 
-        html.Append("<table class=\"perf-metrics\"><tr><th>Metric</th><th class=\"n\">This window</th><th class=\"n\">Validation</th></tr>");
-        foreach (var (name, metric, window, reference) in rows)
+        var estimated = e is not null;
+        html.Append("<table class=\"perf-metrics\"><tr><th>Metric</th><th class=\"n\">This window</th>")
+            .Append(estimated ? "<th class=\"n\">Estimated from scores</th>" : "").Append("<th class=\"n\">Validation</th></tr>");
+        foreach (var (name, metric, window, estimate, reference) in rows)
         {
             var primary = metric == p.Metric;
             html.Append(primary ? "<tr class=\"primary\">" : "<tr>").Append("<td>").Append(E(name)).Append(primary ? " <span class=\"muted\">(verdict)</span>" : "")
-                .Append("</td><td class=\"n\">").Append(E(window)).Append("</td><td class=\"n\">").Append(E(reference)).Append("</td></tr>");
+                .Append("</td><td class=\"n\">").Append(E(window)).Append("</td>");
+            if (estimated)
+            {
+                html.Append("<td class=\"n\">").Append(E(estimate)).Append("</td>");
+            }
+
+            html.Append("<td class=\"n\">").Append(E(reference)).Append("</td></tr>");
         }
 
         html.Append("</table>");
+        if (p.Estimate is { } estimateSection)
+        {
+            html.Append("<p class=\"muted\">").Append(E(EstimateSentence(estimateSection))).Append("</p>");
+        }
     }
+
+    /// <summary>What was estimated for the data window (before any label), or why nothing was.</summary>
+    private static string EstimateSentence(PerformanceEstimate e) =>
+        !e.Calibrated ? $"Not estimated from scores: {e.Reason}."
+        : e.Window is { Accuracy: { } accuracy } w
+            ? $"Estimated from the scores of the report's own window, before its labels: accuracy {Estimated(accuracy, w.AccuracyStdError)}, F1 {Estimated(w.F1, w.F1StdError)} over {CountOf(w.Count)} predictions (validation calibration error {NumOf(e.CalibrationError)}). Scores cannot show concept drift: compare with the realized values once labels arrive."
+            : "No scored predictions in the report's own window to estimate from.";
+
+    private static string Estimated(double? value, double? standardError) =>
+        value is not { } v ? "–" : standardError is { } se ? $"{Num(v)} ± {Num(se)}" : Num(v);
 
     private static string Auc(ClassificationSummary? c) =>
         c?.RocAuc is not { } auc ? "–" : c.RocAucMaxError > 0 ? $"{Num(auc)} (±{Num(c.RocAucMaxError)})" : Num(auc);
