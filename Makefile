@@ -46,11 +46,13 @@ build: ## Build the solution
 
 .PHONY: test
 # check-images (the Dockerfiles' publish commands, two Native AOT/R2R publishes: ~2.7 min, mostly CPU) runs beside the
-# build and the tests, which spend most of their time waiting; its output is printed after theirs.
+# build and the tests, which spend most of their time waiting; its output is printed after theirs. The published-detector
+# tests run the executable it publishes (DRIFTJOBS_PUBLISHED_DETECTOR) rather than compiling their own beside it.
 test: tools ## Build and run every test and check the Dockerfiles (installs Azurite first; TEST_JOBS test projects at once, 3)
-	@rm -rf artifacts/test-results && mkdir -p artifacts/test-results
-	@$(MAKE) --no-print-directory check-images >artifacts/test-results/check-images.log 2>&1 & images=$$!; \
+	@rm -rf artifacts/test-results artifacts/images && mkdir -p artifacts/test-results
+	@CHECK_DOCKERFILE_KEEP=$(CURDIR)/artifacts/images $(MAKE) --no-print-directory check-images >artifacts/test-results/check-images.log 2>&1 & images=$$!; \
 	$(DOTNET) build DriftJobs.sln -c $(CONFIGURATION) --nologo -v quiet && \
+		DRIFTJOBS_PUBLISHED_DETECTOR=$(CURDIR)/artifacts/images/Dockerfile.detector \
 		tools/run-tests.sh artifacts/test-results -c $(CONFIGURATION) $(TEST_HANG_LIMIT); status=$$?; \
 	wait $$images; images_status=$$?; cat artifacts/test-results/check-images.log; \
 	[ $$images_status -eq 0 ] || echo "make test: check-images failed (exit $$images_status)"; \

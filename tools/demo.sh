@@ -45,7 +45,7 @@ run src/DriftJobs.Cli -- simulate --scenario "$SCENARIO" --hours 29 --rows-per-h
 
 echo "== Baseline job (training data, and validation data with the model's predictions)"
 run src/DriftJobs.Baseline -- --training-data training-data/fraud-detector/1/train.parquet --target-column is_fraud \
-  --validation-data training-data/fraud-detector/1/validation.parquet >/dev/null
+  --validation-data training-data/fraud-detector/1/validation.parquet --positive-class fraud >/dev/null
 echo "baselines/fraud-detector/1/baseline.json written"
 
 echo "== Drift detector (its JSON log lines are hidden here; the summary and the alerts follow)"

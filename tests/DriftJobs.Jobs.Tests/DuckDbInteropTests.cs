@@ -72,4 +72,61 @@ public sealed class DuckDbInteropTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal(0, colour.Unseen!.Count);
         Assert.False(report.DriftDetected);
     }
+
+    [Fact]
+    public async Task A_regressors_validation_logs_and_ground_truth_written_by_duckdb_give_duckdbs_own_join()
+    {
+        var container = await azurite.CreateContainerAsync();
+        using var duck = new DuckDBConnection("DataSource=:memory:");
+        duck.Open();
+        // Predictions in hours 8 and 9 of 2026-01-05; 80 % of them labelled an hour later (DuckDB's unpadded partition
+        // names again, ground truth by arrival hour). Noise from hash(), so the data are DuckDB's alone.
+        Scalar(duck, """
+            CREATE TABLE validation AS
+              SELECT x, 3 * x + 1 AS y, 3 * x + 1 + (hash(i) % 1000) / 1000.0 - 0.5 AS prediction
+              FROM (SELECT i, (i % 500) / 50.0 AS x FROM range(4000) t(i));
+            CREATE TABLE logs AS
+              SELECT 2026 AS year, 1 AS month, 5 AS day, 8 + (i % 2) AS hour, 'r' || i AS request_id,
+                     'price' AS model_name, '1' AS model_version, (i % 500) / 50.0 AS x,
+                     3 * ((i % 500) / 50.0) + 1 + (hash(i + 7) % 1000) / 1000.0 - 0.5 AS prediction
+              FROM range(3000) t(i);
+            CREATE TABLE truth AS
+              SELECT 2026 AS year, 1 AS month, 5 AS day, hour + 1 AS hour, request_id,
+                     3 * x + 1 + (hash(request_id) % 1000) / 2000.0 - 0.25 AS label, model_name, model_version
+              FROM logs WHERE hash(request_id) % 10 < 8;
+            """);
+        var validation = Path.Combine(_folder, "validation.parquet");
+        Scalar(duck, $"COPY validation TO '{validation}' (FORMAT parquet)");
+        Scalar(duck, $"COPY (SELECT x, y FROM validation) TO '{Path.Combine(_folder, "training.parquet")}' (FORMAT parquet)");
+        foreach (var (table, root) in new[] { ("logs", "inference-logs"), ("truth", "ground-truth") })
+        {
+            var folder = Path.Combine(_folder, table);
+            Scalar(duck, $"COPY {table} TO '{folder}' (FORMAT parquet, PARTITION_BY (year, month, day, hour))");
+            foreach (var file in Directory.EnumerateFiles(folder, "*.parquet", SearchOption.AllDirectories))
+            {
+                await LogFiles.UploadAsync(container, $"{root}/{Path.GetRelativePath(folder, file).Replace('\\', '/')}", await File.ReadAllBytesAsync(file));
+            }
+        }
+
+        var baselineRun = await Jobs.BaselineAsync(azurite.ConnectionString, container,
+            "--training-data", Path.Combine(_folder, "training.parquet"), "--validation-data", validation, "--target-column", "y", "--model-task", "regression",
+            "--model-name", "price", "--model-version", "1");
+        Assert.True(baselineRun.ExitCode == 0, baselineRun.Output);
+        var detectorRun = await Jobs.DetectorAsync(azurite.ConnectionString, container,
+            "--model-name", "price", "--model-version", "1", "--drift-window-end", End.AddHours(1).ToString("o"),
+            "--drift-analysis-window-hours", "2", "--drift-label-delay-hours", "1");
+
+        Assert.True(detectorRun.ExitCode == 0, detectorRun.Output);
+        var p = (await Jobs.LatestReportAsync(container, "price")).Performance!;
+        Assert.Equal(Core.Performance.PerformanceTask.Regression, p.Task);
+        Assert.Empty(p.GroundTruth.Skipped);
+        Assert.Equal(3000, p.Predictions);
+        const string Joined = "FROM logs l JOIN truth t USING (request_id)";
+        Assert.Equal(Convert.ToInt64(Scalar(duck, $"SELECT count(*) {Joined}"), CultureInfo.InvariantCulture), p.Labelled);
+        Assert.Equal(Convert.ToDouble(Scalar(duck, $"SELECT avg(abs(l.prediction - t.label)) {Joined}"), CultureInfo.InvariantCulture), p.Regression!.Mae!.Value, 9);
+        Assert.Equal(Convert.ToDouble(Scalar(duck, $"SELECT sqrt(avg((l.prediction - t.label) ^ 2)) {Joined}"), CultureInfo.InvariantCulture), p.Regression.Rmse!.Value, 9);
+        Assert.Equal(Convert.ToDouble(Scalar(duck, $"SELECT avg(l.prediction - t.label) {Joined}"), CultureInfo.InvariantCulture), p.Regression.MeanError!.Value, 9);
+        Assert.Equal(Core.Performance.PerformanceMetric.Rmse, p.Metric);
+        Assert.Equal(Core.Performance.DegradationTest.WelchT, p.Verdict!.Test);
+    }
 }

@@ -4,7 +4,11 @@ using DriftJobs.Testing;
 
 namespace DriftJobs.Jobs.Tests;
 
-/// <summary>The whole pipeline on Azurite: driftctl simulate → baseline job → detector → latest.json.</summary>
+/// <summary>
+/// The whole pipeline on Azurite: driftctl simulate → baseline job (with the validation set) → detector → latest.json.
+/// As make demo does: 29 hours simulated, the drift window's 24 and 5 behind it, the window whose performance is judged
+/// (labels arrive 2 to 5 hours after their predictions).
+/// </summary>
 [Collection(AzuriteCollection.Name)]
 [Trait("Category", "Synthetic")]
 public sealed class PipelineScenarioTests(AzuriteFixture azurite)
@@ -18,17 +22,19 @@ public sealed class PipelineScenarioTests(AzuriteFixture azurite)
         using var error = new StringWriter();
         var simulated = await DriftCtl.InvokeAsync(
             ["simulate", "--connection-string", azurite.ConnectionString, "--container", container.Name, "--scenario", scenario,
-             "--hours", "24", "--rows-per-hour", "300", "--training-rows", "10000", "--seed", "7", "--end", End.ToString("o")],
+             "--hours", "29", "--rows-per-hour", "300", "--training-rows", "10000", "--seed", "7", "--end", End.ToString("o"),
+             "--label-delay-hours", "2", "--label-spread-hours", "3"],
             new CliRuntime(output, error, TimeProvider.System));
         Assert.True(simulated == 0, error.ToString());
-        Assert.Contains("7200 predictions over 24 h", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("8700 predictions over 29 h", output.ToString(), StringComparison.Ordinal);
 
         var baseline = await Jobs.BaselineAsync(azurite.ConnectionString, container,
-            "--training-data", "training-data/fraud-detector/1/train.parquet", "--model-name", "fraud-detector", "--model-version", "1", "--target-column", "is_fraud");
+            "--training-data", "training-data/fraud-detector/1/train.parquet", "--validation-data", "training-data/fraud-detector/1/validation.parquet", "--positive-class", "fraud",
+            "--model-name", "fraud-detector", "--model-version", "1", "--target-column", "is_fraud");
         Assert.True(baseline.ExitCode == 0, baseline.Output);
 
         var detector = await Jobs.DetectorAsync(azurite.ConnectionString, container,
-            "--model-name", "fraud-detector", "--model-version", "1", "--drift-window-end", End.ToString("o"));
+            "--model-name", "fraud-detector", "--model-version", "1", "--drift-window-end", End.ToString("o"), "--drift-label-delay-hours", "5");
         Assert.True(detector.ExitCode == 0, detector.Output);
         return (await Jobs.LatestReportAsync(container, "fraud-detector"), detector.Output);
     }
@@ -44,6 +50,24 @@ public sealed class PipelineScenarioTests(AzuriteFixture azurite)
         Assert.False(report.Prediction!.Drifted);
         Assert.DoesNotContain(report.Alerts, a => a.Severity != AlertSeverity.Info);
         Assert.Contains("Overall drift detected: NO", output, StringComparison.Ordinal);
+        // Nor a false performance alarm: the model is as right as on its validation data.
+        var performance = report.Performance!;
+        Assert.Equal(7200, performance.Predictions);
+        Assert.False(performance.Verdict!.Degraded, $"accuracy {performance.Verdict.Value} vs {performance.Verdict.Reference}");
+        Assert.True(performance.Estimate!.Calibrated, performance.Estimate.Reason);
+    }
+
+    [Fact]
+    public async Task Concept_drift_moves_no_feature_and_raises_a_performance_alert()
+    {
+        var (report, _) = await RunPipelineAsync("concept-drift");
+        Assert.Empty(report.DriftedFeatures);
+        Assert.False(report.DriftDetected);
+        var performance = report.Performance!;
+        Assert.True(performance.Verdict!.Degraded, $"accuracy {performance.Verdict.Value} vs {performance.Verdict.Reference}");
+        Assert.Contains(report.Alerts, a => a.Code == AlertCodes.PerformanceDegradation);
+        // The scores did not move: the estimate stays near the validation accuracy while the realized one falls.
+        Assert.True(performance.Estimate!.Evaluated!.Accuracy > performance.Classification!.Accuracy + 0.05);
     }
 
     [Fact]

@@ -7,13 +7,20 @@
 # on a runtime-deps image. It understands the plain form our Dockerfiles use (ARG, FROM ... AS, WORKDIR, COPY, RUN
 # without shell operators, USER, ENV, ENTRYPOINT in JSON form) and stops on anything else rather than guess.
 # Usage: tools/k8s/check-dockerfile.sh Dockerfile.detector [Dockerfile.baseline ...]
+# With CHECK_DOCKERFILE_KEEP=<dir>, each checked image's publish output is kept as <dir>/<Dockerfile name>/ (moved there
+# whole once checked), or <dir>/<Dockerfile name>.failed is written: make test's published-detector tests run the
+# image's own executable instead of compiling the detector ahead of time a second time beside this check.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 
 scratch=()
 trap 'rm -rf "${scratch[@]}"' EXIT
-fail() { echo "check-dockerfile: $dockerfile: $*" >&2; exit 1; }
+fail() {
+  echo "check-dockerfile: $dockerfile: $*" >&2
+  [[ -z "${CHECK_DOCKERFILE_KEEP:-}" ]] || { mkdir -p "$CHECK_DOCKERFILE_KEEP" && touch "$CHECK_DOCKERFILE_KEEP/$(basename "$dockerfile").failed"; }
+  exit 1
+}
 
 check() {
   dockerfile="$1"
@@ -111,6 +118,11 @@ check() {
       fail "ENTRYPOINT runs $entry_exe on a runtime-deps image, but the publish output ($copied_from) is framework-dependent (no libcoreclr.so, and $entry_exe.dll or its runtimeconfig.json)"
     fi
     echo "check-dockerfile: $dockerfile: ok ($kind $entry_exe in $copied_from)"
+  fi
+  if [[ -n "${CHECK_DOCKERFILE_KEEP:-}" ]]; then
+    local kept; kept="$CHECK_DOCKERFILE_KEEP/$(basename "$dockerfile")"
+    mkdir -p "$CHECK_DOCKERFILE_KEEP" && rm -rf "$kept" "$kept.partial"
+    cp -a "$fs$copied_from" "$kept.partial" && mv "$kept.partial" "$kept"
   fi
 }
 
