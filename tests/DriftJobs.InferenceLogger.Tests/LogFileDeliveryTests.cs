@@ -193,6 +193,10 @@ public sealed class LogFileDeliveryTests(AzuriteFixture azurite)
     {
         var options = new InferenceLoggerOptions();
         TestRecords.Schema(options);
+        // The tests move the fake clock on in steps while real uploads are in flight: with the default 10 s timeout, an
+        // upload slower than 40 steps (under load: under a second) would be cancelled as timed out, which no test here
+        // is about.
+        options.UploadTimeout = TimeSpan.FromMinutes(10);
         configure?.Invoke(options);
         InferenceLoggerOptionsValidator.ThrowIfInvalid(options);
         var schema = new LogSchema(options.Features, options.PredictionKind);

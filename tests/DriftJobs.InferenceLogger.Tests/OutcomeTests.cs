@@ -272,7 +272,8 @@ public sealed class OutcomeTests(AzuriteFixture azurite)
         fault.Failing = false;
         await using (var second = TestRecords.Builder(container, WithSpill).Build())
         {
-            await Eventually.TrueAsync(() => second.GetCounters().OutcomesReplayed == 30, "the earlier process's spill replayed");
+            // Replayed is counted as the upload succeeds, the spill file removed just after: wait for both.
+            await Eventually.TrueAsync(() => second.GetCounters() is { OutcomesReplayed: 30, SpillFilesWaiting: 0 }, "the earlier process's spill replayed");
             var counters = second.GetCounters();
             Assert.Equal((0, 0L, 0L, 0L), (counters.SpillFilesWaiting, counters.OutcomesWritten, counters.Replayed, counters.Written));
         }

@@ -160,6 +160,9 @@ public sealed class TimeTests(AzuriteFixture azurite)
             {
                 o.BufferCapacity = 5;
                 o.BatchSize = 5;
+                // The clock is moved on while real uploads are in flight (below): the default 10 s timeout would cancel
+                // every upload slower than one 20 ms poll once storage returns.
+                o.UploadTimeout = TimeSpan.FromMinutes(10);
             })
             .WithTimeProvider(time)
             .WithLoggerFactory(loggerFactory)
@@ -201,7 +204,7 @@ public sealed class TimeTests(AzuriteFixture azurite)
             await Eventually.TrueAsync(
                 () =>
                 {
-                    time.Advance(TimeSpan.FromSeconds(10));
+                    time.Advance(TimeSpan.FromSeconds(2));
                     return logger.Counters.RecordsWritten == 5;
                 },
                 "the buffered records after the outage");
