@@ -17,8 +17,10 @@ namespace DriftJobs.Detector.Performance;
 /// </para>
 /// <para>
 /// A label's size is estimated as <see cref="EntryBytes"/>: the request id's characters, the table's entry and the label
-/// object, the label's own text counted once per distinct value by the reader's string pool (not here). It is an
-/// estimate from the objects' layout, not a measurement: the budget bounds the table, not the whole process.
+/// object, the label's own text counted once per distinct value by the reader's string pool (not here). Measured once
+/// (200,000 labels with 36-character ids, GC.GetTotalMemory after full collections): 93 bytes per label of table and
+/// objects plus the 96-byte id string, 189 in all, against the estimate's 192. The budget bounds the table, not the
+/// whole process.
 /// </para>
 /// Thread-safe: files are read concurrently.
 /// </summary>
