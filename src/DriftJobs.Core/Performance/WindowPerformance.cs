@@ -3,11 +3,12 @@ namespace DriftJobs.Core.Performance;
 /// <summary>
 /// The realized performance of one evaluated window, hour by hour: every prediction of the window is counted in its
 /// hour, and those that found a label add a (label, prediction) pair to the hour's accumulator. Mergeable, so each
-/// concurrent reader keeps its own and they are merged once.
+/// file read keeps its own and they are merged once. An hour's accumulators are made when it gets its first
+/// prediction: a file holds one hour, and a month-long window's 744 empty hours per file would be garbage to collect.
 /// </summary>
 internal sealed class WindowPerformance
 {
-    private readonly HourPerformance[] _hours;
+    private readonly HourPerformance?[] _hours;
 
     /// <param name="hours">The window's hours, oldest first.</param>
     /// <param name="positiveClass">For a binary classifier, the class <c>prediction_score</c> is the probability of.</param>
@@ -17,7 +18,7 @@ internal sealed class WindowPerformance
         Task = task;
         PositiveClass = positiveClass;
         Hours = hours;
-        _hours = hours.Select(_ => new HourPerformance(task, positiveClass)).ToArray();
+        _hours = new HourPerformance?[hours.Count];
     }
 
     public PerformanceTask Task { get; }
@@ -26,23 +27,25 @@ internal sealed class WindowPerformance
 
     public IReadOnlyList<DateTimeOffset> Hours { get; }
 
-    public HourPerformance this[int hour] => _hours[hour];
+    /// <summary>The hour's performance (empty for an hour without predictions).</summary>
+    public HourPerformance this[int hour] => _hours[hour] ?? new HourPerformance(Task, PositiveClass);
 
     /// <summary>A prediction no label has arrived for (yet).</summary>
-    public void AddUnlabelled(int hour) => _hours[hour].Predictions++;
+    public void AddUnlabelled(int hour) => Hour(hour).Predictions++;
 
     /// <summary>A labelled prediction that cannot be scored: the prediction itself is missing.</summary>
     public void AddUnscorable(int hour)
     {
-        _hours[hour].Predictions++;
-        _hours[hour].Labelled++;
-        _hours[hour].Unscorable++;
+        var h = Hour(hour);
+        h.Predictions++;
+        h.Labelled++;
+        h.Unscorable++;
     }
 
     /// <param name="positiveScore">The model's probability of the positive class; NaN when not logged (or out of [0, 1]).</param>
     public void AddClassification(int hour, string label, string prediction, double positiveScore)
     {
-        var h = _hours[hour];
+        var h = Hour(hour);
         h.Predictions++;
         h.Labelled++;
         if (PositiveClass is not null && positiveScore is >= 0 and <= 1)
@@ -57,7 +60,7 @@ internal sealed class WindowPerformance
 
     public void AddRegression(int hour, double label, double prediction)
     {
-        var h = _hours[hour];
+        var h = Hour(hour);
         h.Predictions++;
         h.Labelled++;
         h.Regression!.Add(label, prediction);
@@ -73,13 +76,16 @@ internal sealed class WindowPerformance
 
         for (var i = 0; i < _hours.Length; i++)
         {
-            _hours[i].Merge(other._hours[i]);
+            if (other._hours[i] is { } theirs)
+            {
+                Hour(i).Merge(theirs);
+            }
         }
     }
 
-    public long Predictions => _hours.Sum(h => h.Predictions);
+    public long Predictions => _hours.Sum(h => h?.Predictions ?? 0);
 
-    public long Labelled => _hours.Sum(h => h.Labelled);
+    public long Labelled => _hours.Sum(h => h?.Labelled ?? 0);
 
     /// <summary>Every hour's pairs together.</summary>
     public HourPerformance Total()
@@ -87,9 +93,14 @@ internal sealed class WindowPerformance
         var total = new HourPerformance(Task, PositiveClass);
         foreach (var hour in _hours)
         {
-            total.Merge(hour);
+            if (hour is not null)
+            {
+                total.Merge(hour);
+            }
         }
 
         return total;
     }
+
+    private HourPerformance Hour(int hour) => _hours[hour] ??= new HourPerformance(Task, PositiveClass);
 }
