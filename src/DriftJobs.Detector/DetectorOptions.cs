@@ -138,6 +138,62 @@ internal sealed class DetectorOptions
     [ConfigurationKeyName("DRIFT_JOIN_MEMORY_MB")]
     public int JoinMemoryMb { get; set; } = 256;
 
+    /// <summary>on (default) or off: whether hour profiles are read and written.</summary>
+    [ConfigurationKeyName("DRIFT_HOUR_PROFILES")]
+    public string HourProfiles { get; set; } = "on";
+
+    [ConfigurationKeyName("DRIFT_HOUR_PROFILE_RETENTION_HOURS")]
+    public int HourProfileRetentionHours { get; set; } = StorageLayout.MaxWindowHours;
+
+    [ConfigurationKeyName("DRIFT_SHARDS")]
+    public int Shards { get; set; } = 1;
+
+    /// <summary>Kubernetes' own name for an Indexed Job pod's index, so the pod needs no extra wiring.</summary>
+    [ConfigurationKeyName("JOB_COMPLETION_INDEX")]
+    public int ShardIndex { get; set; }
+
+    [ConfigurationKeyName("DRIFT_SHARD_WAIT_SECONDS")]
+    public double ShardWaitSeconds { get; set; } = 1800;
+
+    [ConfigurationKeyName("DRIFT_BACKFILL_FROM")]
+    public string? BackfillFrom { get; set; }
+
+    [ConfigurationKeyName("DRIFT_BACKFILL_TO")]
+    public string? BackfillTo { get; set; }
+
+    public bool UsesHourProfiles => ParseHourProfiles(HourProfiles);
+
+    internal static bool ParseHourProfiles(string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "on" or "" => true,
+        "off" => false,
+        _ => throw new SettingException(DetectorSettings.HourProfiles.Name, $"{DetectorSettings.HourProfiles.Name} = '{value}' is not one of on, off."),
+    };
+
+    /// <summary>The backfill's window ends, first to last; null when this run is not a backfill.</summary>
+    public (DateTimeOffset From, DateTimeOffset To)? ResolveBackfill()
+    {
+        var from = string.IsNullOrWhiteSpace(BackfillFrom) ? (DateTimeOffset?)null : ParseHour(DetectorSettings.BackfillFrom, BackfillFrom);
+        var to = string.IsNullOrWhiteSpace(BackfillTo) ? (DateTimeOffset?)null : ParseHour(DetectorSettings.BackfillTo, BackfillTo);
+        if (from is null && to is null)
+        {
+            return null;
+        }
+
+        if (from is null || to is null)
+        {
+            throw new SettingException(from is null ? DetectorSettings.BackfillFrom.Name : DetectorSettings.BackfillTo.Name,
+                $"{DetectorSettings.BackfillFrom.Name} and {DetectorSettings.BackfillTo.Name} go together: set both or neither.");
+        }
+
+        if (to < from)
+        {
+            throw new SettingException(DetectorSettings.BackfillTo.Name, $"{DetectorSettings.BackfillTo.Name} ({to:o}) is before {DetectorSettings.BackfillFrom.Name} ({from:o}).");
+        }
+
+        return (from.Value, to.Value);
+    }
+
     public PerformanceThresholds ToPerformanceThresholds() => new()
     {
         Metric = ParsePerformanceMetric(PerformanceMetric),
@@ -182,14 +238,19 @@ internal sealed class DetectorOptions
             return new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero);
         }
 
-        if (!DateTimeOffset.TryParse(WindowEnd, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var end))
+        return ParseHour(DetectorSettings.WindowEnd, WindowEnd);
+    }
+
+    private static DateTimeOffset ParseHour(JobSetting setting, string value)
+    {
+        if (!DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var end))
         {
-            throw new SettingException(DetectorSettings.WindowEnd.Name, $"{DetectorSettings.WindowEnd.Name} = '{WindowEnd}' is not an ISO-8601 date and time (e.g. 2026-11-23T14:00:00Z).");
+            throw new SettingException(setting.Name, $"{setting.Name} = '{value}' is not an ISO-8601 date and time (e.g. 2026-11-23T14:00:00Z).");
         }
 
         if (end.Minute != 0 || end.Second != 0 || end.Millisecond != 0 || end.Microsecond != 0)
         {
-            throw new SettingException(DetectorSettings.WindowEnd.Name, $"{DetectorSettings.WindowEnd.Name} = '{WindowEnd}' must be on an hour boundary: windows are whole hour partitions.");
+            throw new SettingException(setting.Name, $"{setting.Name} = '{value}' must be on an hour boundary: windows are whole hour partitions.");
         }
 
         return end.ToUniversalTime();
@@ -260,6 +321,31 @@ internal sealed class DetectorOptionsValidator : IValidateOptions<DetectorOption
         InRange(DetectorSettings.TrendDelta, options.TrendDelta);
         InRange(DetectorSettings.TrendLambda, options.TrendLambda);
         InRange(DetectorSettings.JoinMemoryMb, options.JoinMemoryMb);
+        Check(() => DetectorOptions.ParseHourProfiles(options.HourProfiles));
+        InRange(DetectorSettings.HourProfileRetentionHours, options.HourProfileRetentionHours);
+        InRange(DetectorSettings.Shards, options.Shards);
+        InRange(DetectorSettings.ShardIndex, options.ShardIndex);
+        InRange(DetectorSettings.ShardWaitSeconds, options.ShardWaitSeconds);
+        Check(() => options.ResolveBackfill());
+        if (options.HourProfileRetentionHours < options.WindowHours)
+        {
+            failures.Add($"{DetectorSettings.HourProfileRetentionHours.Name} ({options.HourProfileRetentionHours}) must be at least {DetectorSettings.WindowHours.Name} ({options.WindowHours}): the window's own hour profiles would be deleted.");
+        }
+
+        if (options.ShardIndex >= options.Shards)
+        {
+            failures.Add($"{DetectorSettings.ShardIndex.Name} ({options.ShardIndex}) must be below {DetectorSettings.Shards.Name} ({options.Shards}).");
+        }
+
+        if (options.Shards > 1 && !SafeHourProfiles(options))
+        {
+            failures.Add($"{DetectorSettings.Shards.Name} = {options.Shards} needs {DetectorSettings.HourProfiles.Name} = on: the shards hand their hours to the merge as hour profiles.");
+        }
+
+        if (options.Shards > 1 && !string.IsNullOrWhiteSpace(options.BackfillFrom))
+        {
+            failures.Add($"A backfill ({DetectorSettings.BackfillFrom.Name}) runs in one pod: {DetectorSettings.Shards.Name} must be 1.");
+        }
         if (options.WindowHours + (long)options.LabelDelayHours > StorageLayout.MaxWindowHours)
         {
             // The labels of the evaluated window are looked for over both spans.
@@ -278,5 +364,17 @@ internal sealed class DetectorOptionsValidator : IValidateOptions<DetectorOption
         failures.AddRange(Alerts.DeliveryChecks.Validate(options));
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static bool SafeHourProfiles(DetectorOptions options)
+    {
+        try
+        {
+            return options.UsesHourProfiles;
+        }
+        catch (SettingException)
+        {
+            return true; // Reported on its own.
+        }
     }
 }

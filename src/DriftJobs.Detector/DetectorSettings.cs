@@ -116,6 +116,25 @@ internal static class DetectorSettings
     public static JobSetting JoinMemoryMb { get; } =
         JobSetting.Number("DRIFT_JOIN_MEMORY_MB", "memory budget of the labels-to-predictions join (MiB); beyond it the join spills to disk", Defaults.JoinMemoryMb, new ValueRange(1, 65536));
 
+    public static JobSetting HourProfiles { get; } =
+        new("DRIFT_HOUR_PROFILES", "on: keep each hour's profile and reuse it while the hour's files are unchanged; off: read every hour") { Default = Defaults.HourProfiles };
+
+    public static JobSetting HourProfileRetentionHours { get; } =
+        JobSetting.Number("DRIFT_HOUR_PROFILE_RETENTION_HOURS", "hour profiles older than this (before the window's end) are deleted", Defaults.HourProfileRetentionHours, new ValueRange(1, 8784));
+
+    public static JobSetting Shards { get; } =
+        JobSetting.Number("DRIFT_SHARDS", "pods sharing the window's hours (an Indexed Job's completions); index 0 merges and reports", Defaults.Shards, new ValueRange(1, 100));
+
+    public static JobSetting ShardIndex { get; } =
+        JobSetting.Number("JOB_COMPLETION_INDEX", "this pod's shard, 0 to DRIFT_SHARDS - 1 (Kubernetes sets it in an Indexed Job)", Defaults.ShardIndex, new ValueRange(0, 99));
+
+    public static JobSetting ShardWaitSeconds { get; } =
+        JobSetting.Number("DRIFT_SHARD_WAIT_SECONDS", "how long the merging shard waits for the other shards' hour profiles", Defaults.ShardWaitSeconds, new ValueRange(0, 86400, ExcludesMin: true));
+
+    public static JobSetting BackfillFrom { get; } = new("DRIFT_BACKFILL_FROM", "first window end of a backfill (ISO-8601, on the hour): reports only, no alerts") { Default = "off" };
+
+    public static JobSetting BackfillTo { get; } = new("DRIFT_BACKFILL_TO", "last window end of a backfill (ISO-8601, on the hour)") { Default = "off" };
+
     /// <summary>In the order <c>--help</c> and the docs list them.</summary>
     public static IReadOnlyList<JobSetting> All { get; } =
     [
@@ -124,6 +143,7 @@ internal static class DetectorSettings
         SlackWebhookUrl, WebhookUrl, WebhookSecret, PushgatewayUrl, ReportBaseUrl, AlertCooldownHours, AlertMinConsecutiveWindows,
         SinkTimeoutSeconds, SinkRetries, SinkRetryBackoffSeconds, LabelDelayHours, PerformanceMetric, PerformanceEffectFloor,
         PerformanceCriticalFloor, PerformanceAlpha, MinLabels, MinLabelCoverage, MaxCalibrationError, TrendDelta, TrendLambda, JoinMemoryMb,
+        HourProfiles, HourProfileRetentionHours, Shards, ShardIndex, ShardWaitSeconds, BackfillFrom, BackfillTo,
         StorageSettings.Container, StorageSettings.LogsPrefix, StorageSettings.GroundTruthPrefix, StorageSettings.ConnectionString, StorageSettings.AccountUrl,
     ];
 }
