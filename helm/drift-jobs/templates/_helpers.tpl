@@ -107,6 +107,31 @@ that needs them, so `helm template` and `helm install` fail with the same messag
 {{- if and $.Values.detector.logsVolume (eq .name "DRIFT_LOGS_PATH") }}
 {{- fail "detector.extraEnv sets DRIFT_LOGS_PATH while detector.logsVolume is set: remove it from extraEnv (the chart sets it to detector.logsMountPath)" }}
 {{- end }}
+{{- if eq .name "DRIFT_SHARDS" }}
+{{- fail "detector.extraEnv sets DRIFT_SHARDS: set detector.shards instead, which also makes the detector's Job an Indexed Job of that many pods" }}
+{{- end }}
+{{- if eq .name "JOB_COMPLETION_INDEX" }}
+{{- fail "detector.extraEnv sets JOB_COMPLETION_INDEX: remove it (Kubernetes sets it in each pod of the Indexed Job detector.shards makes)" }}
+{{- end }}
+{{- if has .name (list "DRIFT_BACKFILL_FROM" "DRIFT_BACKFILL_TO") }}
+{{- fail (printf "detector.extraEnv sets %s: remove it (driftctl backfill sets it on a one-off Job; the hourly CronJob never backfills)" .name) }}
+{{- end }}
+{{- end }}
+{{- $d := .Values.detector }}
+{{- /* The detector refuses these too (exit 2); failing here stops them before anything is applied. */}}
+{{- if lt (int64 $d.hourProfileRetentionHours) (int64 .Values.drift.analysisWindowHours) }}
+{{- fail (printf "detector.hourProfileRetentionHours (%v) must be at least drift.analysisWindowHours (%v): the window's own hour profiles would be deleted" $d.hourProfileRetentionHours .Values.drift.analysisWindowHours) }}
+{{- end }}
+{{- if gt (int64 $d.shards) 1 }}
+{{- if not $d.hourProfiles }}
+{{- fail (printf "detector.shards (%v) needs detector.hourProfiles true (DRIFT_HOUR_PROFILES=on): the shards hand their hours to index 0 as hour profiles" $d.shards) }}
+{{- end }}
+{{- if ge (int64 $d.shardWaitSeconds) (int64 $d.activeDeadlineSeconds) }}
+{{- fail (printf "detector.shardWaitSeconds (%v) must be below detector.activeDeadlineSeconds (%v) when detector.shards is above 1: the Job would be stopped before index 0 gives up waiting for the other shards" $d.shardWaitSeconds $d.activeDeadlineSeconds) }}
+{{- end }}
+{{- if semverCompare "<1.29.0-0" .Capabilities.KubeVersion.Version }}
+{{- fail (printf "detector.shards (%v) needs Kubernetes 1.29 or later (an Indexed Job with backoffLimitPerIndex), not %s: keep detector.shards at 1" $d.shards .Capabilities.KubeVersion.Version) }}
+{{- end }}
 {{- end }}
 {{- end }}
 

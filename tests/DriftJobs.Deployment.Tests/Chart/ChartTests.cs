@@ -87,7 +87,10 @@ public sealed class ChartTests
         Assert.Equal(300, cronJob.Spec.StartingDeadlineSeconds);
         Assert.Equal((5, 7), (cronJob.Spec.SuccessfulJobsHistoryLimit, cronJob.Spec.FailedJobsHistoryLimit));
         var job = cronJob.Spec.JobTemplate.Spec;
-        Assert.Equal((4, 1800L, 3600), (job.BackoffLimit, job.ActiveDeadlineSeconds, job.TtlSecondsAfterFinished));
+        // The full values shard the run: retries per index, and no Job-wide backoffLimit (detector.backoffLimit's 4).
+        Assert.Equal(
+            ("Indexed", 3, 3, (int?)null, 1, 1800L, 3600),
+            (job.CompletionMode, job.Completions, job.Parallelism, job.BackoffLimit, job.BackoffLimitPerIndex, job.ActiveDeadlineSeconds, job.TtlSecondsAfterFinished));
         var container = job.Template.Spec.Containers.Single();
         Assert.Equal("registry.example/driftjobs/detector:1.2.3", container.Image);
         Assert.Equal("Always", container.ImagePullPolicy);
@@ -238,6 +241,9 @@ public sealed class ChartTests
                 ["DRIFT_TREND_DELTA"] = "0.005",
                 ["DRIFT_TREND_LAMBDA"] = "0.5",
                 ["DRIFT_JOIN_MEMORY_MB"] = "256",
+                ["DRIFT_HOUR_PROFILES"] = "on",
+                ["DRIFT_HOUR_PROFILE_RETENTION_HOURS"] = "744",
+                ["DRIFT_SHARD_WAIT_SECONDS"] = "1800",
                 ["DRIFT_ALERT_COOLDOWN_HOURS"] = "24",
                 ["DRIFT_ALERT_MIN_CONSECUTIVE_WINDOWS"] = "1",
             },
@@ -306,6 +312,8 @@ public sealed class ChartTests
         string[] elsewhere =
         [
             "DRIFT_WINDOW_END", // a run's own (driftctl, a backfill), never the CronJob's
+            "JOB_COMPLETION_INDEX", // Kubernetes sets it in each pod of the Indexed Job detector.shards > 1 makes
+            "DRIFT_BACKFILL_FROM", "DRIFT_BACKFILL_TO", // driftctl backfill's, on a one-off Job, never the CronJob's
             "DRIFT_LOGS_PATH", // an env var from detector.logsVolume
             "DRIFT_SLACK_WEBHOOK_URL", "DRIFT_WEBHOOK_URL", "DRIFT_WEBHOOK_SECRET", "AZURE_STORAGE_CONNECTION_STRING", // Secrets
             // Tuning left to detector.extraEnv.
@@ -314,12 +322,17 @@ public sealed class ChartTests
         ];
         Assert.Subset(declared, elsewhere.ToHashSet(StringComparer.Ordinal));
 
-        // Every optional key set: the sinks' URLs appear only when given.
-        var data = (await HelmChart.RenderDefaultsAsync(
-            "--set", "alerts.alertmanagerUrl=http://am:9093", "--set", "alerts.pushgatewayUrl=http://pg:9091", "--set", "alerts.reportBaseUrl=https://r")).Single<V1ConfigMap>().Data;
+        // Every optional key set: the sinks' URLs appear only when given, DRIFT_SHARDS only for more than one shard.
+        var objects = await HelmChart.RenderDefaultsAsync(
+            "--set", "alerts.alertmanagerUrl=http://am:9093", "--set", "alerts.pushgatewayUrl=http://pg:9091", "--set", "alerts.reportBaseUrl=https://r",
+            "--set", "detector.shards=2");
+        var data = objects.Single<V1ConfigMap>().Data;
+        // DRIFT_SHARDS goes with the Job's shape: in the CronJob's pod template, not the ConfigMap.
+        var env = objects.Single<V1CronJob>().Spec.JobTemplate.Spec.Template.Spec.Containers.Single().Env.Select(e => e.Name).ToList();
+        Assert.Equal(["DRIFT_SHARDS"], env);
 
         // A new setting needs its chart value (CONTRIBUTING.md), or a place in the list above.
-        Assert.Empty(declared.Except(elsewhere).Except(data.Keys).Order(StringComparer.Ordinal));
+        Assert.Empty(declared.Except(elsewhere).Except(data.Keys).Except(env).Order(StringComparer.Ordinal));
         // DRIFT_PSI_BINS is the baseline job's.
         Assert.Equal(["DRIFT_PSI_BINS"], data.Keys.Except(declared));
     }
