@@ -10,6 +10,7 @@ public sealed class ChartTests
     [InlineData]
     [InlineData("-f", "helm/drift-jobs/ci/full-values.yaml")]
     [InlineData("-f", "k8s/values.yaml")]
+    [InlineData("-f", "k8s/values.yaml", "--set", "detector.shards=100")]
     public async Task Lint_strict_passes(params string[] args)
     {
         var result = await ProcessRunner.RunAsync(K8sTools.Helm, ["lint", "--strict", HelmChart.Directory, .. args]);
@@ -135,6 +136,79 @@ public sealed class ChartTests
             Assert.Equal("DisruptionTarget", rules[1].OnPodConditions.Single().Type);
             Assert.NotNull(owner);
         }
+    }
+
+    [Theory]
+    [InlineData(2, 2)]
+    [InlineData(100, 0)]
+    public async Task More_than_one_shard_makes_each_run_an_indexed_job_of_that_many_pods(int shards, int backoffLimitPerIndex)
+    {
+        var objects = await HelmChart.RenderDefaultsAsync(
+            "--set", $"detector.shards={shards}", "--set", $"detector.backoffLimitPerIndex={backoffLimitPerIndex}");
+
+        var job = objects.Single<V1CronJob>().Spec.JobTemplate.Spec;
+        Assert.Equal(("Indexed", shards, shards), (job.CompletionMode, job.Completions, job.Parallelism));
+        // Retries are counted per index; a Job-wide backoffLimit would let one shard's failures use up the others'.
+        Assert.Equal(backoffLimitPerIndex, job.BackoffLimitPerIndex);
+        Assert.Null(job.BackoffLimit);
+        // One failed index fails the Job at once: index 0 would only wait for it until detector.shardWaitSeconds.
+        Assert.Equal(0, job.MaxFailedIndexes);
+        // backoffLimitPerIndex needs restartPolicy Never; exit code 2 still fails the whole Job at once.
+        Assert.Equal("Never", job.Template.Spec.RestartPolicy);
+        var rules = job.PodFailurePolicy.Rules;
+        Assert.Equal(("FailJob", "detector", "In"), (rules[0].Action, rules[0].OnExitCodes.ContainerName, rules[0].OnExitCodes.OperatorProperty));
+        Assert.Equal([2], rules[0].OnExitCodes.Values);
+        Assert.Equal(("Ignore", "DisruptionTarget"), (rules[1].Action, rules[1].OnPodConditions.Single().Type));
+
+        // Each pod learns the shard count from its own Job's template; Kubernetes adds JOB_COMPLETION_INDEX itself.
+        var container = job.Template.Spec.Containers.Single();
+        Assert.Equal(shards.ToString(System.Globalization.CultureInfo.InvariantCulture), container.Env.Single(e => e.Name == "DRIFT_SHARDS").Value);
+        Assert.DoesNotContain(container.Env, e => e.Name == "JOB_COMPLETION_INDEX");
+        var configMap = objects.Single<V1ConfigMap>().Data;
+        Assert.DoesNotContain("DRIFT_SHARDS", configMap.Keys);
+        Assert.DoesNotContain("JOB_COMPLETION_INDEX", configMap.Keys);
+        Assert.Equal(("on", "1800"), (configMap["DRIFT_HOUR_PROFILES"], configMap["DRIFT_SHARD_WAIT_SECONDS"]));
+    }
+
+    [Fact]
+    public async Task One_shard_keeps_the_plain_job_and_its_backoff_limit()
+    {
+        foreach (var (objects, backoffLimit) in new[]
+        {
+            (await HelmChart.RenderDefaultsAsync("--set", "detector.backoffLimitPerIndex=5"), 2),
+            (await HelmChart.RenderFullAsync("--set", "detector.shards=1"), 4),
+        })
+        {
+            var job = objects.Single<V1CronJob>().Spec.JobTemplate.Spec;
+            Assert.Equal(backoffLimit, job.BackoffLimit);
+            Assert.Equal(
+                ((string?)null, (int?)null, (int?)null, (int?)null, (int?)null),
+                (job.CompletionMode, job.Completions, job.Parallelism, job.BackoffLimitPerIndex, job.MaxFailedIndexes));
+            Assert.DoesNotContain(job.Template.Spec.Containers.Single().Env ?? [], e => e.Name is "DRIFT_SHARDS" or "JOB_COMPLETION_INDEX");
+            Assert.NotNull(job.PodFailurePolicy);
+        }
+    }
+
+    [Fact]
+    public async Task Hour_profile_and_shard_settings_follow_the_values()
+    {
+        var full = (await HelmChart.RenderFullAsync()).Single<V1ConfigMap>().Data;
+        Assert.Equal(("on", "2160", "1200"), (full["DRIFT_HOUR_PROFILES"], full["DRIFT_HOUR_PROFILE_RETENTION_HOURS"], full["DRIFT_SHARD_WAIT_SECONDS"]));
+
+        // The ends of what the chart accepts: profiles off (one shard), retention equal to the window, the widest
+        // retention, and a sharded wait one second under the Job's deadline.
+        var off = (await HelmChart.RenderDefaultsAsync(
+            "--set", "detector.hourProfiles=false", "--set", "drift.analysisWindowHours=48", "--set", "detector.hourProfileRetentionHours=48")).Single<V1ConfigMap>().Data;
+        Assert.Equal(("off", "48"), (off["DRIFT_HOUR_PROFILES"], off["DRIFT_HOUR_PROFILE_RETENTION_HOURS"]));
+        var widest = (await HelmChart.RenderDefaultsAsync("--set", "detector.hourProfileRetentionHours=8784")).Single<V1ConfigMap>().Data;
+        Assert.Equal("8784", widest["DRIFT_HOUR_PROFILE_RETENTION_HOURS"]);
+        var justUnder = (await HelmChart.RenderDefaultsAsync(
+            "--set", "detector.shards=2", "--set", "detector.activeDeadlineSeconds=2400", "--set", "detector.shardWaitSeconds=2399")).Single<V1ConfigMap>().Data;
+        Assert.Equal("2399", justUnder["DRIFT_SHARD_WAIT_SECONDS"]);
+
+        // With one shard nothing waits, so a wait past the deadline is no error.
+        var single = (await HelmChart.RenderDefaultsAsync("--set", "detector.shardWaitSeconds=86400")).Single<V1ConfigMap>().Data;
+        Assert.Equal("86400", single["DRIFT_SHARD_WAIT_SECONDS"]);
     }
 
     [Fact]
@@ -527,6 +601,21 @@ public sealed class ChartTests
     [InlineData("logsVolume", "STORAGE", "--set", "detector.logsVolume.hostPath.path=/var/logs")]
     [InlineData("extraEnv sets DRIFT_LOGS_PATH", "STORAGE", "--set", "detector.logsVolume.csi.driver=blob.csi.azure.com", "--set", "detector.extraEnv[0].name=DRIFT_LOGS_PATH", "--set", "detector.extraEnv[0].value=/other")]
     [InlineData("model/version", "--set", "model.name=m", "--set", "model.version=3", "--set", "storage.accountUrl=https://a.blob.core.windows.net")]
+    [InlineData("detector/shards", "STORAGE", "--set", "detector.shards=0")]
+    [InlineData("detector/shards", "STORAGE", "--set", "detector.shards=101")]
+    [InlineData("detector/shards", "STORAGE", "--set-json", "detector.shards=1.5")]
+    [InlineData("detector/backoffLimitPerIndex", "STORAGE", "--set", "detector.shards=2", "--set", "detector.backoffLimitPerIndex=-1")]
+    [InlineData("detector/hourProfiles", "STORAGE", "--set", "detector.hourProfiles=off")]
+    [InlineData("detector/hourProfileRetentionHours", "STORAGE", "--set", "detector.hourProfileRetentionHours=8785")]
+    [InlineData("detector/shardWaitSeconds", "STORAGE", "--set", "detector.shardWaitSeconds=0")]
+    [InlineData("detector.hourProfileRetentionHours (47) must be at least drift.analysisWindowHours (48)", "STORAGE", "--set", "drift.analysisWindowHours=48", "--set", "detector.hourProfileRetentionHours=47")]
+    [InlineData("detector.shardWaitSeconds (3000) must be below detector.activeDeadlineSeconds (3000) when detector.shards is above 1", "STORAGE", "--set", "detector.shards=2", "--set", "detector.shardWaitSeconds=3000")]
+    [InlineData("detector.shardWaitSeconds (1800) must be below detector.activeDeadlineSeconds (900) when detector.shards is above 1", "STORAGE", "--set", "detector.shards=3", "--set", "detector.activeDeadlineSeconds=900")]
+    [InlineData("detector.shards (2) needs detector.hourProfiles true (DRIFT_HOUR_PROFILES=on)", "STORAGE", "--set", "detector.shards=2", "--set", "detector.hourProfiles=false")]
+    [InlineData("detector.shards (2) needs Kubernetes 1.29 or later", "STORAGE", "--set", "detector.shards=2", "--kube-version", "1.28.9")]
+    [InlineData("detector.extraEnv sets DRIFT_SHARDS: set detector.shards instead", "STORAGE", "--set", "detector.extraEnv[0].name=DRIFT_SHARDS", "--set-string", "detector.extraEnv[0].value=4")]
+    [InlineData("detector.extraEnv sets JOB_COMPLETION_INDEX", "STORAGE", "--set", "detector.extraEnv[0].name=JOB_COMPLETION_INDEX", "--set-string", "detector.extraEnv[0].value=0")]
+    [InlineData("detector.extraEnv sets DRIFT_BACKFILL_FROM", "STORAGE", "--set", "detector.extraEnv[0].name=DRIFT_BACKFILL_FROM", "--set", "detector.extraEnv[0].value=2024-06-01T00:00:00Z")]
     public async Task Bad_values_fail_with_a_message_naming_the_value(string message, params string[] args)
     {
         var full = args.SelectMany(a => a == "STORAGE" ? HelmChart.Required : [a]).ToArray();
