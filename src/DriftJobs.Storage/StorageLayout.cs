@@ -30,6 +30,7 @@ internal sealed class StorageLayout
     public const string BaselinesRoot = "baselines";
     public const string ReportsRoot = "drift-reports";
     public const string TrainingDataRoot = "training-data";
+    public const string HourProfilesRoot = "drift-profiles";
     public const string BaselineFileName = "baseline.json";
     public const string LatestReportFileName = "latest.json";
     public const string LatestHtmlReportFileName = "latest.html";
@@ -89,6 +90,21 @@ internal sealed class StorageLayout
 
     public static string PerformanceStateBlobName(string model) =>
         $"{ReportsRoot}/{ModelIdentity.Validate(model, nameof(model))}/{PerformanceStateFileName}";
+
+    /// <summary>
+    /// The stored profile of one hour's logs: one folder per day, so that old days are found, and deleted, by listing
+    /// the model version's few day folders instead of every profile.
+    /// </summary>
+    public static string HourProfileBlobName(string model, string version, DateTimeOffset hour) =>
+        $"{HourProfileDayPrefix(model, version, hour)}{ValidateWindowEnd(hour).ToString("yyyy-MM-dd'T'HH", CultureInfo.InvariantCulture)}Z.profile.json.gz";
+
+    /// <summary>The folder of one day's hour profiles, with its trailing slash.</summary>
+    public static string HourProfileDayPrefix(string model, string version, DateTimeOffset day) =>
+        $"{HourProfilesPrefix(model, version)}{day.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}/";
+
+    /// <summary>The folder of a model version's hour profiles, with its trailing slash.</summary>
+    public static string HourProfilesPrefix(string model, string version) =>
+        $"{HourProfilesRoot}/{ModelIdentity.Validate(model, nameof(model))}/{ModelIdentity.Validate(version, nameof(version))}/";
 
     /// <summary>The hours of the window [end − hours, end), oldest first.</summary>
     public static IReadOnlyList<DateTimeOffset> WindowHours(DateTimeOffset windowEnd, int hours)

@@ -85,6 +85,28 @@ internal sealed class CategoricalWindow : FeatureWindow
         }
     }
 
+    /// <summary>Replaces the counts with a stored hour profile's (an empty window only).</summary>
+    public void RestoreCounts(ReadOnlySpan<long> categoryCounts, long otherCount, long unseenCount, IEnumerable<KeyValuePair<string, long>> unseen)
+    {
+        if (categoryCounts.Length != CategoryCounts.Length)
+        {
+            throw new InvalidDataException($"feature '{Baseline.Name}' has {categoryCounts.Length} category counts; its baseline lists {CategoryCounts.Length} categories");
+        }
+
+        categoryCounts.CopyTo(CategoryCounts);
+        OtherCount = otherCount;
+        Unseen.Clear();
+        foreach (var (value, count) in unseen)
+        {
+            if (!Unseen.TryAdd(value, count))
+            {
+                throw new InvalidDataException($"feature '{Baseline.Name}' lists the unseen value '{value}' twice");
+            }
+        }
+
+        UnseenCount = unseenCount;
+    }
+
     /// <summary>A category's index, <see cref="KnownOtherCode"/> or <see cref="UnseenCode"/>.</summary>
     private int Classify(string value) =>
         _index.TryGetValue(value, out var i) ? i : _knownOther.Contains(value) ? KnownOtherCode : UnseenCode;

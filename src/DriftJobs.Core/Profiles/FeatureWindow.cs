@@ -37,6 +37,15 @@ internal abstract class FeatureWindow(FeatureProfile baseline)
         }
     }
 
+    /// <summary>Sets the totals of a window read back from a stored hour profile (the counts are set by the subclass).</summary>
+    internal void RestoreTotals(long rows, long missing, long invalid, long absentRows)
+    {
+        Rows = rows;
+        Missing = missing;
+        Invalid = invalid;
+        AbsentRows = absentRows;
+    }
+
     public void Clear()
     {
         ClearTotals();

@@ -42,6 +42,31 @@ internal sealed class NumericWindow : FeatureWindow
     /// <summary>Valid values outside the baseline's [min, max].</summary>
     public long OutOfRange => Fold().OutOfRange;
 
+    /// <summary>Slots in the window's count array (two per lookup boundary, plus one).</summary>
+    public int SlotCount => _boundaries.SlotCount;
+
+    /// <summary>The raw slot counts (see the field comment), for a stored hour profile: the exact state, from which every count derives.</summary>
+    public ReadOnlySpan<long> Slots()
+    {
+        Spill();
+        return Totals();
+    }
+
+    /// <summary>Replaces the counts with a stored hour profile's (an empty window only).</summary>
+    public void RestoreSlots(ReadOnlySpan<long> slots, double min, double max)
+    {
+        if (slots.Length != _boundaries.SlotCount)
+        {
+            throw new InvalidDataException($"feature '{Baseline.Name}' has {slots.Length} slots; its baseline gives {_boundaries.SlotCount}");
+        }
+
+        _folded = null;
+        Spill();
+        slots.CopyTo(Totals());
+        Min = min;
+        Max = max;
+    }
+
     public double Min { get; private set; } = double.PositiveInfinity;
 
     public double Max { get; private set; } = double.NegativeInfinity;

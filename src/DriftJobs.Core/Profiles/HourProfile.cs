@@ -1,0 +1,16 @@
+using DriftJobs.Core.Reports;
+
+namespace DriftJobs.Core.Profiles;
+
+/// <summary>
+/// One hour partition's window profile, kept so later runs add it to their windows instead of reading the hour's logs
+/// again. It holds as long as its <see cref="Key"/> and <see cref="Files"/> equal the current ones exactly.
+/// </summary>
+/// <param name="Files">The hour's files as listed before they were read, sorted by name: read or skipped, each is here.</param>
+internal sealed record HourProfile(
+    HourProfileKey Key,
+    IReadOnlyList<HourFile> Files,
+    WindowProfile Window,
+    int FilesRead,
+    long RowsOfOtherModels,
+    IReadOnlyList<SkippedFile> Skipped);

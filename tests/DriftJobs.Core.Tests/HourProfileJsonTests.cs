@@ -1,0 +1,194 @@
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json.Nodes;
+using DriftJobs.Core.Profiles;
+using DriftJobs.Core.Reports;
+using DriftJobs.Core.Serialization;
+
+namespace DriftJobs.Core.Tests;
+
+public class HourProfileJsonTests
+{
+    private static readonly DateTimeOffset Hour = new(2026, 3, 1, 7, 0, 0, TimeSpan.Zero);
+
+    private static (BaselineProfile Baseline, Dictionary<string, double[]> Numeric, Dictionary<string, string?[]> Categorical) Data(Random random, int n)
+    {
+        var baseline = TestData.Baseline(
+            new Dictionary<string, double[]> { ["x"] = TestData.Normal(random, 3000), ["y"] = Enumerable.Range(0, 3000).Select(_ => (double)random.Next(20)).ToArray() },
+            new Dictionary<string, string?[]> { ["c"] = Enumerable.Range(0, 3000).Select(_ => "k" + random.Next(8)).ToArray() });
+        var numeric = new Dictionary<string, double[]>
+        {
+            // Missing (NaN), invalid (±∞), negative zero and values outside the training range.
+            ["x"] = TestData.Normal(random, n, 0.3, 2).Select((v, i) => i % 97 == 0 ? double.NaN : i % 101 == 0 ? double.PositiveInfinity : i % 103 == 0 ? -0.0 : v).ToArray(),
+            ["y"] = Enumerable.Range(0, n).Select(_ => (double)random.Next(25)).ToArray(),
+        };
+        var categorical = new Dictionary<string, string?[]>
+        {
+            ["c"] = Enumerable.Range(0, n).Select(i => i % 50 == 0 ? null : "k" + random.Next(12) + (i % 7 == 0 ? "\"ü/\n" : "")).ToArray(),
+        };
+        return (baseline, numeric, categorical);
+    }
+
+    private static HourProfile Profile(WindowProfile window, int filesRead = 1) =>
+        new(HourProfileKey.For(window.Baseline, new string('a', 64), Hour),
+            Enumerable.Range(0, filesRead + 1).Select(i => new HourFile($"inference-logs/f{i}.parquet", 100 + i, $"\"0x{i}\"")).ToArray(),
+            window, filesRead, 7, [new SkippedFile($"inference-logs/f{filesRead}.parquet", "not Parquet")]);
+
+    [Fact]
+    public void Windows_summed_from_stored_parts_give_the_report_of_one_pass_byte_for_byte()
+    {
+        var random = new Random(31);
+        for (var trial = 0; trial < 10; trial++)
+        {
+            var (baseline, numeric, categorical) = Data(random, 500 + random.Next(3000));
+            var onePass = WindowProfileTests.Report(TestData.Window(baseline, numeric, categorical));
+            var n = numeric["x"].Length;
+            var cuts = Enumerable.Range(0, random.Next(1, 6)).Select(_ => random.Next(1, n)).Append(0).Append(n).Distinct().Order().ToArray();
+            var merged = new WindowProfile(baseline);
+            for (var i = 0; i + 1 < cuts.Length; i++)
+            {
+                var part = TestData.Window(
+                    baseline,
+                    numeric.ToDictionary(kv => kv.Key, kv => kv.Value[cuts[i]..cuts[i + 1]]),
+                    categorical.ToDictionary(kv => kv.Key, kv => kv.Value[cuts[i]..cuts[i + 1]]));
+                var stored = HourProfileJson.Serialize(Profile(part));
+
+                var read = HourProfileJson.Read(stored, baseline, "p");
+
+                // Stored again, the same bytes: nothing was lost or reordered.
+                Assert.Equal(stored, HourProfileJson.Serialize(read));
+                merged.Merge(read.Window);
+            }
+
+            Assert.Equal(Encoding.UTF8.GetString(onePass), Encoding.UTF8.GetString(WindowProfileTests.Report(merged)));
+        }
+    }
+
+    [Fact]
+    public void The_key_the_files_and_the_bounds_come_back_exactly()
+    {
+        var (baseline, numeric, categorical) = Data(new Random(2), 400);
+        numeric["x"][0] = -0.0;
+        var window = TestData.Window(baseline, numeric, categorical);
+        var profile = Profile(window, filesRead: 3);
+
+        var read = HourProfileJson.Read(HourProfileJson.Serialize(profile), baseline, "p");
+
+        Assert.Equal(profile.Key, read.Key);
+        Assert.Equal(profile.Files, read.Files);
+        Assert.Equal(profile.Skipped, read.Skipped);
+        Assert.Equal((3, 7L), (read.FilesRead, read.RowsOfOtherModels));
+        var (x, readX) = ((NumericWindow)window.Features["x"], (NumericWindow)read.Window.Features["x"]);
+        Assert.Equal(BitConverter.DoubleToInt64Bits(x.Min), BitConverter.DoubleToInt64Bits(readX.Min));
+        Assert.Equal(x.Max, readX.Max);
+        Assert.Equal((x.Rows, x.Missing, x.Invalid), (readX.Rows, readX.Missing, readX.Invalid));
+    }
+
+    [Fact]
+    public void A_feature_without_valid_values_keeps_its_bounds_unset()
+    {
+        var (baseline, _, categorical) = Data(new Random(3), 100);
+        var window = TestData.Window(baseline, new Dictionary<string, double[]> { ["x"] = Enumerable.Repeat(double.NaN, 100).ToArray(), ["y"] = new double[100] }, categorical);
+
+        var read = (NumericWindow)HourProfileJson.Read(HourProfileJson.Serialize(Profile(window)), baseline, "p").Window.Features["x"];
+
+        Assert.Equal((double.PositiveInfinity, double.NegativeInfinity, 100L), (read.Min, read.Max, read.Missing));
+    }
+
+    [Fact]
+    public void An_hour_of_a_fine_grid_is_stored_sparse_and_compressed()
+    {
+        var random = new Random(4);
+        var baseline = TestData.Baseline(new Dictionary<string, double[]> { ["x"] = TestData.Normal(random, 100_000) });
+        var window = TestData.Window(baseline, new Dictionary<string, double[]> { ["x"] = TestData.Normal(random, 50) });
+        var slots = ((NumericWindow)window.Features["x"]).SlotCount;
+
+        var stored = HourProfileJson.Serialize(Profile(window));
+
+        // 50 values in thousands of slots: a dense array of counts would take at least two bytes a slot before compression.
+        Assert.True(slots > 1000, $"{slots} slots");
+        Assert.InRange(stored.Length, 1, 1500);
+    }
+
+    public static TheoryData<string, string> Damages => new()
+    {
+        { "features[0].rows = 1", "feature 'x' counts 1 rows" },
+        { "features[0].slots.gaps_and_counts[1] = 0", "not positive" },
+        { "features[0].slots.gaps_and_counts[0] = -2", "out of order" },
+        { "features[0].slots.length = 3", "past its length" },
+        { "features[0].slots.length = 100000", "has 100000 slots; its baseline gives" },
+        { "features[0].missing = -1", "'missing' is negative" },
+        { "features[0].min = null", "feature 'x' has slot counts or bounds that do not match" },
+        { "features[2].unseen_count = 0", "feature 'c' has category counts that do not match" },
+        { "features[2].other = 0", "feature 'c' has category counts that do not match" },
+        { "features[2].categories.length = 50", "feature 'c' has 50 category counts; its baseline lists" },
+        { "files_read = 5", "5 files read and 1 skipped do not add up to the 2 listed" },
+        { "rows = \"600\"", "'rows' is not a whole number" },
+        { "baseline_sha256 = 7", "'baseline_sha256' is not a string" },
+        { "features[1].name = \"z\"", "feature 'z' is not in the baseline" },
+        { "features[1].name = \"x\"", "feature 'x' is there twice" },
+        { "format = 2", "format 2 is not this detector's (1)" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Damages))]
+    public void A_profile_that_fails_its_own_checks_is_refused_naming_the_blob_and_the_field(string damage, string expected)
+    {
+        var (baseline, numeric, categorical) = Data(new Random(6), 600);
+        var stored = HourProfileJson.Serialize(Profile(TestData.Window(baseline, numeric, categorical)));
+        var json = JsonNode.Parse(Gunzip(stored))!;
+        var (path, value) = (damage.Split(" = ")[0], JsonNode.Parse(damage.Split(" = ")[1]));
+        var node = json;
+        var steps = path.Split('.');
+        foreach (var step in steps[..^1])
+        {
+            node = step.EndsWith(']') ? node[step[..step.IndexOf('[')]]![int.Parse(step[(step.IndexOf('[') + 1)..^1])]! : node[step]!;
+        }
+
+        var last = steps[^1];
+        if (last.EndsWith(']'))
+        {
+            node[last[..last.IndexOf('[')]]![int.Parse(last[(last.IndexOf('[') + 1)..^1])] = value;
+        }
+        else
+        {
+            node[last] = value;
+        }
+
+        var e = Assert.Throws<InvalidDataException>(() => HourProfileJson.Read(Gzip(json.ToJsonString()), baseline, "drift-profiles/m/1/x.profile.json.gz"));
+
+        Assert.Contains("Hour profile drift-profiles/m/1/x.profile.json.gz is not usable", e.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bytes_that_are_not_a_gzipped_profile_are_refused_naming_the_blob()
+    {
+        var (baseline, numeric, categorical) = Data(new Random(7), 100);
+        var stored = HourProfileJson.Serialize(Profile(TestData.Window(baseline, numeric, categorical)));
+
+        foreach (var bytes in new[] { stored[..(stored.Length / 2)], Encoding.UTF8.GetBytes("{}"), Gzip("[1, 2"), Gzip("{}") })
+        {
+            var e = Assert.Throws<InvalidDataException>(() => HourProfileJson.Read(bytes, baseline, "the-blob"));
+            Assert.StartsWith("Hour profile the-blob is not usable", e.Message, StringComparison.Ordinal);
+        }
+    }
+
+    private static byte[] Gzip(string text)
+    {
+        using var bytes = new MemoryStream();
+        using (var gzip = new GZipStream(bytes, CompressionLevel.Fastest))
+        {
+            gzip.Write(Encoding.UTF8.GetBytes(text));
+        }
+
+        return bytes.ToArray();
+    }
+
+    private static string Gunzip(byte[] gzipped)
+    {
+        using var gzip = new GZipStream(new MemoryStream(gzipped), CompressionMode.Decompress);
+        using var reader = new StreamReader(gzip);
+        return reader.ReadToEnd();
+    }
+}
