@@ -2,6 +2,7 @@ using Azure.Storage.Blobs;
 using DriftJobs.Detector.Alerts;
 using DriftJobs.Detector.Metrics;
 using DriftJobs.Detector.Performance;
+using DriftJobs.Detector.Profiles;
 using DriftJobs.Detector.Reports;
 using DriftJobs.Hosting;
 using DriftJobs.Storage;
@@ -25,6 +26,8 @@ internal static class DetectorHostingExtensions
         builder.Services.AddSingleton<PushgatewayPusher>();
         builder.Services.AddSingleton<PerformanceTrendStore>();
         builder.Services.AddSingleton<PerformanceEvaluator>();
+        builder.Services.AddSingleton<HourProfileStore>();
+        builder.Services.AddSingleton<WindowAssembly>();
         builder.Services.AddSingleton(sp => InferenceLogSource.Create(
             sp.GetRequiredService<BlobContainerClient>(),
             sp.GetRequiredService<StorageLayout>(),

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs;
@@ -8,6 +9,7 @@ using DriftJobs.Core.Serialization;
 using DriftJobs.Detector.Alerts;
 using DriftJobs.Detector.Metrics;
 using DriftJobs.Detector.Performance;
+using DriftJobs.Detector.Profiles;
 using DriftJobs.Detector.Reports;
 using DriftJobs.Hosting;
 using DriftJobs.Storage;
@@ -25,6 +27,8 @@ internal sealed partial class DetectorJob(
     BlobContainerClient container,
     InferenceLogSource logs,
     PerformanceEvaluator performance,
+    WindowAssembly assembly,
+    HourProfileStore hourProfiles,
     IOptions<DetectorOptions> options,
     AlertDispatcher alerts,
     HtmlReportWriter htmlReports,
@@ -37,42 +41,124 @@ internal sealed partial class DetectorJob(
 
     public async Task<int> RunAsync(CancellationToken cancellationToken = default)
     {
+        var o = options.Value;
+        if (o.ResolveBackfill() is { } backfill)
+        {
+            return await BackfillAsync(backfill.From, backfill.To, cancellationToken).ConfigureAwait(false);
+        }
+
         var started = time.GetTimestamp();
         var startup = SinceProcessStart();
-        var o = options.Value;
         var model = o.ModelName!;
         var version = o.ModelVersion!;
         var end = o.ResolveWindowEnd(time);
-        var range = new ReportWindow { Start = end.AddHours(-o.WindowHours), End = end, Hours = o.WindowHours };
+        var range = Range(end, o);
         LogStarting(logger, model, version, range.Start, range.End);
 
         var (baseline, blobs) = await LoadBaselineAndListAsync(model, version, end, o, cancellationToken).ConfigureAwait(false);
         var loaded = time.GetTimestamp();
-        var (window, files) = await ProfileAsync(baseline, blobs, o, cancellationToken).ConfigureAwait(false);
+        if (await assembly.AssembleAsync(baseline.Profile, baseline.Sha256, end, blobs, cancellationToken: cancellationToken).ConfigureAwait(false) is not { } window)
+        {
+            return JobExitCode.Ran; // A shard other than 0: its hours are stored for shard 0's report.
+        }
+
         var read = time.GetTimestamp();
-        var report = DriftAnalyzer.Analyze(window, range, o.ToThresholds(), files);
-        if (await performance.EvaluateAsync(baseline, end, blobs, cancellationToken).ConfigureAwait(false) is { } evaluated)
+        var report = await AnalyzeAsync(baseline.Profile, window, range, blobs, cancellationToken).ConfigureAwait(false);
+        var analysed = time.GetTimestamp();
+
+        var reportName = await WriteReportAsync(report, cancellationToken).ConfigureAwait(false);
+        var html = await htmlReports.WriteAsync(report, cancellationToken).ConfigureAwait(false);
+        await alerts.DispatchAsync(report, reportName, html, cancellationToken).ConfigureAwait(false);
+        await metrics.PushAsync(report, time.GetElapsedTime(started), cancellationToken).ConfigureAwait(false);
+        await PruneHourProfilesAsync(model, version, end, o, cancellationToken).ConfigureAwait(false);
+
+        await output.Writer.WriteAsync(ReportSummary.Format(report)).ConfigureAwait(false);
+        await output.Writer.WriteLineAsync(window.Provenance.AsMemory(), cancellationToken).ConfigureAwait(false);
+        var phases = new RunPhases(
+            startup, time.GetElapsedTime(started, loaded), time.GetElapsedTime(loaded, read), time.GetElapsedTime(read, analysed), time.GetElapsedTime(analysed));
+        LogFinished(time.GetElapsedTime(started), phases, window.Window.Rows, window.Files.Read);
+        return JobExitCode.Ran;
+    }
+
+    /// <summary>
+    /// The reports of every window end from <paramref name="from"/> to <paramref name="to"/>, in order: each hour is read
+    /// once (consecutive windows share all hours but one, kept in memory from window to window), latest.json and
+    /// latest.html never move backwards, and nothing is alerted or pushed: these windows are history.
+    /// </summary>
+    private async Task<int> BackfillAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var o = options.Value;
+        var model = o.ModelName!;
+        var version = o.ModelVersion!;
+        var baseline = await LoadBaselineAsync(model, version, cancellationToken).ConfigureAwait(false);
+        var kept = new Dictionary<DateTimeOffset, HourProfile>();
+        var windows = 0;
+        long rows = 0;
+        for (var end = from; end <= to; end = end.AddHours(1))
+        {
+            var range = Range(end, o);
+            foreach (var old in kept.Keys.Where(h => h < range.Start).ToList())
+            {
+                kept.Remove(old);
+            }
+
+            var blobs = await logs.ListAsync(end, o.WindowHours, cancellationToken).ConfigureAwait(false);
+            var window = await assembly.AssembleAsync(baseline.Profile, baseline.Sha256, end, blobs, kept, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException("A backfill runs in one pod (the options validator holds DRIFT_SHARDS to 1).");
+            var report = await AnalyzeAsync(baseline.Profile, window, range, blobs, cancellationToken).ConfigureAwait(false);
+            await WriteReportAsync(report, cancellationToken).ConfigureAwait(false);
+            await htmlReports.WriteAsync(report, cancellationToken).ConfigureAwait(false);
+            LogBackfilled(logger, end, report.Status, report.DriftScore, window.HoursRead, window.HoursFromProfiles);
+            windows++;
+            rows += window.Window.Rows;
+        }
+
+        await PruneHourProfilesAsync(model, version, to, o, cancellationToken).ConfigureAwait(false);
+        await output.Writer.WriteAsync($"Backfilled {windows} reports of {model} {version}, windows ending {from:o} to {to:o}.{Environment.NewLine}").ConfigureAwait(false);
+        LogCost(logger, time.GetElapsedTime(started).TotalSeconds, rows, windows, 0, 0, 0, 0, 0, 0, 0);
+        return JobExitCode.Ran;
+    }
+
+    private static ReportWindow Range(DateTimeOffset end, DetectorOptions o) => new() { Start = end.AddHours(-o.WindowHours), End = end, Hours = o.WindowHours };
+
+    private async Task<DriftReport> AnalyzeAsync(BaselineProfile baseline, AssembledWindow window, ReportWindow range, IReadOnlyList<LogBlob> blobs, CancellationToken cancellationToken)
+    {
+        var report = DriftAnalyzer.Analyze(window.Window, range, options.Value.ToThresholds(), window.Files);
+        if (await performance.EvaluateAsync(baseline, range.End, blobs, cancellationToken).ConfigureAwait(false) is { } evaluated)
         {
             report = report with { Performance = evaluated.Section, Alerts = [.. report.Alerts, .. evaluated.Alerts] };
         }
 
-        var analysed = time.GetTimestamp();
+        return report;
+    }
 
+    private async Task<string> WriteReportAsync(DriftReport report, CancellationToken cancellationToken)
+    {
         var json = new BinaryData(DriftJson.Serialize(report));
-        var reportName = StorageLayout.ReportBlobName(model, version, end);
+        var reportName = StorageLayout.ReportBlobName(report.ModelName, report.ModelVersion, report.Window.End);
         await BlobJsonWrites.UploadAsync(container, reportName, json, overwrite: true, cancellationToken).ConfigureAwait(false);
-        var latest = await BlobJsonWrites.UpdateLatestAsync(container, StorageLayout.LatestReportBlobName(model), json, WindowEndOf, cancellationToken).ConfigureAwait(false);
+        var latest = await BlobJsonWrites.UpdateLatestAsync(container, StorageLayout.LatestReportBlobName(report.ModelName), json, WindowEndOf, cancellationToken).ConfigureAwait(false);
         LogWritten(logger, reportName, latest.Outcome, latest.ExistingWindowEnd);
+        return reportName;
+    }
 
-        var html = await htmlReports.WriteAsync(report, cancellationToken).ConfigureAwait(false);
-        await alerts.DispatchAsync(report, reportName, html, cancellationToken).ConfigureAwait(false);
-        await metrics.PushAsync(report, time.GetElapsedTime(started), cancellationToken).ConfigureAwait(false);
+    /// <summary>Best effort: a profile left over costs a few KiB until the next run deletes it, a failed run costs a report.</summary>
+    private async Task PruneHourProfilesAsync(string model, string version, DateTimeOffset end, DetectorOptions o, CancellationToken cancellationToken)
+    {
+        if (!o.UsesHourProfiles)
+        {
+            return;
+        }
 
-        await output.Writer.WriteAsync(ReportSummary.Format(report)).ConfigureAwait(false);
-        var phases = new RunPhases(
-            startup, time.GetElapsedTime(started, loaded), time.GetElapsedTime(loaded, read), time.GetElapsedTime(read, analysed), time.GetElapsedTime(analysed));
-        LogFinished(time.GetElapsedTime(started), phases, window.Rows, files.Read);
-        return JobExitCode.Ran;
+        try
+        {
+            await hourProfiles.PruneAsync(model, version, end.AddHours(-o.HourProfileRetentionHours), cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e)
+        {
+            LogPruneFailed(logger, e.Status, e.ErrorCode);
+        }
     }
 
     /// <summary>
@@ -80,7 +166,7 @@ internal sealed partial class DetectorJob(
     /// first to fail stops the other instead of waiting for it (a missing baseline is not reported after minutes of
     /// listing retries); when both fail, the baseline's error is the one reported.
     /// </summary>
-    private async Task<(BaselineProfile Baseline, IReadOnlyList<LogBlob> Blobs)> LoadBaselineAndListAsync(
+    private async Task<(LoadedBaseline Baseline, IReadOnlyList<LogBlob> Blobs)> LoadBaselineAndListAsync(
         string model, string version, DateTimeOffset end, DetectorOptions o, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -105,7 +191,7 @@ internal sealed partial class DetectorJob(
         return (await baselineLoad.ConfigureAwait(false), await listing.ConfigureAwait(false));
     }
 
-    private async Task<BaselineProfile> LoadBaselineAsync(string model, string version, CancellationToken cancellationToken)
+    private async Task<LoadedBaseline> LoadBaselineAsync(string model, string version, CancellationToken cancellationToken)
     {
         var name = StorageLayout.BaselineBlobName(model, version);
         try
@@ -117,7 +203,8 @@ internal sealed partial class DetectorJob(
             using var content = download.Value;
             using var bytes = new MemoryStream((int)Math.Clamp(content.Details.ContentLength, 0, Array.MaxLength));
             await content.Content.CopyToAsync(bytes, cancellationToken).ConfigureAwait(false);
-            return DriftJson.ReadBaseline(bytes.GetBuffer().AsMemory(0, (int)bytes.Length), name);
+            var json = bytes.GetBuffer().AsMemory(0, (int)bytes.Length);
+            return new LoadedBaseline(DriftJson.ReadBaseline(json, name), Convert.ToHexStringLower(SHA256.HashData(json.Span)));
         }
         catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode == BlobErrorCode.BlobNotFound)
         {
@@ -125,24 +212,8 @@ internal sealed partial class DetectorJob(
         }
     }
 
-    private async Task<(WindowProfile Window, ReportFiles Files)> ProfileAsync(BaselineProfile baseline, IReadOnlyList<LogBlob> blobs, DetectorOptions o, CancellationToken cancellationToken)
-    {
-        var listed = blobs.ToDictionary(b => b.Name, StringComparer.Ordinal);
-        var profiler = new WindowProfiler(baseline, o.ReadConcurrency > 0 ? o.ReadConcurrency : Environment.ProcessorCount);
-        var read = await profiler.ProfileAsync(
-            blobs.Select(b => b.Name).ToList(),
-            (name, buffer, token) => logs.OpenAsync(listed[name], buffer, token),
-            (name, reason) => LogSkipped(logger, name, reason),
-            cancellationToken).ConfigureAwait(false);
-
-        var files = new ReportFiles
-        {
-            Read = read.FilesRead,
-            RowsOfOtherModels = read.RowsOfOtherModels,
-            Skipped = read.Skipped,
-        };
-        return (read.Window, files);
-    }
+    /// <summary>The baseline and the hash of its bytes, which hour profiles are made from (a replaced baseline invalidates them).</summary>
+    private sealed record LoadedBaseline(BaselineProfile Profile, string Sha256);
 
     /// <summary>
     /// What the run cost, for sizing the pod (its requests and limits), and where its time went: a slow run's phases say
@@ -189,8 +260,11 @@ internal sealed partial class DetectorJob(
     [LoggerMessage(Level = LogLevel.Information, Message = "Time spent: {StartupSeconds:F2} s starting the process, {BaselineSeconds:F2} s loading the baseline and listing the window, {ReadingSeconds:F2} s reading the window, {AnalysisSeconds:F2} s analysing it, {OutputSeconds:F2} s writing the report, alerts and metrics; JIT {JitSeconds:F2} s for {JitMethods} methods")]
     private static partial void LogPhases(ILogger logger, double startupSeconds, double baselineSeconds, double readingSeconds, double analysisSeconds, double outputSeconds, double jitSeconds, long jitMethods);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Skipped {File}: {Reason}")]
-    private static partial void LogSkipped(ILogger logger, string file, string reason);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Backfilled the window ending {WindowEnd:o}: {Status}, drift score {DriftScore}; {HoursRead} hours read, {HoursFromProfiles} from hour profiles")]
+    private static partial void LogBackfilled(ILogger logger, DateTimeOffset windowEnd, ReportStatus status, double? driftScore, int hoursRead, int hoursFromProfiles);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Old hour profiles were not deleted ({Status} {ErrorCode}); the next run tries again")]
+    private static partial void LogPruneFailed(ILogger logger, int status, string? errorCode);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Wrote {Report}; latest.json {LatestOutcome} (it held the window ending {ExistingWindowEnd})")]
     private static partial void LogWritten(ILogger logger, string report, LatestUpdateOutcome latestOutcome, DateTimeOffset? existingWindowEnd);

@@ -33,6 +33,8 @@ internal sealed class WindowProfiler
     private readonly string? _targetFeature;
     private readonly int _concurrency;
     private readonly int _heldValuesLimit;
+    private readonly ConcurrentBag<Reader> _idle = [];
+    private readonly List<Reader> _readers = [];
 
     public WindowProfiler(BaselineProfile baseline, int concurrency, int heldValuesLimit = HeldValuesLimit)
     {
@@ -58,7 +60,8 @@ internal sealed class WindowProfiler
     public delegate Task<Stream> OpenFile(string name, MemoryStream downloadBuffer, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Reads every file. Files that are not readable Parquet, or whose columns cannot be read as the baseline's
+    /// Reads every file into a profile of its own; one profiler is called for one set of files at a time (a window's
+    /// hours one after another), its readers and their buffers reused from call to call. Files that are not readable Parquet, or whose columns cannot be read as the baseline's
     /// features, are skipped and listed (<paramref name="onSkipped"/> hears of each as it happens); any other failure
     /// (storage, cancellation) ends the whole read.
     /// </summary>
@@ -68,18 +71,16 @@ internal sealed class WindowProfiler
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(open);
         PrepareBoundaries();
-        var idle = new ConcurrentBag<Reader>();
-        var all = new List<Reader>();
         var skipped = new ConcurrentBag<SkippedFile>();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _concurrency, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(files, parallel, async (name, token) =>
         {
-            if (!idle.TryTake(out var reader))
+            if (!_idle.TryTake(out var reader))
             {
                 reader = new Reader(this);
-                lock (all)
+                lock (_readers)
                 {
-                    all.Add(reader);
+                    _readers.Add(reader);
                 }
             }
 
@@ -93,26 +94,24 @@ internal sealed class WindowProfiler
             }
             finally
             {
-                idle.Add(reader);
+                _idle.Add(reader);
             }
         }).ConfigureAwait(false);
 
-        foreach (var reader in all)
+        // The readers keep their buffers and emptied profiles for the next call (the next hour of a window).
+        var window = new WindowProfile(_baseline);
+        var filesRead = 0;
+        var rowsOfOtherModels = 0L;
+        foreach (var reader in _readers)
         {
             reader.Flush();
+            window.Absorb(reader.Profile);
+            filesRead += reader.FilesRead;
+            rowsOfOtherModels += reader.RowsOfOtherModels;
+            reader.ResetCounters();
         }
 
-        var window = all.Count > 0 ? all[0].Profile : new WindowProfile(_baseline);
-        foreach (var other in all.Skip(1))
-        {
-            window.Merge(other.Profile);
-        }
-
-        return new WindowRead(
-            window,
-            all.Sum(r => r.FilesRead),
-            all.Sum(r => r.RowsOfOtherModels),
-            skipped.OrderBy(s => s.Path, StringComparer.Ordinal).ToArray());
+        return new WindowRead(window, filesRead, rowsOfOtherModels, skipped.OrderBy(s => s.Path, StringComparer.Ordinal).ToArray());
     }
 
     /// <summary>
@@ -158,6 +157,12 @@ internal sealed class WindowProfiler
         public int FilesRead { get; private set; }
 
         public long RowsOfOtherModels { get; private set; }
+
+        public void ResetCounters()
+        {
+            FilesRead = 0;
+            RowsOfOtherModels = 0;
+        }
 
         /// <summary>Reads one file; returns why it was skipped, or null when it counts.</summary>
         public async Task<string?> TryReadAsync(string name, OpenFile open, CancellationToken cancellationToken)

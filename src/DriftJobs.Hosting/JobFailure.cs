@@ -10,6 +10,9 @@ namespace DriftJobs.Hosting;
 /// <summary>An input the job cannot work with (no baseline, nothing to profile): exit 2, no retry.</summary>
 internal sealed class JobInputException(string message, Exception? inner = null) : Exception(message, inner);
 
+/// <summary>A failure a later attempt can get past (work of other pods not done yet): exit 1, retried.</summary>
+internal sealed class JobRetryableException(string message) : Exception(message);
+
 /// <summary>Maps a job's failure to its exit code and a message for people.</summary>
 internal static class JobFailure
 {
@@ -21,6 +24,7 @@ internal static class JobFailure
         InvalidOperationException e when e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal)
             => (JobExitCode.ConfigurationError, e.Message),
         JobInputException e => (JobExitCode.ConfigurationError, e.Message),
+        JobRetryableException e => (JobExitCode.Failure, e.Message),
         StorageConfigurationException e => (JobExitCode.ConfigurationError, e.Message),
         BlobAlreadyExistsException e => (JobExitCode.ConfigurationError, e.Message),
         InvalidDataException e => (JobExitCode.ConfigurationError, e.Message),

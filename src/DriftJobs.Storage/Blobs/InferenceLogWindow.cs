@@ -93,7 +93,8 @@ internal static class InferenceLogWindow
                     if (file.Name.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase))
                     {
                         var name = Path.GetRelativePath(full, file.FullName).Replace(Path.DirectorySeparatorChar, '/');
-                        found.TryAdd(name, new LogBlob(name, file.Length, default, hour));
+                        // A mounted file has no ETag: its last write stands for one, so a rewritten file is seen as changed.
+                        found.TryAdd(name, new LogBlob(name, file.Length, new ETag($"\"{file.LastWriteTimeUtc.Ticks:x}\""), hour));
                     }
                 }
             }
