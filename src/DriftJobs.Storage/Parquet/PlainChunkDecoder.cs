@@ -29,6 +29,12 @@ internal sealed class PlainChunkDecoder
     private byte[] _page = [];
     private byte[] _levels = [];
 
+    /// <summary>
+    /// For the benchmark only (issue #25's "simplify the reader"): DRIFTJOBS_PARQUET_NET_ONLY=1 leaves every chunk to
+    /// Parquet.Net, so the same executable is measured with and without this decoder.
+    /// </summary>
+    internal static bool Disabled { get; } = Environment.GetEnvironmentVariable("DRIFTJOBS_PARQUET_NET_ONLY") == "1";
+
     /// <summary>Chunks this instance decoded (the rest went to Parquet.Net): how tests see which path a file took.</summary>
     internal long ChunksDecoded { get; private set; }
 
@@ -39,6 +45,11 @@ internal sealed class PlainChunkDecoder
     /// </summary>
     public async ValueTask<bool> TryReadDoublesAsync(Stream stream, ColumnChunk? chunk, DataField field, Memory<double> rows, CancellationToken cancellationToken = default)
     {
+        if (Disabled)
+        {
+            return false;
+        }
+
         var bytes = await ReadChunkAsync(stream, chunk, field, global::Parquet.Meta.Type.DOUBLE, rows.Length, cancellationToken).ConfigureAwait(false);
         return bytes is { } b && Counted(TryDecode(b.Bytes.Span, b.Compressed, field.MaxDefinitionLevel == 1, rows.Span));
     }
@@ -50,6 +61,11 @@ internal sealed class PlainChunkDecoder
     /// </summary>
     public async ValueTask<bool> TryReadStringsAsync(Stream stream, ColumnChunk? chunk, DataField field, Memory<string?> rows, StringPool pool, CancellationToken cancellationToken = default)
     {
+        if (Disabled)
+        {
+            return false;
+        }
+
         var bytes = await ReadChunkAsync(stream, chunk, field, global::Parquet.Meta.Type.BYTE_ARRAY, rows.Length, cancellationToken).ConfigureAwait(false);
         return bytes is { } b && Counted(TryDecodeStrings(b.Bytes.Span, b.Compressed, field.MaxDefinitionLevel == 1, rows.Span, pool));
     }
