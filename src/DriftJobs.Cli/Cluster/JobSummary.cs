@@ -24,8 +24,12 @@ internal sealed record JobSummary(
     DateTimeOffset? Started,
     DateTimeOffset? Finished,
     bool Manual,
-    JobIndexes? Indexes = null)
+    JobIndexes? Indexes = null,
+    bool Backfill = false)
 {
+    /// <summary>The annotation on a Job driftctl backfill made, naming its range ("FROM/TO").</summary>
+    public const string BackfillAnnotation = "driftjobs.io/backfill";
+
     /// <summary>
     /// The reason given to an Indexed Job the API calls Complete while some index never completed (a successPolicy
     /// ended it early): the detector's merging index needs every shard, so driftctl does not count it a success.
@@ -37,7 +41,7 @@ internal sealed record JobSummary(
 
     public bool IsFinished => State is JobState.Succeeded or JobState.Failed;
 
-    public string Trigger => Manual ? "manual" : "scheduled";
+    public string Trigger => Backfill ? "backfill" : Manual ? "manual" : "scheduled";
 
     public string StateText =>
         (Reason is null ? State.ToString() : $"{State} ({Reason})") + (Indexes is null ? string.Empty : ": " + Indexes.Progress);
@@ -78,7 +82,8 @@ internal sealed record JobSummary(
             Timestamps.Utc(job.Status?.StartTime),
             finished,
             job.Metadata?.Annotations?.TryGetValue(InstantiateAnnotation, out var how) == true && how == "manual",
-            indexes);
+            indexes,
+            job.Metadata?.Annotations?.ContainsKey(BackfillAnnotation) == true);
     }
 
     public TimeSpan? Duration(DateTimeOffset now) => Started is { } started ? (Finished ?? now) - started : null;
