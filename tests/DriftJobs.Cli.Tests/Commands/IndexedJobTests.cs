@@ -31,18 +31,19 @@ public sealed class IndexedJobTests : ClusterCommandTest
             {
                 // Index 2 fails, and so does its one retry (backoffLimitPerIndex 1), while the other indexes run on.
                 await cli.Output.WaitForAsync("pod/sharded-1-3-a (index 3): Running").WaitAsync(TimeSpan.FromSeconds(20));
-                cli.Api.AddPod(KubeObjects.IndexedPodOf(job, 2, "a", "Failed", start, exitCode: 1, message: "storage timed out"));
+                // Each log is there before its pod ends, as a real pod's is.
                 cli.Api.SetPodLog(Ns, "sharded-1-2-a", "reading hour 2026-03-14T05\nstorage timed out\n");
-                cli.Api.AddPod(KubeObjects.IndexedPodOf(job, 2, "b", "Failed", start.AddSeconds(20), exitCode: 1, message: "storage timed out again"));
                 cli.Api.SetPodLog(Ns, "sharded-1-2-b", "storage timed out again\n");
+                cli.Api.AddPod(KubeObjects.IndexedPodOf(job, 2, "a", "Failed", start, exitCode: 1, message: "storage timed out"));
+                cli.Api.AddPod(KubeObjects.IndexedPodOf(job, 2, "b", "Failed", start.AddSeconds(20), exitCode: 1, message: "storage timed out again"));
                 cli.Api.UpdateJob(Ns, name, j => KubeObjects.SetIndexes(j, completed: null, failed: "2", active: 3));
 
                 // The failed index is named before the Job ends.
                 await cli.Output.WaitForAsync("index 2: failed").WaitAsync(TimeSpan.FromSeconds(20));
                 foreach (var i in new[] { 0, 1, 3 })
                 {
-                    cli.Api.AddPod(KubeObjects.IndexedPodOf(job, i, "a", "Succeeded", start, exitCode: 0));
                     cli.Api.SetPodLog(Ns, $"sharded-1-{i}-a", $"shard {i}: 6 hours profiled\n");
+                    cli.Api.AddPod(KubeObjects.IndexedPodOf(job, i, "a", "Succeeded", start, exitCode: 0));
                 }
 
                 cli.Api.UpdateJob(Ns, name, j =>
