@@ -21,11 +21,19 @@ CONTAINER_ENGINE ?= docker
 DETECTOR_CRONJOB  = $(RELEASE)-detector
 DRIFTCTL_CLUSTER  = --namespace $(NAMESPACE) $(if $(KUBE_CONTEXT),--context $(KUBE_CONTEXT))
 
-# trigger-job follows the Job to its end unless WAIT=0; logs prints the latest Job unless JOB=name.
+# trigger-job and backfill follow the Job to its end unless WAIT=0; logs prints the latest Job unless JOB=name.
 WAIT             ?= 1
 TIMEOUT          ?= 1h
 JOB              ?=
 FOLLOW           ?= 0
+
+# backfill: the window ends to report, FROM to TO (ISO-8601 on the hour, e.g. 2026-12-01T00:00:00Z), for the model
+# MODEL (default MODEL_NAME) at version VERSION (default MODEL_VERSION); ACTIVE_DEADLINE lifts the Job's deadline.
+MODEL            ?= $(MODEL_NAME)
+VERSION          ?= $(MODEL_VERSION)
+FROM             ?=
+TO               ?=
+ACTIVE_DEADLINE  ?=
 
 # generate-baseline: the training data to profile (a blob path in the container) and its columns.
 TRAINING_DATA    ?=
@@ -103,6 +111,16 @@ generate-baseline: k8s-tools ## Run the baseline Job in the cluster (a Helm hook
 .PHONY: trigger-job
 trigger-job: ## Run the drift detector now and follow it (WAIT=0 to return at once): driftctl trigger-job
 	$(DRIFTCTL) trigger-job $(DRIFTCTL_CLUSTER) --cronjob $(DETECTOR_CRONJOB) $(if $(call is_true,$(WAIT)),--wait --timeout $(TIMEOUT))
+
+.PHONY: backfill
+backfill: ## Write a model's past reports, FROM to TO, in one detector Job: make backfill MODEL=... VERSION=... FROM=... TO=...
+	$(call require,MODEL,backfill)
+	$(call require,VERSION,backfill)
+	$(call require,FROM,backfill)
+	$(call require,TO,backfill)
+	$(DRIFTCTL) backfill $(DRIFTCTL_CLUSTER) --cronjob $(DETECTOR_CRONJOB) --model $(MODEL) --version $(VERSION) \
+		--from $(FROM) --to $(TO) $(if $(ACTIVE_DEADLINE),--active-deadline $(ACTIVE_DEADLINE)) \
+		$(if $(call is_true,$(WAIT)),--wait --timeout $(TIMEOUT))
 
 .PHONY: status
 status: ## Show the detector CronJob and its recent Jobs: driftctl status

@@ -11,6 +11,7 @@ internal static class DriftCtl
         var root = new RootCommand(
             "driftctl: operate DriftJobs: run the detector now, see its state, logs and reports, list baselines, simulate data.");
         root.Add(TriggerJobCommand.Create(runtime));
+        root.Add(BackfillCommand.Create(runtime));
         root.Add(StatusCommand.Create(runtime));
         root.Add(LogsCommand.Create(runtime));
         root.Add(SimulateCommand.Create(runtime));

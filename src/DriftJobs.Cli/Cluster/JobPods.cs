@@ -51,6 +51,13 @@ internal static class JobPods
             : phase;
     }
 
+    /// <summary>"pod/NAME", with "(index N)" for a pod of an Indexed Job: how output names a pod.</summary>
+    public static string Label(V1Pod pod)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        return JobIndexes.IndexOf(pod) is { } index ? $"pod/{pod.Metadata?.Name} (index {index})" : $"pod/{pod.Metadata?.Name}";
+    }
+
     /// <summary>The exit code of the pod's terminated container, if it ran to an end.</summary>
     public static int? ExitCode(V1Pod pod, string container) =>
         pod.Status?.ContainerStatuses?.FirstOrDefault(s => s.Name == container)?.State?.Terminated?.ExitCode;
@@ -77,7 +84,7 @@ internal static class JobPods
 
         if (header)
         {
-            await runtime.Output.WriteLineAsync($"==> pod/{name} <==").ConfigureAwait(false);
+            await runtime.Output.WriteLineAsync($"==> {Label(pod)} <==").ConfigureAwait(false);
         }
 
         using var reader = new StreamReader(log.Stream);

@@ -11,7 +11,10 @@ internal enum JobState
     Suspended,
 }
 
-/// <summary>What an operator wants to know of one Job: its state, why, and when it ran.</summary>
+/// <summary>
+/// What an operator wants to know of one Job: its state, why, and when it ran; for an Indexed Job (the sharded
+/// detector) also its indexes.
+/// </summary>
 internal sealed record JobSummary(
     string Name,
     JobState State,
@@ -20,16 +23,28 @@ internal sealed record JobSummary(
     DateTimeOffset? Created,
     DateTimeOffset? Started,
     DateTimeOffset? Finished,
-    bool Manual)
+    bool Manual,
+    JobIndexes? Indexes = null,
+    bool Backfill = false)
 {
+    /// <summary>The annotation on a Job driftctl backfill made, naming its range ("FROM/TO").</summary>
+    public const string BackfillAnnotation = "driftjobs.io/backfill";
+
+    /// <summary>
+    /// The reason given to an Indexed Job the API calls Complete while some index never completed (a successPolicy
+    /// ended it early): the detector's merging index needs every shard, so driftctl does not count it a success.
+    /// </summary>
+    public const string IndexesNotCompletedReason = "IndexesNotCompleted";
+
     /// <summary>The annotation kubectl (and driftctl trigger-job) puts on a Job created from a CronJob by hand.</summary>
     public const string InstantiateAnnotation = "cronjob.kubernetes.io/instantiate";
 
     public bool IsFinished => State is JobState.Succeeded or JobState.Failed;
 
-    public string Trigger => Manual ? "manual" : "scheduled";
+    public string Trigger => Backfill ? "backfill" : Manual ? "manual" : "scheduled";
 
-    public string StateText => Reason is null ? State.ToString() : $"{State} ({Reason})";
+    public string StateText =>
+        (Reason is null ? State.ToString() : $"{State} ({Reason})") + (Indexes is null ? string.Empty : ": " + Indexes.Progress);
 
     public static JobSummary Of(V1Job job)
     {
@@ -38,8 +53,13 @@ internal sealed record JobSummary(
         var complete = conditions.FirstOrDefault(c => c.Type == "Complete" && c.Status == "True");
         var failed = conditions.FirstOrDefault(c => c.Type == "Failed" && c.Status == "True");
         var suspended = conditions.FirstOrDefault(c => c.Type == "Suspended" && c.Status == "True");
+        var indexes = JobIndexes.Of(job);
+
+        // An Indexed Job is done only when every index completed, whatever ended it.
+        var incomplete = complete is not null && failed is null && indexes is { AllCompleted: false };
         var (state, condition) = (complete, failed, suspended) switch
         {
+            ({ } c, _, _) when incomplete => (JobState.Failed, c),
             ({ } c, _, _) => (JobState.Succeeded, c),
             (_, { } f, _) => (JobState.Failed, f),
             (_, _, { } s) => (JobState.Suspended, s),
@@ -48,19 +68,22 @@ internal sealed record JobSummary(
         };
         var finished = state switch
         {
-            JobState.Succeeded => Timestamps.Utc(job.Status?.CompletionTime) ?? Timestamps.Utc(condition?.LastTransitionTime),
+            _ when complete is not null && condition == complete =>
+                Timestamps.Utc(job.Status?.CompletionTime) ?? Timestamps.Utc(complete.LastTransitionTime),
             JobState.Failed => Timestamps.Utc(condition?.LastTransitionTime),
             _ => null,
         };
         return new JobSummary(
             job.Metadata?.Name ?? "?",
             state,
-            state == JobState.Failed ? condition?.Reason : null,
-            condition?.Message,
+            incomplete ? IndexesNotCompletedReason : state == JobState.Failed ? condition?.Reason : null,
+            incomplete ? $"the Job is Complete but index {Ranges.Format(indexes!.NotCompleted)} did not complete" : condition?.Message,
             Timestamps.Utc(job.Metadata?.CreationTimestamp),
             Timestamps.Utc(job.Status?.StartTime),
             finished,
-            job.Metadata?.Annotations?.TryGetValue(InstantiateAnnotation, out var how) == true && how == "manual");
+            job.Metadata?.Annotations?.TryGetValue(InstantiateAnnotation, out var how) == true && how == "manual",
+            indexes,
+            job.Metadata?.Annotations?.ContainsKey(BackfillAnnotation) == true);
     }
 
     public TimeSpan? Duration(DateTimeOffset now) => Started is { } started ? (Finished ?? now) - started : null;

@@ -82,7 +82,7 @@ internal static class LogsCommand
                     cluster, pod, follow: false, request.Tail, header: pods.Count > 1, runtime, cancellationToken).ConfigureAwait(false);
                 if (!printed)
                 {
-                    await runtime.Output.WriteLineAsync($"pod/{pod.Metadata.Name}: no log yet, {JobPods.Describe(pod)}").ConfigureAwait(false);
+                    await runtime.Output.WriteLineAsync($"{JobPods.Label(pod)}: no log yet, {JobPods.Describe(pod)}").ConfigureAwait(false);
                 }
             }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using DriftJobs.Cli.Cluster;
 using k8s.Models;
 
@@ -48,7 +49,8 @@ internal static class StatusCommand
         {
             using var cluster = KubernetesClientFactory.Connect(target);
             var cronJob = await cluster.ReadCronJobAsync(request.CronJob, cancellationToken).ConfigureAwait(false);
-            var jobs = OwnedJobs(cronJob, await cluster.ListJobsAsync(cancellationToken).ConfigureAwait(false));
+            var listed = await cluster.ListJobsAsync(cancellationToken).ConfigureAwait(false);
+            var jobs = OwnedJobs(cronJob, listed);
             var now = runtime.Time.GetUtcNow();
             var output = runtime.Output;
 
@@ -78,8 +80,34 @@ internal static class StatusCommand
             await output.WriteLineAsync(
                 $"Recent Jobs ({rows.Count} of {jobs.Count}, newest first):").ConfigureAwait(false);
             await WriteTableAsync(output, ["NAME", "TRIGGER", "STATE", "STARTED", "DURATION"], rows).ConfigureAwait(false);
+
+            // An Indexed Job (the sharded detector) that has not succeeded: which index stands where, and why.
+            foreach (var summary in jobs.Take(request.Limit).Where(j => j.Indexes is not null && j.State != JobState.Succeeded))
+            {
+                var job = listed.First(j => j.Metadata?.Name == summary.Name);
+                var pods = await cluster.ListPodsAsync(JobPods.Selector(job), cancellationToken).ConfigureAwait(false);
+                await WriteIndexesAsync(output, summary, summary.Indexes!.PerIndex(pods, summary.State == JobState.Failed)).ConfigureAwait(false);
+            }
+
             return ExitCodes.Success;
         });
+    }
+
+    private static async Task WriteIndexesAsync(TextWriter output, JobSummary job, IReadOnlyList<JobIndex> indexes)
+    {
+        await output.WriteLineAsync().ConfigureAwait(false);
+        await output.WriteLineAsync($"Indexes of {job.Name} ({job.StateText}):").ConfigureAwait(false);
+        var rows = indexes
+            .Select(i => new[]
+            {
+                i.Index.ToString(CultureInfo.InvariantCulture),
+                i.State.ToString(),
+                i.Pod?.Metadata?.Name ?? "-",
+                i.Attempts.ToString(CultureInfo.InvariantCulture),
+                JobIndexes.Detail(i),
+            })
+            .ToList();
+        await WriteTableAsync(output, ["INDEX", "STATE", "POD", "ATTEMPTS", "DETAIL"], rows).ConfigureAwait(false);
     }
 
     /// <summary>The Jobs whose controller is this CronJob (scheduled or triggered by hand), newest first.</summary>

@@ -27,7 +27,7 @@ public sealed class CommandLineTests
         // Cluster commands take the cluster's options; storage commands take the storage account's.
         string[] cluster = ["--kubeconfig", "--context", "-n, --namespace", "--cronjob"];
         string[] storage = ["--connection-string", "--account-url", "--container"];
-        var expected = command is "trigger-job" or "status" or "logs" ? cluster : storage;
+        var expected = command is "trigger-job" or "backfill" or "status" or "logs" ? cluster : storage;
         foreach (var option in expected)
         {
             Assert.Contains(option, help, StringComparison.Ordinal);

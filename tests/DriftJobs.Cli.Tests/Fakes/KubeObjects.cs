@@ -19,6 +19,58 @@ internal static class KubeObjects
         return cronJob;
     }
 
+    /// <summary>
+    /// The detector CronJob as the chart renders it with detector.shards = N: an Indexed Job of N pods at once, each
+    /// index retried on its own, DRIFT_SHARDS set on the container.
+    /// </summary>
+    public static V1CronJob ShardedDetectorCronJob(int shards, string ns = CliHarness.Namespace)
+    {
+        var cronJob = DetectorCronJob(ns);
+        var spec = cronJob.Spec.JobTemplate.Spec;
+        spec.CompletionMode = "Indexed";
+        spec.Completions = shards;
+        spec.Parallelism = shards;
+        spec.BackoffLimit = null;
+        spec.BackoffLimitPerIndex = 1;
+        spec.MaxFailedIndexes = shards;
+        spec.PodFailurePolicy.Rules[0].Action = "FailIndex";
+        var container = spec.Template.Spec.Containers.Single(c => c.Name == "detector");
+        container.Env = [new V1EnvVar { Name = "DRIFT_SHARDS", Value = shards.ToString(System.Globalization.CultureInfo.InvariantCulture) }];
+        return cronJob;
+    }
+
+    /// <summary>A pod of an Indexed Job, with the index label and annotation the Job controller sets.</summary>
+    public static V1Pod IndexedPodOf(
+        V1Job job, int index, string suffix, string phase, DateTime created, int? exitCode = null, string? message = null)
+    {
+        var pod = PodOf(job, $"{job.Metadata.Name}-{index}-{suffix}", phase, created, exitCode);
+        pod.Metadata.Labels["batch.kubernetes.io/job-completion-index"] = index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        pod.Metadata.Annotations = new Dictionary<string, string>(pod.Metadata.Annotations ?? new Dictionary<string, string>())
+        {
+            ["batch.kubernetes.io/job-completion-index"] = index.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        if (message is not null)
+        {
+            var terminated = pod.Status.ContainerStatuses[0].State.Terminated;
+            terminated.Reason = "Error";
+            terminated.Message = message;
+        }
+
+        return pod;
+    }
+
+    /// <summary>The index lists the Job controller keeps in an Indexed Job's status.</summary>
+    public static void SetIndexes(V1Job job, string? completed, string? failed, int active)
+    {
+        job.Status.CompletedIndexes = completed;
+        job.Status.FailedIndexes = failed;
+        job.Status.Active = active;
+        job.Status.Succeeded = completed is null ? 0 : CountIndexes(completed);
+    }
+
+    private static int CountIndexes(string ranges) => ranges.Split(',').Sum(part =>
+        part.Split('-') is [var from, var to] ? int.Parse(to, System.Globalization.CultureInfo.InvariantCulture) - int.Parse(from, System.Globalization.CultureInfo.InvariantCulture) + 1 : 1);
+
     /// <summary>A Job as the CronJob controller creates it (or kubectl/driftctl by hand when manual).</summary>
     public static V1Job OwnedJob(
         V1CronJob owner, string name, DateTime created, bool manual = false, string ns = CliHarness.Namespace, string? ownerUid = null)
@@ -47,6 +99,9 @@ internal static class KubeObjects
             {
                 Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["batch.kubernetes.io/controller-uid"] = uid } },
                 Template = owner.Spec.JobTemplate.Spec.Template,
+                CompletionMode = owner.Spec.JobTemplate.Spec.CompletionMode,
+                Completions = owner.Spec.JobTemplate.Spec.Completions,
+                Parallelism = owner.Spec.JobTemplate.Spec.Parallelism,
             },
             Status = new V1JobStatus(),
         };
