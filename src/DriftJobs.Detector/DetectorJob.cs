@@ -63,7 +63,7 @@ internal sealed partial class DetectorJob(
         }
 
         var read = time.GetTimestamp();
-        var report = await AnalyzeAsync(baseline.Profile, window, range, blobs, cancellationToken).ConfigureAwait(false);
+        var report = await AnalyzeAsync(baseline.Profile, window, range, cancellationToken).ConfigureAwait(false);
         var analysed = time.GetTimestamp();
 
         var reportName = await WriteReportAsync(report, cancellationToken).ConfigureAwait(false);
@@ -106,7 +106,7 @@ internal sealed partial class DetectorJob(
             var blobs = await logs.ListAsync(end, o.WindowHours, cancellationToken).ConfigureAwait(false);
             var window = await assembly.AssembleAsync(baseline.Profile, baseline.Sha256, end, blobs, kept, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException("A backfill runs in one pod (the options validator holds DRIFT_SHARDS to 1).");
-            var report = await AnalyzeAsync(baseline.Profile, window, range, blobs, cancellationToken).ConfigureAwait(false);
+            var report = await AnalyzeAsync(baseline.Profile, window, range, cancellationToken).ConfigureAwait(false);
             await WriteReportAsync(report, cancellationToken).ConfigureAwait(false);
             await htmlReports.WriteAsync(report, cancellationToken).ConfigureAwait(false);
             LogBackfilled(logger, end, report.Status, report.DriftScore, window.HoursRead, window.HoursFromProfiles);
@@ -122,10 +122,10 @@ internal sealed partial class DetectorJob(
 
     private static ReportWindow Range(DateTimeOffset end, DetectorOptions o) => new() { Start = end.AddHours(-o.WindowHours), End = end, Hours = o.WindowHours };
 
-    private async Task<DriftReport> AnalyzeAsync(BaselineProfile baseline, AssembledWindow window, ReportWindow range, IReadOnlyList<LogBlob> blobs, CancellationToken cancellationToken)
+    private async Task<DriftReport> AnalyzeAsync(BaselineProfile baseline, AssembledWindow window, ReportWindow range, CancellationToken cancellationToken)
     {
         var report = DriftAnalyzer.Analyze(window.Window, range, options.Value.ToThresholds(), window.Files);
-        if (await performance.EvaluateAsync(baseline, range.End, blobs, cancellationToken).ConfigureAwait(false) is { } evaluated)
+        if (await performance.EvaluateAsync(baseline, range.End, window.Estimate, cancellationToken).ConfigureAwait(false) is { } evaluated)
         {
             report = report with { Performance = evaluated.Section, Alerts = [.. report.Alerts, .. evaluated.Alerts] };
         }

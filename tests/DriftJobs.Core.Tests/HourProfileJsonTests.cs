@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json.Nodes;
+using DriftJobs.Core.Performance;
 using DriftJobs.Core.Profiles;
 using DriftJobs.Core.Reports;
 using DriftJobs.Core.Serialization;
@@ -82,6 +83,54 @@ public class HourProfileJsonTests
         Assert.Equal(BitConverter.DoubleToInt64Bits(x.Min), BitConverter.DoubleToInt64Bits(readX.Min));
         Assert.Equal(x.Max, readX.Max);
         Assert.Equal((x.Rows, x.Missing, x.Invalid), (readX.Rows, readX.Missing, readX.Invalid));
+    }
+
+    [Fact]
+    public void An_hours_performance_estimate_comes_back_exact_and_sums_to_one_pass()
+    {
+        var random = new Random(8);
+        var (baseline, numeric, categorical) = Data(random, 100);
+        var onePass = new EstimatedPerformanceAccumulator();
+        var merged = new EstimatedPerformanceAccumulator();
+        for (var hour = 0; hour < 5; hour++)
+        {
+            var estimate = new EstimatedPerformanceAccumulator();
+            for (var i = 0; i < 300; i++)
+            {
+                var (positive, score) = (random.Next(3) == 0, random.NextDouble() * (i % 11 == 0 ? 1e-9 : 1));
+                estimate.Add(positive, score);
+                onePass.Add(positive, score);
+            }
+
+            var stored = HourProfileJson.Serialize(Profile(TestData.Window(baseline, numeric, categorical)) with { Estimate = estimate });
+            var read = HourProfileJson.Read(stored, baseline, "p");
+
+            // The same exact sums (their partials may be split differently once added again).
+            Assert.Equal(estimate.Compute(), read.Estimate!.Compute());
+            merged.Merge(read.Estimate!);
+        }
+
+        Assert.Equal(onePass.Compute(), merged.Compute());
+        Assert.Null(HourProfileJson.Read(HourProfileJson.Serialize(Profile(TestData.Window(baseline, numeric, categorical))), baseline, "p").Estimate);
+    }
+
+    [Theory]
+    [InlineData("count", -1, "'count' is negative")]
+    [InlineData("count", 0, "are not those of scores in [0, 1]")]
+    [InlineData("score_partials", -5.0, "are not those of scores in [0, 1]")]
+    public void An_estimate_whose_sums_cannot_be_of_probabilities_is_refused(string field, double value, string expected)
+    {
+        var (baseline, numeric, categorical) = Data(new Random(9), 100);
+        var estimate = new EstimatedPerformanceAccumulator();
+        estimate.Add(true, 0.75);
+        estimate.Add(true, 0.5);
+        var json = JsonNode.Parse(Gunzip(HourProfileJson.Serialize(Profile(TestData.Window(baseline, numeric, categorical)) with { Estimate = estimate })))!;
+        var sums = json["estimate"]!["predicted_positive"]!;
+        sums[field] = field == "count" ? JsonValue.Create((long)value) : new JsonArray(JsonValue.Create(value));
+
+        var e = Assert.Throws<InvalidDataException>(() => HourProfileJson.Read(Gzip(json.ToJsonString()), baseline, "p"));
+
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

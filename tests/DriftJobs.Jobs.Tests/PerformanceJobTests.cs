@@ -223,6 +223,38 @@ public sealed class PerformanceJobTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task The_data_windows_estimate_summed_from_hour_profiles_gives_the_same_report_bytes()
+    {
+        // Two identical worlds, run alike but for the cache: first with the scores not trusted (no estimate is made, so
+        // the hour profiles have none), then trusted (every hour is read again for its scores), then again (all hours
+        // from their profiles, the estimate summed from theirs).
+        var off = await WorldAsync(conceptDrift: false, labelShare: 0.8);
+        var on = await WorldAsync(conceptDrift: false, labelShare: 0.8);
+        string[][] runs = [["--drift-max-calibration-error", "0"], [], []];
+        var lines = new List<string>();
+        foreach (var args in runs)
+        {
+            var withoutCache = await DetectAsync(off.Container, [.. args, "--drift-hour-profiles", "off"]);
+            var withCache = await DetectAsync(on.Container, args);
+            Assert.True(withoutCache.ExitCode == 0, withoutCache.Output);
+            Assert.True(withCache.ExitCode == 0, withCache.Output);
+            Assert.Equal(await LatestJsonAsync(off.Container), await LatestJsonAsync(on.Container));
+            lines.Add(withCache.Output.Split('\n').Single(l => l.StartsWith("Hours: ", StringComparison.Ordinal)));
+            if (args.Length == 0)
+            {
+                Assert.NotNull((await Jobs.LatestReportAsync(on.Container, "m")).Performance!.Estimate!.Window);
+            }
+        }
+
+        Assert.StartsWith($"Hours: {WindowHours} read from the logs, 0 from hour profiles", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith($"Hours: {WindowHours} read from the logs, 0 from hour profiles", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith($"Hours: 0 read from the logs, {WindowHours} from hour profiles", lines[2], StringComparison.Ordinal);
+    }
+
+    private static async Task<string> LatestJsonAsync(BlobContainerClient container) =>
+        (await container.GetBlobClient("drift-reports/m/latest.json").DownloadContentAsync()).Value.Content.ToString();
+
+    [Fact]
     public async Task A_join_larger_than_its_memory_budget_spills_and_gives_the_same_numbers()
     {
         // ~2,400 labels of ~200 bytes each in memory: a 1 MiB budget holds them; 20,000 more unknown ones do not.

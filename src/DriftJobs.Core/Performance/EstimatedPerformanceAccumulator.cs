@@ -37,6 +37,39 @@ internal sealed class EstimatedPerformanceAccumulator
         (predictedPositive ? _predictedPositive : _predictedNegative).Add(positiveScore);
     }
 
+    /// <summary>The rows predicted positive (or negative): their count and the exact partials of Σ s and Σ s², for a stored hour profile.</summary>
+    internal (long Count, IReadOnlyList<double> Scores, IReadOnlyList<double> SquaredScores) Sums(bool predictedPositive)
+    {
+        var sums = predictedPositive ? _predictedPositive : _predictedNegative;
+        return (sums.Count, sums.Scores.Partials, sums.SquaredScores.Partials);
+    }
+
+    /// <summary>Adds stored sums (<see cref="Sums"/>) of one predicted class; throws when they cannot be the sums of scores in [0, 1].</summary>
+    internal void AddSums(bool predictedPositive, long count, IEnumerable<double> scores, IEnumerable<double> squaredScores)
+    {
+        var sums = new ClassSums();
+        foreach (var partial in scores)
+        {
+            sums.Scores.Add(Finite(partial));
+        }
+
+        foreach (var partial in squaredScores)
+        {
+            sums.SquaredScores.Add(Finite(partial));
+        }
+
+        sums.AddCount(count);
+        double total = sums.Scores.Value, squares = sums.SquaredScores.Value;
+        if (count < 0 || total < 0 || total > count || squares < 0 || squares > total)
+        {
+            throw new InvalidDataException($"the estimate's sums ({count} rows, Σ s = {total}, Σ s² = {squares}) are not those of scores in [0, 1]");
+        }
+
+        (predictedPositive ? _predictedPositive : _predictedNegative).Merge(sums);
+
+        static double Finite(double value) => double.IsFinite(value) ? value : throw new InvalidDataException($"the estimate has a partial sum of {value}");
+    }
+
     public void Merge(EstimatedPerformanceAccumulator other)
     {
         ArgumentNullException.ThrowIfNull(other);
@@ -118,6 +151,8 @@ internal sealed class EstimatedPerformanceAccumulator
             SquaredScores.Add(DoubleDouble.Multiply(score, score));
             Count++;
         }
+
+        public void AddCount(long count) => Count += count;
 
         public void Merge(ClassSums other)
         {

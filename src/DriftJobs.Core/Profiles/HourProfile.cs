@@ -1,3 +1,4 @@
+using DriftJobs.Core.Performance;
 using DriftJobs.Core.Reports;
 
 namespace DriftJobs.Core.Profiles;
@@ -7,10 +8,15 @@ namespace DriftJobs.Core.Profiles;
 /// again. It holds as long as its <see cref="Key"/> and <see cref="Files"/> equal the current ones exactly.
 /// </summary>
 /// <param name="Files">The hour's files as listed before they were read, sorted by name: read or skipped, each is here.</param>
+/// <param name="Estimate">
+/// The hour's confidence-based performance estimate (its predictions' scores), when the baseline's validation performance
+/// asks for one; null otherwise.
+/// </param>
 internal sealed record HourProfile(
     HourProfileKey Key,
     IReadOnlyList<HourFile> Files,
     WindowProfile Window,
     int FilesRead,
     long RowsOfOtherModels,
-    IReadOnlyList<SkippedFile> Skipped);
+    IReadOnlyList<SkippedFile> Skipped,
+    EstimatedPerformanceAccumulator? Estimate = null);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Text.Json;
+using DriftJobs.Core.Performance;
 using DriftJobs.Core.Profiles;
 using DriftJobs.Core.Reports;
 
@@ -114,7 +115,38 @@ internal static class HourProfileJson
         }
 
         json.WriteEndArray();
+        if (profile.Estimate is { } estimate)
+        {
+            json.WriteStartObject("estimate");
+            foreach (var (name, positive) in new[] { ("predicted_positive", true), ("predicted_negative", false) })
+            {
+                var (count, scores, squares) = estimate.Sums(positive);
+                json.WriteStartObject(name);
+                json.WriteNumber("count", count);
+                WriteNumbers(json, "score_partials", scores);
+                WriteNumbers(json, "squared_score_partials", squares);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndObject();
+        }
+        else
+        {
+            json.WriteNull("estimate");
+        }
+
         json.WriteEndObject();
+    }
+
+    private static void WriteNumbers(Utf8JsonWriter json, string name, IReadOnlyList<double> values)
+    {
+        json.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            json.WriteNumberValue(value);
+        }
+
+        json.WriteEndArray();
     }
 
     /// <summary>A finite bound as a number; none yet (no valid value: ±∞) as null, which JSON can hold.</summary>
@@ -204,7 +236,32 @@ internal static class HourProfileJson
             throw new InvalidDataException($"feature '{missing}' of the baseline is not there");
         }
 
-        return new HourProfile(key, files, window, filesRead, rowsOfOtherModels, skipped);
+        return new HourProfile(key, files, window, filesRead, rowsOfOtherModels, skipped, ReadEstimate(Get(root, "estimate")));
+    }
+
+    private static EstimatedPerformanceAccumulator? ReadEstimate(JsonElement estimate)
+    {
+        if (estimate.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        var accumulator = new EstimatedPerformanceAccumulator();
+        foreach (var (name, positive) in new[] { ("predicted_positive", true), ("predicted_negative", false) })
+        {
+            var sums = Get(estimate, name);
+            accumulator.AddSums(positive, NonNegative(sums, "count"), Numbers(sums, "score_partials"), Numbers(sums, "squared_score_partials"));
+        }
+
+        return accumulator;
+    }
+
+    private static double[] Numbers(JsonElement owner, string property)
+    {
+        var array = Get(owner, property);
+        return array.ValueKind == JsonValueKind.Array
+            ? array.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.Number ? v.GetDouble() : throw new InvalidDataException($"'{property}' holds something else than numbers")).ToArray()
+            : throw new InvalidDataException($"'{property}' is not an array");
     }
 
     private static void ReadFeature(JsonElement feature, FeatureWindow target, long rows)

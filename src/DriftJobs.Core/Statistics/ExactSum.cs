@@ -51,6 +51,9 @@ internal sealed class ExactSum
         }
     }
 
+    /// <summary>The partials whose exact sum is the value: adding them to an empty sum restores it exactly (a stored hour profile).</summary>
+    public IReadOnlyList<double> Partials => _partials;
+
     /// <summary>The sum correctly rounded to a double.</summary>
     public double Value => Round(_partials);
 

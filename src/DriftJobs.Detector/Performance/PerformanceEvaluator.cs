@@ -26,9 +26,12 @@ internal sealed partial class PerformanceEvaluator(
     public const string LabelColumn = "label";
 
     /// <summary>Null when the baseline has no validation performance to compare with (built without VALIDATION_DATA).</summary>
-    /// <param name="dataWindowFiles">The data window's log files, read again for the scores when performance is estimated.</param>
+    /// <param name="dataWindowEstimate">
+    /// The data window's estimate from its scores, summed from its hours' (<see cref="EstimatesDataWindow"/>); null when
+    /// there is none to make.
+    /// </param>
     public async Task<(PerformanceSection Section, IReadOnlyList<DriftAlert> Alerts)?> EvaluateAsync(
-        BaselineProfile baseline, DateTimeOffset dataWindowEnd, IReadOnlyList<LogBlob> dataWindowFiles, CancellationToken cancellationToken = default)
+        BaselineProfile baseline, DateTimeOffset dataWindowEnd, EstimatedPerformanceAccumulator? dataWindowEstimate, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(baseline);
         if (baseline.Performance is not { } reference)
@@ -81,9 +84,11 @@ internal sealed partial class PerformanceEvaluator(
         var (section, alerts) = PerformanceAnalyzer.Analyze(realized, reference, thresholds, window, o.LabelDelayHours, counts, trend);
         if (reference.Task == PerformanceTask.Classification && reference.PositiveClass is not null)
         {
-            var dataWindowEstimate = calibrated
-                ? await EstimateAsync(baseline, reference, dataWindowFiles, concurrency, cancellationToken).ConfigureAwait(false)
-                : null;
+            if (calibrated && dataWindowEstimate is null)
+            {
+                throw new InvalidOperationException("The data window's estimate was not made although the scores are calibrated.");
+            }
+
             section = section with
             {
                 Estimate = new PerformanceEstimate
@@ -92,7 +97,7 @@ internal sealed partial class PerformanceEvaluator(
                     MaxCalibrationError = thresholds.MaxCalibrationError,
                     Calibrated = calibrated,
                     Reason = reason,
-                    Window = dataWindowEstimate?.Compute(),
+                    Window = calibrated ? dataWindowEstimate!.Compute() : null,
                     Evaluated = evaluatedEstimate?.Compute(),
                 },
             };
@@ -109,7 +114,20 @@ internal sealed partial class PerformanceEvaluator(
             ? (false, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"not calibrated: the validation data's expected calibration error {calibration.Ece:0.###} is above {thresholds.MaxCalibrationError:0.###}"))
             : (true, null);
 
-    /// <summary>The data window's expected performance from its scores: every prediction with a score counts.</summary>
+    /// <summary>Whether a run estimates its data window's performance from the scores: a binary classifier whose validation scores were calibrated.</summary>
+    public bool EstimatesDataWindow(BaselineProfile baseline) =>
+        baseline.Performance is { } reference && Calibration(reference, options.Value.ToPerformanceThresholds()).Calibrated;
+
+    /// <summary>
+    /// The expected performance of some log files (an hour's) from their scores: every prediction with a score counts.
+    /// Summed over the data window's hours it is the window's; only for a baseline <see cref="EstimatesDataWindow"/> holds for.
+    /// </summary>
+    public Task<EstimatedPerformanceAccumulator> EstimateAsync(BaselineProfile baseline, IReadOnlyList<LogBlob> files, CancellationToken cancellationToken = default)
+    {
+        var o = options.Value;
+        return EstimateAsync(baseline, baseline.Performance!, files, o.ReadConcurrency > 0 ? o.ReadConcurrency : Environment.ProcessorCount, cancellationToken);
+    }
+
     private async Task<EstimatedPerformanceAccumulator> EstimateAsync(
         BaselineProfile baseline, ReferencePerformance reference, IReadOnlyList<LogBlob> dataWindowFiles, int concurrency, CancellationToken cancellationToken)
     {

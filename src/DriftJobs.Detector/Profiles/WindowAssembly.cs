@@ -1,7 +1,9 @@
 using System.Globalization;
+using DriftJobs.Core.Performance;
 using DriftJobs.Core.Profiles;
 using DriftJobs.Core.Reports;
 using DriftJobs.Hosting;
+using DriftJobs.Detector.Performance;
 using DriftJobs.Storage;
 using DriftJobs.Storage.Blobs;
 using Microsoft.Extensions.Logging;
@@ -22,6 +24,7 @@ namespace DriftJobs.Detector.Profiles;
 internal sealed partial class WindowAssembly(
     InferenceLogSource logs,
     HourProfileStore store,
+    PerformanceEvaluator performance,
     IOptions<DetectorOptions> options,
     TimeProvider time,
     ILogger<WindowAssembly> logger)
@@ -47,6 +50,8 @@ internal sealed partial class WindowAssembly(
         var byHour = blobs.GroupBy(b => b.Hour).ToDictionary(g => g.Key, g => g.OrderBy(b => b.Name, StringComparer.Ordinal).ToArray());
         var hours = StorageLayout.WindowHours(end, o.WindowHours).Where(byHour.ContainsKey).ToList();
         var window = new WindowProfile(baseline);
+        var estimating = performance.EstimatesDataWindow(baseline);
+        var estimate = estimating ? new EstimatedPerformanceAccumulator() : null;
         var tally = new Tally();
 
         void Add(HourProfile hour, bool read)
@@ -54,9 +59,13 @@ internal sealed partial class WindowAssembly(
             lock (window)
             {
                 window.Merge(hour.Window);
+                estimate?.Merge(hour.Estimate!);
                 tally.Add(hour, read);
             }
         }
+
+        // A profile made without the estimate this run needs (the calibration setting changed) cannot stand for its hour.
+        bool Complete(HourProfile hour) => !estimating || hour.Estimate is not null;
 
         // Hours kept from the previous window, then stored profiles (fetched a few at a time: each is a round trip).
         var toRead = new List<DateTimeOffset>();
@@ -65,7 +74,7 @@ internal sealed partial class WindowAssembly(
         foreach (var hour in hours)
         {
             var manifest = Manifest(byHour[hour]);
-            if (kept is not null && kept.TryGetValue(hour, out var previous) && HourProfileStore.FilesChange(previous.Files, manifest) is null)
+            if (kept is not null && kept.TryGetValue(hour, out var previous) && HourProfileStore.FilesChange(previous.Files, manifest) is null && Complete(previous))
             {
                 Add(previous, read: false);
             }
@@ -82,6 +91,11 @@ internal sealed partial class WindowAssembly(
             await Parallel.ForEachAsync(lookups, parallel, async (lookup, token) =>
             {
                 var result = await store.ReadAsync(baseline, HourProfileKey.For(baseline, baselineSha256, lookup.Hour), lookup.Files, token).ConfigureAwait(false);
+                if (result.Profile is { } stored && !Complete(stored))
+                {
+                    result = result with { Profile = null, Unusable = "it has no performance estimate" };
+                }
+
                 lock (found)
                 {
                     found[lookup.Hour] = result;
@@ -115,7 +129,7 @@ internal sealed partial class WindowAssembly(
         var writes = new List<Task>();
         foreach (var hour in toRead)
         {
-            var profile = await ReadHourAsync(baseline, baselineSha256, hour, byHour[hour], cancellationToken).ConfigureAwait(false);
+            var profile = await ReadHourAsync(baseline, baselineSha256, hour, byHour[hour], estimating, cancellationToken).ConfigureAwait(false);
             Add(profile, read: true);
             Keep(kept, profile);
             if (stored)
@@ -134,7 +148,7 @@ internal sealed partial class WindowAssembly(
 
         if (waitingFor.Count > 0)
         {
-            await WaitForShardsAsync(baseline, baselineSha256, byHour, waitingFor, Add, kept, o, cancellationToken).ConfigureAwait(false);
+            await WaitForShardsAsync(baseline, baselineSha256, byHour, waitingFor, Add, Complete, estimating, kept, o, cancellationToken).ConfigureAwait(false);
         }
 
         var reportFiles = new ReportFiles
@@ -144,7 +158,7 @@ internal sealed partial class WindowAssembly(
             Skipped = tally.Skipped.OrderBy(s => s.Path, StringComparer.Ordinal).ToArray(),
         };
         LogAssembled(logger, o.WindowHours, tally.HoursReused, tally.HoursRead, o.WindowHours - hours.Count, tally.LogBytes, tally.ProfileBytes);
-        return new AssembledWindow(window, reportFiles, tally.HoursRead, tally.HoursReused, tally.LogBytes, tally.ProfileBytes);
+        return new AssembledWindow(window, reportFiles, estimate, tally.HoursRead, tally.HoursReused, tally.LogBytes, tally.ProfileBytes);
     }
 
     /// <summary>
@@ -158,6 +172,8 @@ internal sealed partial class WindowAssembly(
         Dictionary<DateTimeOffset, LogBlob[]> byHour,
         Dictionary<DateTimeOffset, StoredHourProfile> waitingFor,
         Action<HourProfile, bool> add,
+        Func<HourProfile, bool> complete,
+        bool estimating,
         IDictionary<DateTimeOffset, HourProfile>? kept,
         DetectorOptions o,
         CancellationToken cancellationToken)
@@ -183,7 +199,7 @@ internal sealed partial class WindowAssembly(
             {
                 var files = Manifest(byHour[hour]);
                 var now = await store.ReadAsync(baseline, HourProfileKey.For(baseline, baselineSha256, hour), files, cancellationToken).ConfigureAwait(false);
-                if (now.Profile is { } profile)
+                if (now.Profile is { } profile && complete(profile))
                 {
                     add(profile, false);
                     Keep(kept, profile);
@@ -191,7 +207,7 @@ internal sealed partial class WindowAssembly(
                 }
                 else if (now.ETag is { } etag && etag != before.ETag)
                 {
-                    var read = await ReadHourAsync(baseline, baselineSha256, hour, byHour[hour], cancellationToken).ConfigureAwait(false);
+                    var read = await ReadHourAsync(baseline, baselineSha256, hour, byHour[hour], estimating, cancellationToken).ConfigureAwait(false);
                     add(read, true);
                     Keep(kept, read);
                     await store.TryWriteAsync(read, etag, cancellationToken).ConfigureAwait(false);
@@ -201,7 +217,8 @@ internal sealed partial class WindowAssembly(
         }
     }
 
-    private async Task<HourProfile> ReadHourAsync(BaselineProfile baseline, string baselineSha256, DateTimeOffset hour, LogBlob[] blobs, CancellationToken cancellationToken)
+    private async Task<HourProfile> ReadHourAsync(
+        BaselineProfile baseline, string baselineSha256, DateTimeOffset hour, LogBlob[] blobs, bool estimating, CancellationToken cancellationToken)
     {
         var o = options.Value;
         _profiler ??= new WindowProfiler(baseline, o.ReadConcurrency > 0 ? o.ReadConcurrency : Environment.ProcessorCount);
@@ -211,7 +228,10 @@ internal sealed partial class WindowAssembly(
             (name, buffer, token) => logs.OpenAsync(listed[name], buffer, token),
             (name, reason) => LogSkipped(logger, name, reason),
             cancellationToken).ConfigureAwait(false);
-        return new HourProfile(HourProfileKey.For(baseline, baselineSha256, hour), Manifest(blobs), read.Window, read.FilesRead, read.RowsOfOtherModels, read.Skipped);
+        // The scores are read apart from the features (their rows are paired, the features' columns counted one by one);
+        // both only for a new or changed hour.
+        var estimate = estimating ? await performance.EstimateAsync(baseline, blobs, cancellationToken).ConfigureAwait(false) : null;
+        return new HourProfile(HourProfileKey.For(baseline, baselineSha256, hour), Manifest(blobs), read.Window, read.FilesRead, read.RowsOfOtherModels, read.Skipped, estimate);
     }
 
     private static void Keep(IDictionary<DateTimeOffset, HourProfile>? kept, HourProfile profile)
