@@ -94,6 +94,7 @@ internal sealed partial class DetectorJob(
         var baseline = await LoadBaselineAsync(model, version, cancellationToken).ConfigureAwait(false);
         var kept = new Dictionary<DateTimeOffset, HourProfile>();
         var windows = 0;
+        var files = 0;
         long rows = 0;
         for (var end = from; end <= to; end = end.AddHours(1))
         {
@@ -112,11 +113,12 @@ internal sealed partial class DetectorJob(
             LogBackfilled(logger, end, report.Status, report.DriftScore, window.HoursRead, window.HoursFromProfiles);
             windows++;
             rows += window.Window.Rows;
+            files += window.Files.Read; // As rows: summed over the windows analysed, shared hours included.
         }
 
         await PruneHourProfilesAsync(model, version, to, o, cancellationToken).ConfigureAwait(false);
         await output.Writer.WriteAsync($"Backfilled {windows} reports of {model} {version}, windows ending {from:o} to {to:o}.{Environment.NewLine}").ConfigureAwait(false);
-        LogCost(logger, time.GetElapsedTime(started).TotalSeconds, rows, windows, 0, 0, 0, 0, 0, 0, 0);
+        LogCost(time.GetElapsedTime(started), rows, files);
         return JobExitCode.Ran;
     }
 
@@ -221,10 +223,15 @@ internal sealed partial class DetectorJob(
     /// </summary>
     private void LogFinished(TimeSpan elapsed, RunPhases phases, long rows, int files)
     {
+        LogCost(elapsed, rows, files);
+        LogPhases(logger, phases.Startup.TotalSeconds, phases.BaselineAndListing.TotalSeconds, phases.Reading.TotalSeconds, phases.Analysis.TotalSeconds, phases.Outputs.TotalSeconds, System.Runtime.JitInfo.GetCompilationTime().TotalSeconds, System.Runtime.JitInfo.GetCompiledMethodCount());
+    }
+
+    private void LogCost(TimeSpan elapsed, long rows, int files)
+    {
         using var process = System.Diagnostics.Process.GetCurrentProcess();
         LogCost(logger, elapsed.TotalSeconds, rows, files, process.TotalProcessorTime.TotalSeconds, process.PeakWorkingSet64 / (1024 * 1024),
             GC.GetTotalAllocatedBytes() / (1024 * 1024), GC.GetGCMemoryInfo(GCKind.Any).HeapSizeBytes / (1024 * 1024), GC.CollectionCount(0), GC.CollectionCount(2), GC.GetTotalPauseDuration().TotalSeconds);
-        LogPhases(logger, phases.Startup.TotalSeconds, phases.BaselineAndListing.TotalSeconds, phases.Reading.TotalSeconds, phases.Analysis.TotalSeconds, phases.Outputs.TotalSeconds, System.Runtime.JitInfo.GetCompilationTime().TotalSeconds, System.Runtime.JitInfo.GetCompiledMethodCount());
     }
 
     /// <summary>The runtime's and the host's start, before the job began: the process's start time is the kernel's, not the job's clock.</summary>
