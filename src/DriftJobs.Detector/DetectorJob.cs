@@ -92,7 +92,7 @@ internal sealed partial class DetectorJob(
         var model = o.ModelName!;
         var version = o.ModelVersion!;
         var baseline = await LoadBaselineAsync(model, version, cancellationToken).ConfigureAwait(false);
-        var kept = new Dictionary<DateTimeOffset, HourProfile>();
+        var kept = new Dictionary<DateTimeOffset, byte[]>();
         var windows = 0;
         var files = 0;
         long rows = 0;

@@ -2,6 +2,7 @@ using System.Globalization;
 using DriftJobs.Core.Performance;
 using DriftJobs.Core.Profiles;
 using DriftJobs.Core.Reports;
+using DriftJobs.Core.Serialization;
 using DriftJobs.Hosting;
 using DriftJobs.Detector.Performance;
 using DriftJobs.Storage;
@@ -42,7 +43,7 @@ internal sealed partial class WindowAssembly(
         string baselineSha256,
         DateTimeOffset end,
         IReadOnlyList<LogBlob> blobs,
-        IDictionary<DateTimeOffset, HourProfile>? kept = null,
+        IDictionary<DateTimeOffset, byte[]>? kept = null,
         CancellationToken cancellationToken = default)
     {
         var o = options.Value;
@@ -74,7 +75,9 @@ internal sealed partial class WindowAssembly(
         foreach (var hour in hours)
         {
             var manifest = Manifest(byHour[hour]);
-            if (kept is not null && kept.TryGetValue(hour, out var previous) && HourProfileStore.FilesChange(previous.Files, manifest) is null && Complete(previous))
+            if (kept is not null && kept.TryGetValue(hour, out var bytes)
+                && HourProfileJson.Read(bytes, baseline, $"kept profile of {hour:o}") is var previous
+                && HourProfileStore.FilesChange(previous.Files, manifest) is null && Complete(previous))
             {
                 Add(previous, read: false);
             }
@@ -174,7 +177,7 @@ internal sealed partial class WindowAssembly(
         Action<HourProfile, bool> add,
         Func<HourProfile, bool> complete,
         bool estimating,
-        IDictionary<DateTimeOffset, HourProfile>? kept,
+        IDictionary<DateTimeOffset, byte[]>? kept,
         DetectorOptions o,
         CancellationToken cancellationToken)
     {
@@ -234,11 +237,15 @@ internal sealed partial class WindowAssembly(
         return new HourProfile(HourProfileKey.For(baseline, baselineSha256, hour), Manifest(blobs), read.Window, read.FilesRead, read.RowsOfOtherModels, read.Skipped, estimate);
     }
 
-    private static void Keep(IDictionary<DateTimeOffset, HourProfile>? kept, HourProfile profile)
+    /// <summary>
+    /// Keeps an hour for the next window, compressed: a profile's counts take megabytes in memory when the baseline has
+    /// fine grids (8 bytes a slot, some 20,000 slots a feature), a few kilobytes stored.
+    /// </summary>
+    private static void Keep(IDictionary<DateTimeOffset, byte[]>? kept, HourProfile profile)
     {
         if (kept is not null)
         {
-            kept[profile.Key.Hour] = profile;
+            kept[profile.Key.Hour] = HourProfileJson.Serialize(profile);
         }
     }
 
