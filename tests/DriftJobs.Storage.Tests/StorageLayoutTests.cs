@@ -16,6 +16,9 @@ public sealed class StorageLayoutTests
         Assert.Equal("drift-reports/fraud-model/performance-state.json", StorageLayout.PerformanceStateBlobName("fraud-model"));
         Assert.Equal("training-data/fraud-model/v1.2/train.parquet", StorageLayout.SimulatedTrainingBlobName("fraud-model", "v1.2"));
         Assert.Equal("training-data/fraud-model/v1.2/validation.parquet", StorageLayout.SimulatedValidationBlobName("fraud-model", "v1.2"));
+        Assert.Equal("drift-profiles/fraud-model/v1.2/2026-01-05/2026-01-05T09Z.profile.json.gz", StorageLayout.HourProfileBlobName("fraud-model", "v1.2", End));
+        Assert.Equal("drift-profiles/fraud-model/v1.2/2026-01-05/", StorageLayout.HourProfileDayPrefix("fraud-model", "v1.2", End));
+        Assert.Equal("drift-profiles/fraud-model/v1.2/", StorageLayout.HourProfilesPrefix("fraud-model", "v1.2"));
     }
 
     [Fact]
@@ -23,6 +26,10 @@ public sealed class StorageLayoutTests
     {
         var sameInstantElsewhere = new DateTimeOffset(2026, 1, 5, 10, 0, 0, TimeSpan.FromHours(1));
         Assert.Equal("drift-reports/m/1/2026-01-05T09Z.json", StorageLayout.ReportBlobName("m", "1", sameInstantElsewhere));
+
+        // An hour profile's day folder is the UTC day too: midnight in UTC+1 is the previous day's 23:00.
+        var midnightElsewhere = new DateTimeOffset(2026, 1, 6, 0, 0, 0, TimeSpan.FromHours(1));
+        Assert.Equal("drift-profiles/m/1/2026-01-05/2026-01-05T23Z.profile.json.gz", StorageLayout.HourProfileBlobName("m", "1", midnightElsewhere));
     }
 
     [Theory]
@@ -66,6 +73,8 @@ public sealed class StorageLayoutTests
         Assert.Throws<StorageConfigurationException>(() => StorageLayout.LatestHtmlReportBlobName(".."));
         Assert.Throws<StorageConfigurationException>(() => StorageLayout.AlertStateBlobName("a/b"));
         Assert.Throws<StorageConfigurationException>(() => StorageLayout.HtmlReportBlobName("m", "..", End));
+        Assert.Throws<StorageConfigurationException>(() => StorageLayout.HourProfileBlobName("..", "1", End));
+        Assert.Throws<StorageConfigurationException>(() => StorageLayout.HourProfilesPrefix("m", "a/b"));
     }
 
     [Theory]
