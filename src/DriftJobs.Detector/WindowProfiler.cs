@@ -65,8 +65,9 @@ internal sealed class WindowProfiler
     /// features, are skipped and listed (<paramref name="onSkipped"/> hears of each as it happens); any other failure
     /// (storage, cancellation) ends the whole read.
     /// </summary>
+    /// <param name="into">A profile of the same baseline to fill (cleared first) instead of a new one: a window's hours reuse one.</param>
     public async Task<WindowRead> ProfileAsync(
-        IReadOnlyList<string> files, OpenFile open, Action<string, string>? onSkipped = null, CancellationToken cancellationToken = default)
+        IReadOnlyList<string> files, OpenFile open, Action<string, string>? onSkipped = null, CancellationToken cancellationToken = default, WindowProfile? into = null)
     {
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(open);
@@ -99,7 +100,8 @@ internal sealed class WindowProfiler
         }).ConfigureAwait(false);
 
         // The readers keep their buffers and emptied profiles for the next call (the next hour of a window).
-        var window = new WindowProfile(_baseline);
+        var window = into ?? new WindowProfile(_baseline);
+        window.Clear();
         var filesRead = 0;
         var rowsOfOtherModels = 0L;
         foreach (var reader in _readers)

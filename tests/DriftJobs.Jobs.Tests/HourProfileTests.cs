@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text;
 using System.Text.Json.Nodes;
 using Azure.Storage.Blobs;
@@ -206,7 +205,7 @@ public sealed class HourProfileTests(AzuriteFixture azurite)
         { "format", "format 99 is not this detector's" },
         { "inconsistent", "feature 'x' has slot counts or bounds that do not match" },
         { "other hour", "is the profile of" },
-        { "missing feature", "feature 'c' of the baseline is not there" },
+        { "missing feature", "there are counts after the last feature's" },
     };
 
     [Theory]
@@ -248,15 +247,16 @@ public sealed class HourProfileTests(AzuriteFixture azurite)
             return otherHour!;
         }
 
-        var json = JsonNode.Parse(Gunzip(gzipped))!;
+        var (json, counts) = StoredProfile.Unpack(gzipped);
         switch (damage)
         {
             case "format":
                 json["format"] = 99;
                 break;
             case "inconsistent":
-                var slots = json["features"]!.AsArray().Single(f => (string)f!["name"]! == "x")!["slots"]!["gaps_and_counts"]!.AsArray();
-                slots[1] = (long)slots[1]! + 1;
+                // One more invalid value than the slots leave room for.
+                var x = json["features"]!.AsArray().Single(f => (string)f!["name"]! == "x")!;
+                x["invalid"] = (long)x["invalid"]! + 1;
                 break;
             case "missing feature":
                 var features = json["features"]!.AsArray();
@@ -264,20 +264,7 @@ public sealed class HourProfileTests(AzuriteFixture azurite)
                 break;
         }
 
-        using var bytes = new MemoryStream();
-        using (var gzip = new GZipStream(bytes, CompressionLevel.Fastest))
-        {
-            gzip.Write(Encoding.UTF8.GetBytes(json.ToJsonString()));
-        }
-
-        return bytes.ToArray();
-    }
-
-    private static string Gunzip(byte[] gzipped)
-    {
-        using var gzip = new GZipStream(new MemoryStream(gzipped), CompressionMode.Decompress);
-        using var reader = new StreamReader(gzip);
-        return reader.ReadToEnd();
+        return StoredProfile.Pack(json, counts);
     }
 
     [Fact]
@@ -286,7 +273,7 @@ public sealed class HourProfileTests(AzuriteFixture azurite)
         var container = await SetUpAsync();
         await ReportAsync(container);
 
-        var json = JsonNode.Parse(Gunzip((await container.GetBlobClient(ProfileName(End.AddHours(-4))).DownloadContentAsync()).Value.Content.ToArray()))!;
+        var (json, _) = StoredProfile.Unpack((await container.GetBlobClient(ProfileName(End.AddHours(-4))).DownloadContentAsync()).Value.Content.ToArray());
         Assert.Equal(HourProfileKey.CurrentFormat, (int)json["format"]!);
         Assert.Equal("2026-11-20T08:00:00Z", (string)json["hour"]!);
         Assert.Equal(64, ((string)json["baseline_sha256"]!).Length);

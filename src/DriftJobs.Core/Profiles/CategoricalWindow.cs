@@ -85,15 +85,9 @@ internal sealed class CategoricalWindow : FeatureWindow
         }
     }
 
-    /// <summary>Replaces the counts with a stored hour profile's (an empty window only).</summary>
-    public void RestoreCounts(ReadOnlySpan<long> categoryCounts, long otherCount, long unseenCount, IEnumerable<KeyValuePair<string, long>> unseen)
+    /// <summary>Sets the rest of a stored hour profile's counts (its category counts are read into <see cref="CategoryCounts"/>).</summary>
+    public void RestoreCounts(long otherCount, long unseenCount, IEnumerable<KeyValuePair<string, long>> unseen)
     {
-        if (categoryCounts.Length != CategoryCounts.Length)
-        {
-            throw new InvalidDataException($"feature '{Baseline.Name}' has {categoryCounts.Length} category counts; its baseline lists {CategoryCounts.Length} categories");
-        }
-
-        categoryCounts.CopyTo(CategoryCounts);
         OtherCount = otherCount;
         Unseen.Clear();
         foreach (var (value, count) in unseen)

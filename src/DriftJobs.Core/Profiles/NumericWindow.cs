@@ -52,19 +52,19 @@ internal sealed class NumericWindow : FeatureWindow
         return Totals();
     }
 
-    /// <summary>Replaces the counts with a stored hour profile's (an empty window only).</summary>
-    public void RestoreSlots(ReadOnlySpan<long> slots, double min, double max)
+    /// <summary>
+    /// The zeroed slot totals for a stored hour profile's counts to be written into, its bounds set (an emptied window
+    /// only; its earlier arrays are reused).
+    /// </summary>
+    public Span<long> SlotsToRestore(double min, double max)
     {
-        if (slots.Length != _boundaries.SlotCount)
-        {
-            throw new InvalidDataException($"feature '{Baseline.Name}' has {slots.Length} slots; its baseline gives {_boundaries.SlotCount}");
-        }
-
         _folded = null;
         Spill();
-        slots.CopyTo(Totals());
+        var totals = Totals();
+        Array.Clear(totals);
         Min = min;
         Max = max;
+        return totals;
     }
 
     public double Min { get; private set; } = double.PositiveInfinity;

@@ -18,8 +18,9 @@ namespace DriftJobs.Detector.Profiles;
 /// </summary>
 internal sealed partial class HourProfileStore(BlobContainerClient container, ILogger<HourProfileStore> logger)
 {
+    /// <param name="into">An emptied profile to read the counts into (see <see cref="HourProfileCodec.Read"/>); null: a new one.</param>
     public async Task<StoredHourProfile> ReadAsync(
-        BaselineProfile baseline, HourProfileKey expected, IReadOnlyList<HourFile> files, CancellationToken cancellationToken = default)
+        BaselineProfile baseline, HourProfileKey expected, IReadOnlyList<HourFile> files, WindowProfile? into = null, CancellationToken cancellationToken = default)
     {
         var name = StorageLayout.HourProfileBlobName(expected.ModelName, expected.ModelVersion, expected.Hour);
         BinaryData content;
@@ -38,7 +39,7 @@ internal sealed partial class HourProfileStore(BlobContainerClient container, IL
         HourProfile profile;
         try
         {
-            profile = HourProfileJson.Read(content.ToMemory().Span, baseline, $"{container.Name}/{name}");
+            profile = HourProfileCodec.Read(content.ToMemory().Span, baseline, $"{container.Name}/{name}", into);
         }
         catch (InvalidDataException e)
         {
@@ -61,23 +62,23 @@ internal sealed partial class HourProfileStore(BlobContainerClient container, IL
             return new StoredHourProfile(null, etag, reason, content.ToMemory().Length);
         }
 
-        return new StoredHourProfile(profile, etag, null, content.ToMemory().Length);
+        return new StoredHourProfile(profile, etag, null, content.ToMemory().Length) { Content = content.ToArray() };
     }
 
     /// <summary>
     /// Writes the profile in place of what was read (<paramref name="replacing"/>; null: only if there is none). False
     /// when another run wrote the hour in between: its profile stays, this one is used only by this run.
     /// </summary>
-    public async Task<bool> TryWriteAsync(HourProfile profile, ETag? replacing, CancellationToken cancellationToken = default)
+    /// <param name="serialized">The profile as <see cref="HourProfileCodec.Serialize"/> wrote it.</param>
+    public async Task<bool> TryWriteAsync(HourProfileKey key, byte[] serialized, ETag? replacing, CancellationToken cancellationToken = default)
     {
-        var key = profile.Key;
         var name = StorageLayout.HourProfileBlobName(key.ModelName, key.ModelVersion, key.Hour);
         var conditions = replacing is { } etag ? new BlobRequestConditions { IfMatch = etag } : new BlobRequestConditions { IfNoneMatch = ETag.All };
         try
         {
             await container.GetBlobClient(name).UploadAsync(
-                new BinaryData(HourProfileJson.Serialize(profile)),
-                new BlobUploadOptions { Conditions = conditions, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json", ContentEncoding = "gzip" } },
+                new BinaryData(serialized),
+                new BlobUploadOptions { Conditions = conditions, HttpHeaders = new BlobHttpHeaders { ContentType = "application/gzip" } },
                 cancellationToken).ConfigureAwait(false);
             return true;
         }

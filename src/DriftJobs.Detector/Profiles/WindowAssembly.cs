@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using DriftJobs.Core.Performance;
 using DriftJobs.Core.Profiles;
@@ -68,15 +69,19 @@ internal sealed partial class WindowAssembly(
         // A profile made without the estimate this run needs (the calibration setting changed) cannot stand for its hour.
         bool Complete(HourProfile hour) => !estimating || hour.Estimate is not null;
 
-        // Hours kept from the previous window, then stored profiles (fetched a few at a time: each is a round trip).
+        // Hours kept from the previous window, then stored profiles (fetched a few at a time: each is a round trip), each
+        // read into a scratch profile reused from hour to hour and added to the window at once.
+        var scratches = new ConcurrentBag<WindowProfile>();
+        WindowProfile Rent() => scratches.TryTake(out var scratch) ? scratch : new WindowProfile(baseline);
         var toRead = new List<DateTimeOffset>();
         var waitingFor = new Dictionary<DateTimeOffset, StoredHourProfile>();
         var lookups = new List<(DateTimeOffset Hour, IReadOnlyList<HourFile> Files)>();
         foreach (var hour in hours)
         {
             var manifest = Manifest(byHour[hour]);
+            var scratch = Rent();
             if (kept is not null && kept.TryGetValue(hour, out var bytes)
-                && HourProfileJson.Read(bytes, baseline, $"kept profile of {hour:o}") is var previous
+                && HourProfileCodec.Read(bytes, baseline, $"kept profile of {hour:o}", scratch) is var previous
                 && HourProfileStore.FilesChange(previous.Files, manifest) is null && Complete(previous))
             {
                 Add(previous, read: false);
@@ -85,6 +90,8 @@ internal sealed partial class WindowAssembly(
             {
                 lookups.Add((hour, manifest));
             }
+
+            scratches.Add(scratch);
         }
 
         var found = new Dictionary<DateTimeOffset, StoredHourProfile>();
@@ -93,21 +100,25 @@ internal sealed partial class WindowAssembly(
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = ConcurrentProfileReads, CancellationToken = cancellationToken };
             await Parallel.ForEachAsync(lookups, parallel, async (lookup, token) =>
             {
-                var result = await store.ReadAsync(baseline, HourProfileKey.For(baseline, baselineSha256, lookup.Hour), lookup.Files, token).ConfigureAwait(false);
+                var scratch = Rent();
+                var result = await store.ReadAsync(baseline, HourProfileKey.For(baseline, baselineSha256, lookup.Hour), lookup.Files, scratch, token).ConfigureAwait(false);
                 if (result.Profile is { } stored && !Complete(stored))
                 {
                     result = result with { Profile = null, Unusable = "it has no performance estimate" };
                 }
 
-                lock (found)
-                {
-                    found[lookup.Hour] = result;
-                    tally.ProfileBytes += result.Bytes;
-                }
-
                 if (result.Profile is { } profile)
                 {
                     Add(profile, read: false);
+                    Keep(kept, lookup.Hour, result.Content!);
+                }
+
+                scratches.Add(scratch);
+                lock (found)
+                {
+                    // Without the profile: its counts are the scratch's, which the next hour overwrites.
+                    found[lookup.Hour] = result with { Profile = null, Used = result.Profile is not null };
+                    tally.ProfileBytes += result.Bytes;
                 }
             }).ConfigureAwait(false);
         }
@@ -115,11 +126,12 @@ internal sealed partial class WindowAssembly(
         foreach (var (hour, _) in lookups)
         {
             var result = found.GetValueOrDefault(hour);
-            if (result?.Profile is { } profile)
+            if (result?.Used == true)
             {
-                Keep(kept, profile);
+                continue;
             }
-            else if (IsMine(hour, o))
+
+            if (IsMine(hour, o))
             {
                 toRead.Add(hour);
             }
@@ -132,14 +144,21 @@ internal sealed partial class WindowAssembly(
         var writes = new List<Task>();
         foreach (var hour in toRead)
         {
-            var profile = await ReadHourAsync(baseline, baselineSha256, hour, byHour[hour], estimating, cancellationToken).ConfigureAwait(false);
+            var scratch = Rent();
+            var profile = await ReadHourAsync(baseline, baselineSha256, hour, byHour[hour], estimating, scratch, cancellationToken).ConfigureAwait(false);
             Add(profile, read: true);
-            Keep(kept, profile);
-            if (stored)
+            if (stored || kept is not null)
             {
-                // The upload overlaps the next hour's read.
-                writes.Add(store.TryWriteAsync(profile, found.GetValueOrDefault(hour)?.ETag, cancellationToken));
+                var bytes = HourProfileCodec.Serialize(profile);
+                Keep(kept, hour, bytes);
+                if (stored)
+                {
+                    // The upload overlaps the next hour's read.
+                    writes.Add(store.TryWriteAsync(profile.Key, bytes, found.GetValueOrDefault(hour)?.ETag, cancellationToken));
+                }
             }
+
+            scratches.Add(scratch);
         }
 
         await Task.WhenAll(writes).ConfigureAwait(false);
@@ -151,7 +170,7 @@ internal sealed partial class WindowAssembly(
 
         if (waitingFor.Count > 0)
         {
-            await WaitForShardsAsync(baseline, baselineSha256, byHour, waitingFor, Add, Complete, estimating, kept, o, cancellationToken).ConfigureAwait(false);
+            await WaitForShardsAsync(baseline, baselineSha256, byHour, waitingFor, Add, Complete, estimating, kept, Rent(), o, cancellationToken).ConfigureAwait(false);
         }
 
         var reportFiles = new ReportFiles
@@ -178,6 +197,7 @@ internal sealed partial class WindowAssembly(
         Func<HourProfile, bool> complete,
         bool estimating,
         IDictionary<DateTimeOffset, byte[]>? kept,
+        WindowProfile scratch,
         DetectorOptions o,
         CancellationToken cancellationToken)
     {
@@ -201,19 +221,20 @@ internal sealed partial class WindowAssembly(
             foreach (var (hour, before) in waitingFor.ToList())
             {
                 var files = Manifest(byHour[hour]);
-                var now = await store.ReadAsync(baseline, HourProfileKey.For(baseline, baselineSha256, hour), files, cancellationToken).ConfigureAwait(false);
+                var now = await store.ReadAsync(baseline, HourProfileKey.For(baseline, baselineSha256, hour), files, scratch, cancellationToken).ConfigureAwait(false);
                 if (now.Profile is { } profile && complete(profile))
                 {
                     add(profile, false);
-                    Keep(kept, profile);
+                    Keep(kept, hour, now.Content!);
                     waitingFor.Remove(hour);
                 }
                 else if (now.ETag is { } etag && etag != before.ETag)
                 {
-                    var read = await ReadHourAsync(baseline, baselineSha256, hour, byHour[hour], estimating, cancellationToken).ConfigureAwait(false);
+                    var read = await ReadHourAsync(baseline, baselineSha256, hour, byHour[hour], estimating, scratch, cancellationToken).ConfigureAwait(false);
                     add(read, true);
-                    Keep(kept, read);
-                    await store.TryWriteAsync(read, etag, cancellationToken).ConfigureAwait(false);
+                    var bytes = HourProfileCodec.Serialize(read);
+                    Keep(kept, hour, bytes);
+                    await store.TryWriteAsync(read.Key, bytes, etag, cancellationToken).ConfigureAwait(false);
                     waitingFor.Remove(hour);
                 }
             }
@@ -221,7 +242,7 @@ internal sealed partial class WindowAssembly(
     }
 
     private async Task<HourProfile> ReadHourAsync(
-        BaselineProfile baseline, string baselineSha256, DateTimeOffset hour, LogBlob[] blobs, bool estimating, CancellationToken cancellationToken)
+        BaselineProfile baseline, string baselineSha256, DateTimeOffset hour, LogBlob[] blobs, bool estimating, WindowProfile into, CancellationToken cancellationToken)
     {
         var o = options.Value;
         _profiler ??= new WindowProfiler(baseline, o.ReadConcurrency > 0 ? o.ReadConcurrency : Environment.ProcessorCount);
@@ -230,7 +251,8 @@ internal sealed partial class WindowAssembly(
             blobs.Select(b => b.Name).ToList(),
             (name, buffer, token) => logs.OpenAsync(listed[name], buffer, token),
             (name, reason) => LogSkipped(logger, name, reason),
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken,
+            into).ConfigureAwait(false);
         // The scores are read apart from the features (their rows are paired, the features' columns counted one by one);
         // both only for a new or changed hour.
         var estimate = estimating ? await performance.EstimateAsync(baseline, blobs, cancellationToken).ConfigureAwait(false) : null;
@@ -239,13 +261,16 @@ internal sealed partial class WindowAssembly(
 
     /// <summary>
     /// Keeps an hour for the next window, compressed: a profile's counts take megabytes in memory when the baseline has
-    /// fine grids (8 bytes a slot, some 20,000 slots a feature), a few kilobytes stored.
+    /// fine grids (8 bytes a slot, some 20,000 slots a feature), a few hundred kilobytes stored.
     /// </summary>
-    private static void Keep(IDictionary<DateTimeOffset, byte[]>? kept, HourProfile profile)
+    private static void Keep(IDictionary<DateTimeOffset, byte[]>? kept, DateTimeOffset hour, byte[] stored)
     {
         if (kept is not null)
         {
-            kept[profile.Key.Hour] = HourProfileJson.Serialize(profile);
+            lock (kept)
+            {
+                kept[hour] = stored;
+            }
         }
     }
 

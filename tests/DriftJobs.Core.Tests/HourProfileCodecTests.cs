@@ -5,10 +5,11 @@ using DriftJobs.Core.Performance;
 using DriftJobs.Core.Profiles;
 using DriftJobs.Core.Reports;
 using DriftJobs.Core.Serialization;
+using DriftJobs.Testing;
 
 namespace DriftJobs.Core.Tests;
 
-public class HourProfileJsonTests
+public class HourProfileCodecTests
 {
     private static readonly DateTimeOffset Hour = new(2026, 3, 1, 7, 0, 0, TimeSpan.Zero);
 
@@ -52,12 +53,12 @@ public class HourProfileJsonTests
                     baseline,
                     numeric.ToDictionary(kv => kv.Key, kv => kv.Value[cuts[i]..cuts[i + 1]]),
                     categorical.ToDictionary(kv => kv.Key, kv => kv.Value[cuts[i]..cuts[i + 1]]));
-                var stored = HourProfileJson.Serialize(Profile(part));
+                var stored = HourProfileCodec.Serialize(Profile(part));
 
-                var read = HourProfileJson.Read(stored, baseline, "p");
+                var read = HourProfileCodec.Read(stored, baseline, "p");
 
                 // Stored again, the same bytes: nothing was lost or reordered.
-                Assert.Equal(stored, HourProfileJson.Serialize(read));
+                Assert.Equal(stored, HourProfileCodec.Serialize(read));
                 merged.Merge(read.Window);
             }
 
@@ -73,7 +74,7 @@ public class HourProfileJsonTests
         var window = TestData.Window(baseline, numeric, categorical);
         var profile = Profile(window, filesRead: 3);
 
-        var read = HourProfileJson.Read(HourProfileJson.Serialize(profile), baseline, "p");
+        var read = HourProfileCodec.Read(HourProfileCodec.Serialize(profile), baseline, "p");
 
         Assert.Equal(profile.Key, read.Key);
         Assert.Equal(profile.Files, read.Files);
@@ -102,8 +103,8 @@ public class HourProfileJsonTests
                 onePass.Add(positive, score);
             }
 
-            var stored = HourProfileJson.Serialize(Profile(TestData.Window(baseline, numeric, categorical)) with { Estimate = estimate });
-            var read = HourProfileJson.Read(stored, baseline, "p");
+            var stored = HourProfileCodec.Serialize(Profile(TestData.Window(baseline, numeric, categorical)) with { Estimate = estimate });
+            var read = HourProfileCodec.Read(stored, baseline, "p");
 
             // The same exact sums (their partials may be split differently once added again).
             Assert.Equal(estimate.Compute(), read.Estimate!.Compute());
@@ -111,7 +112,7 @@ public class HourProfileJsonTests
         }
 
         Assert.Equal(onePass.Compute(), merged.Compute());
-        Assert.Null(HourProfileJson.Read(HourProfileJson.Serialize(Profile(TestData.Window(baseline, numeric, categorical))), baseline, "p").Estimate);
+        Assert.Null(HourProfileCodec.Read(HourProfileCodec.Serialize(Profile(TestData.Window(baseline, numeric, categorical))), baseline, "p").Estimate);
     }
 
     [Theory]
@@ -124,11 +125,11 @@ public class HourProfileJsonTests
         var estimate = new EstimatedPerformanceAccumulator();
         estimate.Add(true, 0.75);
         estimate.Add(true, 0.5);
-        var json = JsonNode.Parse(Gunzip(HourProfileJson.Serialize(Profile(TestData.Window(baseline, numeric, categorical)) with { Estimate = estimate })))!;
+        var (json, counts) = StoredProfile.Unpack(HourProfileCodec.Serialize(Profile(TestData.Window(baseline, numeric, categorical)) with { Estimate = estimate }));
         var sums = json["estimate"]!["predicted_positive"]!;
         sums[field] = field == "count" ? JsonValue.Create((long)value) : new JsonArray(JsonValue.Create(value));
 
-        var e = Assert.Throws<InvalidDataException>(() => HourProfileJson.Read(Gzip(json.ToJsonString()), baseline, "p"));
+        var e = Assert.Throws<InvalidDataException>(() => HourProfileCodec.Read(StoredProfile.Pack(json, counts), baseline, "p"));
 
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
     }
@@ -139,7 +140,7 @@ public class HourProfileJsonTests
         var (baseline, _, categorical) = Data(new Random(3), 100);
         var window = TestData.Window(baseline, new Dictionary<string, double[]> { ["x"] = Enumerable.Repeat(double.NaN, 100).ToArray(), ["y"] = new double[100] }, categorical);
 
-        var read = (NumericWindow)HourProfileJson.Read(HourProfileJson.Serialize(Profile(window)), baseline, "p").Window.Features["x"];
+        var read = (NumericWindow)HourProfileCodec.Read(HourProfileCodec.Serialize(Profile(window)), baseline, "p").Window.Features["x"];
 
         Assert.Equal((double.PositiveInfinity, double.NegativeInfinity, 100L), (read.Min, read.Max, read.Missing));
     }
@@ -152,7 +153,7 @@ public class HourProfileJsonTests
         var window = TestData.Window(baseline, new Dictionary<string, double[]> { ["x"] = TestData.Normal(random, 50) });
         var slots = ((NumericWindow)window.Features["x"]).SlotCount;
 
-        var stored = HourProfileJson.Serialize(Profile(window));
+        var stored = HourProfileCodec.Serialize(Profile(window));
 
         // 50 values in thousands of slots: a dense array of counts would take at least two bytes a slot before compression.
         Assert.True(slots > 1000, $"{slots} slots");
@@ -162,15 +163,14 @@ public class HourProfileJsonTests
     public static TheoryData<string, string> Damages => new()
     {
         { "features[0].rows = 1", "feature 'x' counts 1 rows" },
-        { "features[0].slots.gaps_and_counts[1] = 0", "not positive" },
-        { "features[0].slots.gaps_and_counts[0] = -2", "out of order" },
-        { "features[0].slots.length = 3", "past its length" },
-        { "features[0].slots.length = 100000", "has 100000 slots; its baseline gives" },
+        { "features[0].invalid = 1", "feature 'x' has slot counts or bounds that do not match its" },
+        { "features[0].slot_count = 3", "has 3 slots; its baseline gives" },
+        { "features[0].slot_count = \"a\"", "'slot_count' is not a whole number" },
         { "features[0].missing = -1", "'missing' is negative" },
         { "features[0].min = null", "feature 'x' has slot counts or bounds that do not match" },
         { "features[2].unseen_count = 0", "feature 'c' has category counts that do not match" },
         { "features[2].other = 0", "feature 'c' has category counts that do not match" },
-        { "features[2].categories.length = 50", "feature 'c' has 50 category counts; its baseline lists" },
+        { "features[2].category_count = 50", "feature 'c' has 50 category counts; its baseline lists" },
         { "files_read = 5", "5 files read and 1 skipped do not add up to the 2 listed" },
         { "rows = \"600\"", "'rows' is not a whole number" },
         { "baseline_sha256 = 7", "'baseline_sha256' is not a string" },
@@ -184,8 +184,8 @@ public class HourProfileJsonTests
     public void A_profile_that_fails_its_own_checks_is_refused_naming_the_blob_and_the_field(string damage, string expected)
     {
         var (baseline, numeric, categorical) = Data(new Random(6), 600);
-        var stored = HourProfileJson.Serialize(Profile(TestData.Window(baseline, numeric, categorical)));
-        var json = JsonNode.Parse(Gunzip(stored))!;
+        var stored = HourProfileCodec.Serialize(Profile(TestData.Window(baseline, numeric, categorical)));
+        var (json, counts) = StoredProfile.Unpack(stored);
         var (path, value) = (damage.Split(" = ")[0], JsonNode.Parse(damage.Split(" = ")[1]));
         var node = json;
         var steps = path.Split('.');
@@ -204,7 +204,7 @@ public class HourProfileJsonTests
             node[last] = value;
         }
 
-        var e = Assert.Throws<InvalidDataException>(() => HourProfileJson.Read(Gzip(json.ToJsonString()), baseline, "drift-profiles/m/1/x.profile.json.gz"));
+        var e = Assert.Throws<InvalidDataException>(() => HourProfileCodec.Read(StoredProfile.Pack(json, counts), baseline, "drift-profiles/m/1/x.profile.json.gz"));
 
         Assert.Contains("Hour profile drift-profiles/m/1/x.profile.json.gz is not usable", e.Message, StringComparison.Ordinal);
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
@@ -214,11 +214,16 @@ public class HourProfileJsonTests
     public void Bytes_that_are_not_a_gzipped_profile_are_refused_naming_the_blob()
     {
         var (baseline, numeric, categorical) = Data(new Random(7), 100);
-        var stored = HourProfileJson.Serialize(Profile(TestData.Window(baseline, numeric, categorical)));
+        var stored = HourProfileCodec.Serialize(Profile(TestData.Window(baseline, numeric, categorical)));
 
-        foreach (var bytes in new[] { stored[..(stored.Length / 2)], Encoding.UTF8.GetBytes("{}"), Gzip("[1, 2"), Gzip("{}") })
+        var (json, counts) = StoredProfile.Unpack(stored);
+        foreach (var bytes in new[]
         {
-            var e = Assert.Throws<InvalidDataException>(() => HourProfileJson.Read(bytes, baseline, "the-blob"));
+            stored[..(stored.Length / 2)], Encoding.UTF8.GetBytes("{}"), Gzip("[1, 2"), Gzip("DJHP\u0010\0\0\0{}"),
+            StoredProfile.Pack(json, counts[..^1]), StoredProfile.Pack(json, [.. counts, 0]), StoredProfile.Pack(json, counts.Select(b => (byte)(b | 0x80)).ToArray()),
+        })
+        {
+            var e = Assert.Throws<InvalidDataException>(() => HourProfileCodec.Read(bytes, baseline, "the-blob"));
             Assert.StartsWith("Hour profile the-blob is not usable", e.Message, StringComparison.Ordinal);
         }
     }
@@ -234,10 +239,28 @@ public class HourProfileJsonTests
         return bytes.ToArray();
     }
 
-    private static string Gunzip(byte[] gzipped)
+    [Fact]
+    public void Counts_cut_short_or_followed_by_more_name_what_is_wrong()
     {
-        using var gzip = new GZipStream(new MemoryStream(gzipped), CompressionMode.Decompress);
-        using var reader = new StreamReader(gzip);
-        return reader.ReadToEnd();
+        var (baseline, numeric, categorical) = Data(new Random(10), 300);
+        var (json, counts) = StoredProfile.Unpack(HourProfileCodec.Serialize(Profile(TestData.Window(baseline, numeric, categorical))));
+
+        Assert.Contains("counts are cut short", Assert.Throws<InvalidDataException>(() => HourProfileCodec.Read(StoredProfile.Pack(json, counts[..^1]), baseline, "p")).Message, StringComparison.Ordinal);
+        Assert.Contains("there are counts after the last feature's", Assert.Throws<InvalidDataException>(() => HourProfileCodec.Read(StoredProfile.Pack(json, [.. counts, 0]), baseline, "p")).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_refused_profile_leaves_the_profile_it_was_read_into_empty()
+    {
+        var (baseline, numeric, categorical) = Data(new Random(11), 300);
+        var (json, counts) = StoredProfile.Unpack(HourProfileCodec.Serialize(Profile(TestData.Window(baseline, numeric, categorical))));
+        json["files_read"] = 0;
+        var into = TestData.Window(baseline, numeric, categorical);
+
+        Assert.Throws<InvalidDataException>(() => HourProfileCodec.Read(StoredProfile.Pack(json, counts), baseline, "p", into));
+
+        Assert.Equal(0, into.Rows);
+        Assert.All(into.Features.Values, f => Assert.Equal(0, f.Rows));
+        Assert.Equal(0, ((NumericWindow)into.Features["x"]).BinCounts.Sum());
     }
 }
