@@ -212,7 +212,9 @@ internal static class DetectorSuite
         var markdown = results.ToMarkdown();
         Console.WriteLine(markdown);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(o.Output))!);
-        await File.WriteAllTextAsync(o.Output, markdown, token);
+        // The incremental suite's section (its own run, `make bench-incremental`) is kept as it is.
+        var previous = File.Exists(o.Output) ? await File.ReadAllTextAsync(o.Output, token) : null;
+        await File.WriteAllTextAsync(o.Output, IncrementalSuite.KeepSection(previous, markdown), token);
         Console.Error.WriteLine($"results written to {o.Output}");
         return results.Sizes.Any(s => s.CountMismatches.Count > 0) ? 1 : 0;
     }
