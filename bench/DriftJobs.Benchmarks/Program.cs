@@ -4,10 +4,11 @@ using BenchmarkDotNet.Running;
 using DriftJobs.Benchmarks.Detector;
 using DriftJobs.Benchmarks.Logger;
 
-// `dotnet run -c Release --project bench/DriftJobs.Benchmarks -- <logger|all|detector> [options]`.
+// `dotnet run -c Release --project bench/DriftJobs.Benchmarks -- <logger|all|detector|incremental> [options]`.
 // (decode-floor: the bare decode as a child process of the detector suite.)
 // logger/all: BenchmarkDotNet suites, each with its config (without --filter every benchmark runs). detector: its own
-// options — the published jobs started and timed end to end, see DetectorSuite.
+// options — the published jobs started and timed end to end, see DetectorSuite; incremental: the detector's hour
+// profiles, backfill and shards, see IncrementalSuite.
 var suites = new Dictionary<string, (Type[] Benchmarks, IConfig Config)>(StringComparer.OrdinalIgnoreCase)
 {
     ["logger"] = (LoggerSuite.Benchmarks, LoggerSuite.Config),
@@ -16,6 +17,11 @@ var suites = new Dictionary<string, (Type[] Benchmarks, IConfig Config)>(StringC
 if (args is ["detector", ..])
 {
     return await DetectorSuite.RunAsync(args[1..]);
+}
+
+if (args is ["incremental", ..])
+{
+    return await IncrementalSuite.RunAsync(args[1..]);
 }
 
 if (args is ["decode-floor", ..])
@@ -28,7 +34,7 @@ var chosen = args.Length == 0 ? []
     : suites.TryGetValue(args[0], out var suite) ? [suite] : [];
 if (chosen.Count == 0)
 {
-    Console.Error.WriteLine($"usage: DriftJobs.Benchmarks <{string.Join('|', suites.Keys)}|all|detector> [options, e.g. --job short]");
+    Console.Error.WriteLine($"usage: DriftJobs.Benchmarks <{string.Join('|', suites.Keys)}|all|detector|incremental> [options, e.g. --job short]");
     return 2;
 }
 

@@ -82,6 +82,25 @@ internal static partial class Measure
         return (new Cost(wall, after - before, peak, azuriteCpu), process.ExitCode, output.ToString());
     }
 
+    /// <summary>
+    /// Several children started at once (shards of one run), timed from the first start to the last exit. CPU is the
+    /// children's user+system time the group added (nothing else is reaped meanwhile); peak RSS the highest child's.
+    /// </summary>
+    public static async Task<(Cost Cost, IReadOnlyList<(int ExitCode, string Output, long PeakRss)> Children)> GroupAsync(
+        string app, IReadOnlyList<IReadOnlyDictionary<string, string>> environments, int? azuritePid, CancellationToken cancellationToken)
+    {
+        var before = ChildrenCpu();
+        var azuriteBefore = azuritePid is { } a ? ProcessCpu(a) : TimeSpan.Zero;
+        var clock = Stopwatch.StartNew();
+        var runs = environments.Select(e => JobAsync(app, e, null, cancellationToken)).ToList();
+        await Task.WhenAll(runs);
+        var wall = clock.Elapsed;
+        var cpu = ChildrenCpu() - before;
+        var azuriteCpu = azuritePid is { } b ? ProcessCpu(b) - azuriteBefore : TimeSpan.Zero;
+        var children = runs.Select(r => (r.Result.ExitCode, r.Result.Output, r.Result.Cost.PeakRssBytes)).ToList();
+        return (new Cost(wall, cpu, children.Max(c => c.PeakRssBytes), azuriteCpu), children);
+    }
+
     /// <summary>Work done in this process: its whole CPU time (all threads) over the run.</summary>
     public static async Task<(Cost Cost, T Result)> InProcessAsync<T>(Func<Task<T>> work)
     {
