@@ -60,16 +60,24 @@ internal static class HourProfileCodec
     /// An empty profile of <paramref name="baseline"/> to read the counts into (cleared first), reused from hour to hour: a
     /// new one per hour left megabytes of large-object garbage for each; null: a new one.
     /// </param>
-    public static HourProfile Read(ReadOnlySpan<byte> gzipped, BaselineProfile baseline, string source, WindowProfile? into = null)
+    /// <param name="decompressed">A buffer for the decompressed bytes, reused from hour to hour like <paramref name="into"/>; null: a new one.</param>
+    public static HourProfile Read(
+        ReadOnlyMemory<byte> gzipped, BaselineProfile baseline, string source, WindowProfile? into = null, MemoryStream? decompressed = null)
     {
         var window = into ?? new WindowProfile(baseline);
+        var bytes = decompressed ?? new MemoryStream();
         try
         {
             window.Clear();
-            using var input = new MemoryStream(gzipped.ToArray(), writable: false);
-            using var gzip = new GZipStream(input, CompressionMode.Decompress);
-            using var bytes = new MemoryStream();
-            gzip.CopyTo(bytes);
+            bytes.SetLength(0);
+            using var input = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(gzipped, out var segment)
+                ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+                : new MemoryStream(gzipped.ToArray(), writable: false);
+            using (var gzip = new GZipStream(input, CompressionMode.Decompress))
+            {
+                gzip.CopyTo(bytes);
+            }
+
             var all = bytes.GetBuffer().AsSpan(0, (int)bytes.Length);
             if (all.Length < 8 || !all[..4].SequenceEqual(Magic))
             {
@@ -89,6 +97,13 @@ internal static class HourProfileCodec
         {
             window.Clear();
             throw new InvalidDataException($"Hour profile {source} is not usable: {e.Message}", e);
+        }
+        finally
+        {
+            if (decompressed is null)
+            {
+                bytes.Dispose();
+            }
         }
     }
 

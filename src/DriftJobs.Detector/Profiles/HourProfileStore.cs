@@ -18,40 +18,43 @@ namespace DriftJobs.Detector.Profiles;
 /// </summary>
 internal sealed partial class HourProfileStore(BlobContainerClient container, ILogger<HourProfileStore> logger)
 {
-    /// <param name="into">An emptied profile to read the counts into (see <see cref="HourProfileCodec.Read"/>); null: a new one.</param>
+    /// <param name="buffers">Where the blob is downloaded, decompressed and counted (reused from hour to hour); null: new ones.</param>
     public async Task<StoredHourProfile> ReadAsync(
-        BaselineProfile baseline, HourProfileKey expected, IReadOnlyList<HourFile> files, WindowProfile? into = null, CancellationToken cancellationToken = default)
+        BaselineProfile baseline, HourProfileKey expected, IReadOnlyList<HourFile> files, ProfileBuffers? buffers = null, CancellationToken cancellationToken = default)
     {
         var name = StorageLayout.HourProfileBlobName(expected.ModelName, expected.ModelVersion, expected.Hour);
-        BinaryData content;
+        buffers ??= new ProfileBuffers(baseline);
         ETag etag;
         try
         {
-            var download = await container.GetBlobClient(name).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
-            content = download.Value.Content;
-            etag = download.Value.Details.ETag;
+            var download = await container.GetBlobClient(name).DownloadStreamingAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            using var content = download.Value;
+            etag = content.Details.ETag;
+            buffers.Download.SetLength(0);
+            await content.Content.CopyToAsync(buffers.Download, cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode == BlobErrorCode.BlobNotFound)
         {
             return new StoredHourProfile(null, null, "there is no profile", 0);
         }
 
+        var bytes = buffers.Download.Length;
         HourProfile profile;
         try
         {
-            profile = HourProfileCodec.Read(content.ToMemory().Span, baseline, $"{container.Name}/{name}", into);
+            profile = HourProfileCodec.Read(buffers.Downloaded, baseline, $"{container.Name}/{name}", buffers.Window, buffers.Decompressed);
         }
         catch (InvalidDataException e)
         {
             LogUntrusted(logger, e.Message);
-            return new StoredHourProfile(null, etag, e.Message, content.ToMemory().Length);
+            return new StoredHourProfile(null, etag, e.Message, bytes);
         }
 
         if (profile.Key.Mismatch(expected) is { } mismatch)
         {
             var reason = $"Hour profile {container.Name}/{name} is not used: {mismatch}.";
             LogUntrusted(logger, reason);
-            return new StoredHourProfile(null, etag, reason, content.ToMemory().Length);
+            return new StoredHourProfile(null, etag, reason, bytes);
         }
 
         if (FilesChange(profile.Files, files) is { } change)
@@ -59,10 +62,10 @@ internal sealed partial class HourProfileStore(BlobContainerClient container, IL
             // Late, deleted or rewritten files: expected, not a warning.
             var reason = $"the hour's files changed since it was profiled ({change})";
             LogStale(logger, expected.Hour, change);
-            return new StoredHourProfile(null, etag, reason, content.ToMemory().Length);
+            return new StoredHourProfile(null, etag, reason, bytes);
         }
 
-        return new StoredHourProfile(profile, etag, null, content.ToMemory().Length) { Content = content.ToArray() };
+        return new StoredHourProfile(profile, etag, null, bytes);
     }
 
     /// <summary>

@@ -11,9 +11,6 @@ internal sealed record StoredHourProfile(HourProfile? Profile, ETag? ETag, strin
 {
     public bool IsValid => Profile is not null;
 
-    /// <summary>The blob's bytes, when the profile is valid: kept as they are for the next window of a backfill.</summary>
-    public byte[]? Content { get; init; }
-
     /// <summary>Whether the profile was added to the window (it is not kept here: its counts lived in a reused scratch profile).</summary>
     public bool Used { get; init; }
 }

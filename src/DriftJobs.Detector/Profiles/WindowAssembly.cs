@@ -71,8 +71,8 @@ internal sealed partial class WindowAssembly(
 
         // Hours kept from the previous window, then stored profiles (fetched a few at a time: each is a round trip), each
         // read into a scratch profile reused from hour to hour and added to the window at once.
-        var scratches = new ConcurrentBag<WindowProfile>();
-        WindowProfile Rent() => scratches.TryTake(out var scratch) ? scratch : new WindowProfile(baseline);
+        var scratches = new ConcurrentBag<ProfileBuffers>();
+        ProfileBuffers Rent() => scratches.TryTake(out var scratch) ? scratch : new ProfileBuffers(baseline);
         var toRead = new List<DateTimeOffset>();
         var waitingFor = new Dictionary<DateTimeOffset, StoredHourProfile>();
         var lookups = new List<(DateTimeOffset Hour, IReadOnlyList<HourFile> Files)>();
@@ -81,7 +81,7 @@ internal sealed partial class WindowAssembly(
             var manifest = Manifest(byHour[hour]);
             var scratch = Rent();
             if (kept is not null && kept.TryGetValue(hour, out var bytes)
-                && HourProfileCodec.Read(bytes, baseline, $"kept profile of {hour:o}", scratch) is var previous
+                && HourProfileCodec.Read(bytes, baseline, $"kept profile of {hour:o}", scratch.Window, scratch.Decompressed) is var previous
                 && HourProfileStore.FilesChange(previous.Files, manifest) is null && Complete(previous))
             {
                 Add(previous, read: false);
@@ -110,7 +110,7 @@ internal sealed partial class WindowAssembly(
                 if (result.Profile is { } profile)
                 {
                     Add(profile, read: false);
-                    Keep(kept, lookup.Hour, result.Content!);
+                    Keep(kept, lookup.Hour, scratch.Downloaded);
                 }
 
                 scratches.Add(scratch);
@@ -145,7 +145,7 @@ internal sealed partial class WindowAssembly(
         foreach (var hour in toRead)
         {
             var scratch = Rent();
-            var profile = await ReadHourAsync(baseline, baselineSha256, hour, byHour[hour], estimating, scratch, cancellationToken).ConfigureAwait(false);
+            var profile = await ReadHourAsync(baseline, baselineSha256, hour, byHour[hour], estimating, scratch.Window, cancellationToken).ConfigureAwait(false);
             Add(profile, read: true);
             if (stored || kept is not null)
             {
@@ -197,7 +197,7 @@ internal sealed partial class WindowAssembly(
         Func<HourProfile, bool> complete,
         bool estimating,
         IDictionary<DateTimeOffset, byte[]>? kept,
-        WindowProfile scratch,
+        ProfileBuffers scratch,
         DetectorOptions o,
         CancellationToken cancellationToken)
     {
@@ -225,12 +225,12 @@ internal sealed partial class WindowAssembly(
                 if (now.Profile is { } profile && complete(profile))
                 {
                     add(profile, false);
-                    Keep(kept, hour, now.Content!);
+                    Keep(kept, hour, scratch.Downloaded);
                     waitingFor.Remove(hour);
                 }
                 else if (now.ETag is { } etag && etag != before.ETag)
                 {
-                    var read = await ReadHourAsync(baseline, baselineSha256, hour, byHour[hour], estimating, scratch, cancellationToken).ConfigureAwait(false);
+                    var read = await ReadHourAsync(baseline, baselineSha256, hour, byHour[hour], estimating, scratch.Window, cancellationToken).ConfigureAwait(false);
                     add(read, true);
                     var bytes = HourProfileCodec.Serialize(read);
                     Keep(kept, hour, bytes);
@@ -263,13 +263,14 @@ internal sealed partial class WindowAssembly(
     /// Keeps an hour for the next window, compressed: a profile's counts take megabytes in memory when the baseline has
     /// fine grids (8 bytes a slot, some 20,000 slots a feature), a few hundred kilobytes stored.
     /// </summary>
-    private static void Keep(IDictionary<DateTimeOffset, byte[]>? kept, DateTimeOffset hour, byte[] stored)
+    private static void Keep(IDictionary<DateTimeOffset, byte[]>? kept, DateTimeOffset hour, ReadOnlyMemory<byte> stored)
     {
         if (kept is not null)
         {
+            var copy = stored.ToArray();
             lock (kept)
             {
-                kept[hour] = stored;
+                kept[hour] = copy;
             }
         }
     }
