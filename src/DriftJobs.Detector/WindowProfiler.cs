@@ -239,7 +239,7 @@ internal sealed class WindowProfiler
     /// files, into <see cref="Counted"/>; a file too large to hold on its own goes, held values and the rest, to the
     /// overflow sink (a scratch profile) instead.
     /// </summary>
-    private sealed class HeldValues(int limit, WindowProfileSink counted, Func<WindowProfileSink> overflow) : ILendingColumnBatchSink
+    private sealed class HeldValues(int limit, WindowProfileSink counted, Func<WindowProfileSink> overflow) : IColumnBatchSink
     {
         private readonly List<Batch> _batches = [];
         private readonly List<string> _columns = [];
@@ -266,27 +266,6 @@ internal sealed class WindowProfiler
 
             GrowNumbers(_numberCount + values.Length);
             Hold(ref _numbers, ref _numberCount, new Batch(column, Numeric: true, _numberCount, values.Length), values);
-        }
-
-        /// <summary>
-        /// The held buffer's free end, for the reader to decode into; none once values go to a sink directly. Whether
-        /// they are held is decided on the values kept, as AddNumeric would decide it.
-        /// </summary>
-        public Memory<double>? LendNumeric(int decoded, int kept)
-        {
-            if (Sink(kept) is not null)
-            {
-                return null;
-            }
-
-            GrowNumbers(_numberCount + decoded);
-            return _numbers.AsMemory(_numberCount, decoded);
-        }
-
-        public void AddLentNumeric(string column, int count)
-        {
-            _batches.Add(new Batch(column, Numeric: true, _numberCount, count));
-            _numberCount += count;
         }
 
         public void AddCategorical(string column, ReadOnlySpan<string?> values)

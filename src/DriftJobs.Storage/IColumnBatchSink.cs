@@ -2,8 +2,7 @@ namespace DriftJobs.Storage;
 
 /// <summary>
 /// Where the readers deliver data: one call per column per batch, every column of a batch with the same number of
-/// rows, in the same row order. The spans are only valid during the call (the readers reuse their buffers). A sink
-/// that keeps numbers may also lend the memory to decode them into: <see cref="ILendingColumnBatchSink"/>.
+/// rows, in the same row order. The spans are only valid during the call (the readers reuse their buffers).
 /// </summary>
 internal interface IColumnBatchSink
 {

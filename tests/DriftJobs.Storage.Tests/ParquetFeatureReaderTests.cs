@@ -68,10 +68,10 @@ public sealed class ParquetFeatureReaderTests
     }
 
     [Fact]
-    public async Task Double_columns_decoded_into_a_sinks_lent_memory_equal_those_delivered_by_copy()
+    public async Task Double_columns_keep_their_rows_nulls_and_signs_once_other_models_rows_are_dropped()
     {
         // Two row groups; nulls at both ends and in the middle; other models' rows to drop in both; an int column,
-        // which is converted and so never decoded into lent memory.
+        // which is converted.
         DataField model = new DataField<string>("model_name"), f64n = new DataField<double?>("x"), f64 = new DataField<double>("y"), i32 = new DataField<int?>("n");
         string?[][] models = [["fraud", "churn", "fraud", "fraud", "churn", "fraud"], ["churn", "fraud", "fraud"]];
         double?[][] xs = [[null, 1.5, 2.5, null, 3.5, null], [null, 4.5, -0.0]];
@@ -87,10 +87,8 @@ public sealed class ParquetFeatureReaderTests
                 await group.Write(i32, ns[g]);
             }))]);
         ParquetFeatureReader Reader() => new([RequestedColumn.Numeric("x"), RequestedColumn.Numeric("y"), RequestedColumn.Numeric("n")], new ModelFilter("fraud"));
-        var copied = new RecordingSink();
-        var lent = new LendingSink();
+        var lent = new RecordingSink();
 
-        await Reader().ReadAsync(file, copied);
         await Reader().ReadAsync(file, lent);
 
         var fraud = models.SelectMany(m => m).Select(m => m == "fraud").ToArray();
@@ -99,21 +97,7 @@ public sealed class ParquetFeatureReaderTests
         Assert.Equal(Expected(ys, v => v), lent.Numeric["y"]);
         Assert.Equal(Expected(ns, v => v ?? double.NaN), lent.Numeric["n"]);
         Assert.True(double.IsNegative(lent.Numeric["x"][^1]), "-0.0 kept its sign");
-        Assert.Equal(copied.Numeric, lent.Numeric);
-        Assert.Equal(copied.Batches, lent.Batches);
-        Assert.Equal([("x", 4), ("y", 4), ("x", 2), ("y", 2)], lent.Lent);
-    }
-
-    [Fact]
-    public async Task A_sink_lending_less_memory_than_asked_is_the_sinks_error_not_a_bad_file()
-    {
-        DataField x = new DataField<double>("x");
-        var file = await TestFiles.WriteParquetAsync(new ParquetSchema(x), group => group.WriteRequired(x, new double[] { 1, 2, 3 }));
-
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            new ParquetFeatureReader([RequestedColumn.Numeric("x")]).ReadAsync(file, new ShortLendingSink(), "good.parquet"));
-
-        Assert.Contains("ShortLendingSink lent memory for 2 values; 3 were asked for", error.Message, StringComparison.Ordinal);
+        Assert.Equal([("x", 4), ("y", 4), ("n", 4), ("x", 2), ("y", 2), ("n", 2)], lent.Batches);
     }
 
     [Fact]
@@ -336,7 +320,7 @@ public sealed class ParquetFeatureReaderTests
     }
 
     [Fact]
-    public async Task Files_with_the_same_schema_are_planned_once_and_each_read_whole()
+    public async Task Files_read_one_after_another_by_one_reader_are_each_read_whole()
     {
         var x = new DataField<double?>("x");
         var c = new DataField<string>("c");
@@ -356,13 +340,11 @@ public sealed class ParquetFeatureReaderTests
             Assert.Equal(xs.Select(v => v ?? double.NaN), sink.Numeric["x"]);
             Assert.Equal(cs, sink.Categorical["c"]);
         }
-
-        Assert.Equal(1, reader.FilesPlanned);
     }
 
     /// <summary>
-    /// A file whose schema differs from the file read before it in one respect a plan depends on is planned from its
-    /// own schema: read by the previous file's plan, it would be read wrongly, or not refused as it should be.
+    /// A file whose schema differs from the file read before it by the same reader is read by its own schema, in each
+    /// respect the reading depends on; and the first schema again after it.
     /// </summary>
     [Theory]
     [InlineData("required")]
@@ -371,7 +353,7 @@ public sealed class ParquetFeatureReaderTests
     [InlineData("columns reordered")]
     [InlineData("column renamed")]
     [InlineData("string")]
-    public async Task A_file_whose_schema_differs_from_the_last_ones_is_planned_from_its_own(string change)
+    public async Task A_file_whose_schema_differs_from_the_last_ones_is_read_by_its_own(string change)
     {
         var dec = new DecimalDataField("d", 10, 2, isNullable: true);
         var x = new DataField<double?>("x");
@@ -422,19 +404,13 @@ public sealed class ParquetFeatureReaderTests
                 throw new ArgumentOutOfRangeException(nameof(change), change, null);
         }
 
-        // And the first schema again, after the other: planned again (a refused file leaves the plan before it in
-        // place), read as before.
+        // And the first schema again, after the other: read as before.
         var again = new RecordingSink();
         await reader.ReadAsync(before, again);
         Assert.Equal(first.Numeric["d"], again.Numeric["d"]);
         Assert.Equal(first.Numeric["x"], again.Numeric["x"]);
-        Assert.Equal(change == "string" ? 2 : 3, reader.FilesPlanned);
     }
 
-    /// <summary>
-    /// SchemaShape compares the footer's schema fields and logical types one by one: a Parquet.Net version that adds
-    /// one would make files differing only in it look the same. This fails first, so the comparison is extended.
-    /// </summary>
     [Fact]
     public void The_schema_comparison_knows_every_field_parquet_net_has()
     {
@@ -499,49 +475,6 @@ public sealed class ParquetFeatureReaderTests
 
     private static List<double> Flatten<T>(T[][] groups, Func<T, double?> convert) =>
         groups.SelectMany(g => g).Select(v => convert(v) ?? double.NaN).ToList();
-
-    /// <summary>Lends memory filled with a sentinel (and larger than asked), so that a value the reader failed to
-    /// write, or wrote in the wrong place, shows.</summary>
-    private sealed class LendingSink : ILendingColumnBatchSink
-    {
-        private readonly RecordingSink _recorded = new();
-        private double[] _memory = [];
-
-        public Dictionary<string, List<double>> Numeric => _recorded.Numeric;
-
-        public List<(string Column, int Rows)> Batches => _recorded.Batches;
-
-        public List<(string Column, int Rows)> Lent { get; } = [];
-
-        public void AddNumeric(string column, ReadOnlySpan<double> values) => _recorded.AddNumeric(column, values);
-
-        public void AddCategorical(string column, ReadOnlySpan<string?> values) => _recorded.AddCategorical(column, values);
-
-        public Memory<double>? LendNumeric(int decoded, int kept)
-        {
-            Assert.InRange(kept, 0, decoded);
-            _memory = new double[decoded + 3];
-            _memory.AsSpan().Fill(-12345.678);
-            return _memory;
-        }
-
-        public void AddLentNumeric(string column, int count)
-        {
-            Lent.Add((column, count));
-            _recorded.AddNumeric(column, _memory.AsSpan(0, count));
-        }
-    }
-
-    private sealed class ShortLendingSink : ILendingColumnBatchSink
-    {
-        public void AddNumeric(string column, ReadOnlySpan<double> values) => throw new InvalidOperationException("not lent");
-
-        public void AddCategorical(string column, ReadOnlySpan<string?> values) => throw new InvalidOperationException("not lent");
-
-        public Memory<double>? LendNumeric(int decoded, int kept) => new double[decoded - 1];
-
-        public void AddLentNumeric(string column, int count) => throw new InvalidOperationException("nothing was lent");
-    }
 
     private sealed class ThrowingSink : IColumnBatchSink
     {

@@ -93,7 +93,7 @@ internal static class ReadWork
 
     /// <summary>
     /// The detector's own reader (<see cref="ParquetFeatureReader"/> with the model filter, the columns the detector
-    /// asks for, its own decoder for the logger's pages) into a sink that lends reused memory and keeps nothing:
+    /// asks for, Parquet.Net decoding every page) into a sink that keeps nothing:
     /// reading as the detector reads, without the statistics. Returns the rows read.
     /// </summary>
     public static async Task<long> ReaderAsync(IReadOnlyList<string> files, OpenFile open, BaselineProfile baseline, CancellationToken cancellationToken)
@@ -138,29 +138,13 @@ internal static class ReadWork
     private static ParallelOptions Options(CancellationToken cancellationToken) =>
         new() { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
 
-    private sealed class DiscardingSink : ILendingColumnBatchSink
+    private sealed class DiscardingSink : IColumnBatchSink
     {
-        private double[] _lent = [];
-
         public void AddNumeric(string column, ReadOnlySpan<double> values)
         {
         }
 
         public void AddCategorical(string column, ReadOnlySpan<string?> values)
-        {
-        }
-
-        public Memory<double>? LendNumeric(int decoded, int kept)
-        {
-            if (_lent.Length < decoded)
-            {
-                _lent = new double[decoded];
-            }
-
-            return _lent.AsMemory(0, decoded);
-        }
-
-        public void AddLentNumeric(string column, int count)
         {
         }
     }

@@ -35,8 +35,6 @@ internal sealed class ParquetFeatureReader
     private readonly byte[] _filterVersion;
     private readonly Dictionary<string, StringPool> _pools = new(StringComparer.Ordinal);
     private readonly Dictionary<Type, Array> _scratch = [];
-    private readonly PlainChunkDecoder _plain = new();
-    private (IReadOnlyList<global::Parquet.Meta.SchemaElement> Schema, FilePlan Plan)? _lastPlan;
     private double[] _numbers = [];
     private string?[] _strings = [];
     private int[] _definitions = [];
@@ -63,12 +61,6 @@ internal sealed class ParquetFeatureReader
 
     public IReadOnlyList<RequestedColumn> Columns => _columns;
 
-    /// <summary>Column chunks read by the reader's own decoder rather than Parquet.Net's.</summary>
-    internal long ChunksDecodedDirectly => _plain.ChunksDecoded;
-
-    /// <summary>Files whose columns were planned from their own schema (refused or not) rather than by the previous plan.</summary>
-    internal int FilesPlanned { get; private set; }
-
     /// <summary>
     /// Reads <paramref name="stream"/> (seekable is best; anything else is buffered in memory first) and pushes
     /// every row group's columns to <paramref name="sink"/>. <paramref name="fileName"/> names the file in errors.
@@ -88,12 +80,12 @@ internal sealed class ParquetFeatureReader
             var reader = await OpenAsync(source, fileName, cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
-                var plan = PlanFor(reader, fileName);
+                var plan = Plan(reader.Schema, fileName);
                 long rowsRead = 0;
                 long rowsSkipped = 0;
                 for (var index = 0; index < reader.RowGroupCount; index++)
                 {
-                    var (rows, kept) = await ReadRowGroupAsync(reader, source, index, plan, fileName, sink, cancellationToken).ConfigureAwait(false);
+                    var (rows, kept) = await ReadRowGroupAsync(reader, index, plan, fileName, sink, cancellationToken).ConfigureAwait(false);
                     rowsRead += rows;
                     rowsSkipped += rows - kept;
                 }
@@ -139,7 +131,7 @@ internal sealed class ParquetFeatureReader
     }
 
     private async Task<(long Rows, long Kept)> ReadRowGroupAsync(
-        ParquetReader reader, Stream source, int index, FilePlan plan, string fileName, IColumnBatchSink sink, CancellationToken cancellationToken)
+        ParquetReader reader, int index, FilePlan plan, string fileName, IColumnBatchSink sink, CancellationToken cancellationToken)
     {
         ParquetRowGroupReader group;
         try
@@ -176,26 +168,12 @@ internal sealed class ParquetFeatureReader
         {
             // Read and convert inside the guard (library errors mean a bad file); deliver outside it, so a sink's
             // own exception is never mistaken for one.
-            var lender = column.Source == SourceType.Double && column.Requested.Kind == ColumnKind.Numeric ? sink as ILendingColumnBatchSink : null;
-            var lent = lender?.LendNumeric(rows, kept);
-            if (lent is { Length: var length } && length < rows)
-            {
-                throw new InvalidOperationException($"{sink.GetType().Name} lent memory for {length} values; {rows} were asked for.");
-            }
-
             try
             {
-                if (lent is { } into)
+                await ReadColumnAsync(group, column, rows, cancellationToken).ConfigureAwait(false);
+                if (kept < rows)
                 {
-                    await ReadDoublesIntoAsync(group, source, column.Field, into[..rows], kept < rows, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await ReadColumnAsync(group, source, column, rows, cancellationToken).ConfigureAwait(false);
-                    if (kept < rows)
-                    {
-                        Compact(column.Requested.Kind, rows);
-                    }
+                    Compact(column.Requested.Kind, rows);
                 }
             }
             catch (Exception e) when (IsFormatError(e))
@@ -203,11 +181,7 @@ internal sealed class ParquetFeatureReader
                 throw Unreadable(fileName, e);
             }
 
-            if (lent is not null)
-            {
-                lender!.AddLentNumeric(column.Requested.Name, kept);
-            }
-            else if (column.Requested.Kind == ColumnKind.Numeric)
+            if (column.Requested.Kind == ColumnKind.Numeric)
             {
                 sink.AddNumeric(column.Requested.Name, _numbers.AsSpan(0, kept));
             }
@@ -311,10 +285,10 @@ internal sealed class ParquetFeatureReader
         ForgetDecoded(_filterValues, next);
     }
 
-    private ValueTask ReadColumnAsync(ParquetRowGroupReader group, Stream source, ColumnPlan column, int rows, CancellationToken cancellationToken) =>
+    private ValueTask ReadColumnAsync(ParquetRowGroupReader group, ColumnPlan column, int rows, CancellationToken cancellationToken) =>
         column.Source switch
         {
-            SourceType.Double when column.Requested.Kind == ColumnKind.Numeric => ReadDoublesAsync(group, source, column.Field, rows, cancellationToken),
+            SourceType.Double when column.Requested.Kind == ColumnKind.Numeric => ReadDoublesAsync(group, column.Field, rows, cancellationToken),
             SourceType.Double => ReadNumberAsync<double>(group, column, rows, cancellationToken),
             SourceType.Float => ReadNumberAsync<float>(group, column, rows, cancellationToken),
             SourceType.Decimal => ReadNumberAsync<decimal>(group, column, rows, cancellationToken),
@@ -327,7 +301,7 @@ internal sealed class ParquetFeatureReader
             SourceType.Int64 => ReadNumberAsync<long>(group, column, rows, cancellationToken),
             SourceType.UInt64 => ReadNumberAsync<ulong>(group, column, rows, cancellationToken),
             SourceType.Boolean => ReadBooleanAsync(group, column, rows, cancellationToken),
-            SourceType.String => ReadStringAsync(group, source, column, rows, cancellationToken),
+            SourceType.String => ReadStringAsync(group, column, rows, cancellationToken),
             _ => throw new InvalidOperationException($"Unplanned source type {column.Source}."),
         };
 
@@ -348,41 +322,10 @@ internal sealed class ParquetFeatureReader
         }
     }
 
-    private ValueTask ReadDoublesAsync(ParquetRowGroupReader group, Stream source, DataField field, int rows, CancellationToken cancellationToken)
+    private ValueTask ReadDoublesAsync(ParquetRowGroupReader group, DataField field, int rows, CancellationToken cancellationToken)
     {
         Grow(ref _numbers, rows);
-        return ReadDoublesIntoAsync(group, source, field, _numbers.AsMemory(0, rows), compact: false, cancellationToken);
-    }
-
-    /// <summary>
-    /// A double column decoded straight into <paramref name="values"/> (a sink's memory, or the reader's own), one
-    /// value per row, NaN for none; then, when <paramref name="compact"/>, the other models' rows dropped. The
-    /// logger's shape of chunk is decoded by <see cref="PlainChunkDecoder"/>, any other by Parquet.Net.
-    /// </summary>
-    private async ValueTask ReadDoublesIntoAsync(ParquetRowGroupReader group, Stream source, DataField field, Memory<double> values, bool compact, CancellationToken cancellationToken)
-    {
-        if (!await _plain.TryReadDoublesAsync(source, ChunkOf(group, field), field, values, cancellationToken).ConfigureAwait(false))
-        {
-            await ReadDoublesWithParquetNetAsync(group, field, values, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (compact)
-        {
-            CompactInPlace(values.Span, _keep.AsSpan(0, values.Length));
-        }
-    }
-
-    private static global::Parquet.Meta.ColumnChunk? ChunkOf(ParquetRowGroupReader group, DataField field)
-    {
-        try
-        {
-            return group.GetMetadata(field);
-        }
-        catch (Exception e) when (IsFormatError(e))
-        {
-            // Parquet.Net's read of the column will name what is wrong.
-            return null;
-        }
+        return ReadDoublesWithParquetNetAsync(group, field, _numbers.AsMemory(0, rows), cancellationToken);
     }
 
     /// <summary>The values packed at the start by Parquet.Net are spread over their rows in place (from the end, so
@@ -478,14 +421,10 @@ internal sealed class ParquetFeatureReader
         }
     }
 
-    private async ValueTask ReadStringAsync(ParquetRowGroupReader group, Stream source, ColumnPlan column, int rows, CancellationToken cancellationToken)
+    private async ValueTask ReadStringAsync(ParquetRowGroupReader group, ColumnPlan column, int rows, CancellationToken cancellationToken)
     {
         Grow(ref _strings, rows);
         var pool = column.Pool!;
-        if (await _plain.TryReadStringsAsync(source, ChunkOf(group, column.Field), column.Field, _strings.AsMemory(0, rows), pool, cancellationToken).ConfigureAwait(false))
-        {
-            return;
-        }
 
         var values = Scratch<ReadOnlyMemory<char>>(rows);
         var definitions = (await ReadRawAsync(group, column.Field, values, rows, cancellationToken).ConfigureAwait(false)).Span;
@@ -554,26 +493,6 @@ internal sealed class ParquetFeatureReader
                 values[next++] = values[i];
             }
         }
-    }
-
-    /// <summary>
-    /// The previous file's plan when this file's schema is the same (every file a model's logger writes has the same
-    /// schema); otherwise a plan from Parquet.Net's schema model. Building that model (ParquetReader.Schema, built on
-    /// first use, with reflection for every field) cost ~1 ms per file in the published detector: ~14 % of the
-    /// memory it allocated on a day of the logger's 10,000-row files, and ~0.07 s of a 1M-row run's 0.6 s of reading.
-    /// </summary>
-    private FilePlan PlanFor(ParquetReader reader, string fileName)
-    {
-        var schema = reader.Metadata?.Schema;
-        if (schema is not null && _lastPlan is { } last && SchemaShape.Same(last.Schema, schema))
-        {
-            return last.Plan;
-        }
-
-        FilesPlanned++;
-        var plan = Plan(reader.Schema, fileName);
-        _lastPlan = schema is null ? null : (schema, plan);
-        return plan;
     }
 
     private FilePlan Plan(ParquetSchema schema, string fileName)
