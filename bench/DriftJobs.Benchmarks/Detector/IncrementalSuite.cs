@@ -580,7 +580,7 @@ internal static partial class IncrementalSuite
             var r168 = s.Merge168.Max(x => x.Cost.PeakRssBytes);
             md.AppendLine(inv, $"| {label}: merge's peak RSS flat in the window's hours | 24 hours: {Mib(r24)} MiB, 168 hours: {Mib(r168)} MiB ({(double)r168 / r24:F2}×); wall {Median(s.Merge24).Cost.Wall.TotalSeconds:F2} s vs {Median(s.Merge168).Cost.Wall.TotalSeconds:F2} s | {((double)r168 / r24 <= 1.2 ? "yes" : "**no**")} |");
             var sizesSorted = s.ProfileSizes.Order().ToList();
-            md.AppendLine(inv, $"| {label}: hour profile size (gzip JSON, blobs under drift-profiles/) | {sizesSorted.Count} profiles: median {sizesSorted[sizesSorted.Count / 2]:N0} bytes, min {sizesSorted[0]:N0}, max {sizesSorted[^1]:N0}; total {sizesSorted.Sum() / 1e6:F2} MB (the hour's logs: {s.Set.Bytes / BenchData.Hours / 1e6:F1} MB) | — |");
+            md.AppendLine(inv, $"| {label}: hour profile size (gzip over a JSON header and varint counts, blobs under drift-profiles/) | {sizesSorted.Count} profiles: median {sizesSorted[sizesSorted.Count / 2]:N0} bytes, min {sizesSorted[0]:N0}, max {sizesSorted[^1]:N0}; total {sizesSorted.Sum() / 1e6:F2} MB (the hour's logs: {s.Set.Bytes / BenchData.Hours / 1e6:F1} MB) | — |");
             var coldCpu = cold.Cost.Cpu.TotalSeconds;
             md.AppendLine(inv, $"| {label}: rows one pod profiles on a cold run (Sizing) | {s.Set.Rows / cold.Cost.Wall.TotalSeconds / 1e6:F2} M rows/s of wall, {s.Set.Rows / coldCpu / 1e6:F2} M rows per CPU second (cache on; from Azurite, whose own CPU is not counted) | — |");
         }
