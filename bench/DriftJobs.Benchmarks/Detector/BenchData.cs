@@ -53,6 +53,31 @@ internal static class BenchData
 
     public static string TrainingPrefix(long rows) => $"training-{Label(rows)}";
 
+    /// <summary>A row count as the suites' options give it (1m, 500k, 10m), <see cref="Label"/>'s inverse.</summary>
+    public static long ParseRows(string text)
+    {
+        var t = text.Trim().ToLowerInvariant();
+        var scale = t.EndsWith('m') ? 1_000_000 : t.EndsWith('k') ? 1000 : 1;
+        var number = scale == 1 ? t : t[..^1];
+        return double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= 1 && n * scale <= 1e9
+            ? (long)(n * scale)
+            : throw new ArgumentException($"'{text}' is not a row count (e.g. 1m, 500k, 10m)");
+    }
+
+    /// <summary>The folder holding DriftJobs.sln, looked for from the current one up; the current one when there is none.</summary>
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "DriftJobs.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return Directory.GetCurrentDirectory();
+    }
+
     public static string Label(long rows) => rows % 1_000_000 == 0 ? $"{rows / 1_000_000}m" : rows % 1000 == 0 ? $"{rows / 1000}k" : rows.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Writes the logs of a window of <paramref name="rows"/> rows under <paramref name="root"/> unless already there.</summary>

@@ -364,14 +364,14 @@ internal static class DetectorSuite
                 throw new ArgumentException($"unknown option --{unknown}");
             }
 
-            var root = RepositoryRoot();
+            var root = BenchData.RepositoryRoot();
             string Get(string key, string fallback) => values.TryGetValue(key, out var v) ? v : fallback;
             var rowsText = values.TryGetValue("rows", out var r) ? r.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : DefaultRows;
             var full = rowsText.Order().SequenceEqual(DefaultRows.Order());
             var azurite = Environment.GetEnvironmentVariable("AZURITE_BLOB") is { Length: > 0 } env ? env : Path.Combine(root, "tools", "azurite", "node_modules", ".bin", "azurite-blob");
             return new Options(
-                [.. rowsText.Select(ParseRows)],
-                ParseRows(Get("training-rows", "10m")),
+                [.. rowsText.Select(BenchData.ParseRows)],
+                BenchData.ParseRows(Get("training-rows", "10m")),
                 values.TryGetValue("repeat", out var repeat) ? int.Parse(repeat, CultureInfo.InvariantCulture) : null,
                 Path.GetFullPath(Get("data", Path.Combine(root, "artifacts", "bench-data"))),
                 Path.GetFullPath(Get("detector", Path.Combine(root, "artifacts", "bench", "detector", "DriftJobs.Detector"))),
@@ -382,28 +382,6 @@ internal static class DetectorSuite
                 ImageRuntime.Settings(Path.Combine(root, "Dockerfile.detector")));
         }
 
-        private static long ParseRows(string text)
-        {
-            var t = text.Trim().ToLowerInvariant();
-            var scale = t.EndsWith('m') ? 1_000_000 : t.EndsWith('k') ? 1000 : 1;
-            var number = scale == 1 ? t : t[..^1];
-            return double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= 1 && n * scale <= 1e9
-                ? (long)(n * scale)
-                : throw new ArgumentException($"'{text}' is not a row count (e.g. 1m, 500k, 10m)");
-        }
-
-        private static string RepositoryRoot()
-        {
-            for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "DriftJobs.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-
-            return Directory.GetCurrentDirectory();
-        }
     }
 
     private sealed class SizeResults(DataSet set)

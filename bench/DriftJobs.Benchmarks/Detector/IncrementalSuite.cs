@@ -472,7 +472,6 @@ internal static partial class IncrementalSuite
 
         public List<Run> Steady { get; } = [];
 
-
         public Dictionary<int, List<Run>> Shards { get; } = [];
 
         public Run Backfill { get; set; } = null!;
@@ -626,7 +625,7 @@ internal static partial class IncrementalSuite
                 throw new ArgumentException($"unknown option --{unknown}");
             }
 
-            var root = RepositoryRoot();
+            var root = BenchData.RepositoryRoot();
             string Get(string key, string fallback) => values.TryGetValue(key, out var v) ? v : fallback;
             string[] defaults = ["1m", "10m"];
             var rowsText = values.TryGetValue("rows", out var r) ? r.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : defaults;
@@ -636,8 +635,8 @@ internal static partial class IncrementalSuite
                 ? independentText == "all" ? BackfillWindows : int.Parse(independentText, CultureInfo.InvariantCulture) is var n && n >= 2 ? n : throw new ArgumentException("--independent needs all or at least 2")
                 : null;
             return new Options(
-                [.. rowsText.Select(ParseRows)],
-                ParseRows(Get("training-rows", "1m")),
+                [.. rowsText.Select(BenchData.ParseRows)],
+                BenchData.ParseRows(Get("training-rows", "1m")),
                 values.TryGetValue("repeat", out var repeat) ? int.Parse(repeat, CultureInfo.InvariantCulture) : null,
                 independent,
                 Path.GetFullPath(Get("data", Path.Combine(root, "artifacts", "bench-data"))),
@@ -648,27 +647,5 @@ internal static partial class IncrementalSuite
                 ImageRuntime.Settings(Path.Combine(root, "Dockerfile.detector")));
         }
 
-        private static long ParseRows(string text)
-        {
-            var t = text.Trim().ToLowerInvariant();
-            var scale = t.EndsWith('m') ? 1_000_000 : t.EndsWith('k') ? 1000 : 1;
-            var number = scale == 1 ? t : t[..^1];
-            return double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= 1 && n * scale <= 1e9
-                ? (long)(n * scale)
-                : throw new ArgumentException($"'{text}' is not a row count (e.g. 1m, 500k, 10m)");
-        }
-
-        private static string RepositoryRoot()
-        {
-            for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "DriftJobs.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-
-            return Directory.GetCurrentDirectory();
-        }
     }
 }
