@@ -53,6 +53,28 @@ internal static class BenchData
 
     public static string TrainingPrefix(long rows) => $"training-{Label(rows)}";
 
+    /// <summary>The suites' <c>--name value</c> options, refusing a stray argument or a name not in <paramref name="known"/>.</summary>
+    public static Dictionary<string, string> ParseOptions(string[] args, IReadOnlySet<string> known)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+            {
+                throw new ArgumentException($"unexpected argument '{args[i]}'");
+            }
+
+            values[args[i][2..]] = args[++i];
+        }
+
+        if (values.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown)
+        {
+            throw new ArgumentException($"unknown option --{unknown}");
+        }
+
+        return values;
+    }
+
     /// <summary>A row count as the suites' options give it (1m, 500k, 10m), <see cref="Label"/>'s inverse.</summary>
     public static long ParseRows(string text)
     {

@@ -347,22 +347,7 @@ internal static class DetectorSuite
     {
         public static Options Parse(string[] args)
         {
-            var values = new Dictionary<string, string>(StringComparer.Ordinal);
-            for (var i = 0; i < args.Length; i++)
-            {
-                if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
-                {
-                    throw new ArgumentException($"unexpected argument '{args[i]}'");
-                }
-
-                values[args[i][2..]] = args[++i];
-            }
-
-            var known = new HashSet<string>(["rows", "training-rows", "repeat", "data", "detector", "baseline-job", "azurite", "output", "prepare-only"]);
-            if (values.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown)
-            {
-                throw new ArgumentException($"unknown option --{unknown}");
-            }
+            var values = BenchData.ParseOptions(args, new HashSet<string>(["rows", "training-rows", "repeat", "data", "detector", "baseline-job", "azurite", "output", "prepare-only"]));
 
             var root = BenchData.RepositoryRoot();
             string Get(string key, string fallback) => values.TryGetValue(key, out var v) ? v : fallback;

@@ -608,22 +608,7 @@ internal static partial class IncrementalSuite
     {
         public static Options Parse(string[] args)
         {
-            var values = new Dictionary<string, string>(StringComparer.Ordinal);
-            for (var i = 0; i < args.Length; i++)
-            {
-                if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
-                {
-                    throw new ArgumentException($"unexpected argument '{args[i]}'");
-                }
-
-                values[args[i][2..]] = args[++i];
-            }
-
-            var known = new HashSet<string>(["rows", "training-rows", "repeat", "independent", "data", "detector", "baseline-job", "azurite", "output"]);
-            if (values.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown)
-            {
-                throw new ArgumentException($"unknown option --{unknown}");
-            }
+            var values = BenchData.ParseOptions(args, new HashSet<string>(["rows", "training-rows", "repeat", "independent", "data", "detector", "baseline-job", "azurite", "output"]));
 
             var root = BenchData.RepositoryRoot();
             string Get(string key, string fallback) => values.TryGetValue(key, out var v) ? v : fallback;
