@@ -35,7 +35,7 @@ internal sealed partial class HourProfileStore(BlobContainerClient container, IL
         }
         catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode == BlobErrorCode.BlobNotFound)
         {
-            return new StoredHourProfile(null, null, "there is no profile", 0);
+            return new StoredHourProfile(null, null, 0);
         }
 
         var bytes = buffers.Download.Length;
@@ -47,25 +47,23 @@ internal sealed partial class HourProfileStore(BlobContainerClient container, IL
         catch (InvalidDataException e)
         {
             LogUntrusted(logger, e.Message);
-            return new StoredHourProfile(null, etag, e.Message, bytes);
+            return new StoredHourProfile(null, etag, bytes);
         }
 
         if (profile.Key.Mismatch(expected) is { } mismatch)
         {
-            var reason = $"Hour profile {container.Name}/{name} is not used: {mismatch}.";
-            LogUntrusted(logger, reason);
-            return new StoredHourProfile(null, etag, reason, bytes);
+            LogUntrusted(logger, $"Hour profile {container.Name}/{name} is not used: {mismatch}.");
+            return new StoredHourProfile(null, etag, bytes);
         }
 
         if (FilesChange(profile.Files, files) is { } change)
         {
             // Late, deleted or rewritten files: expected, not a warning.
-            var reason = $"the hour's files changed since it was profiled ({change})";
             LogStale(logger, expected.Hour, change);
-            return new StoredHourProfile(null, etag, reason, bytes);
+            return new StoredHourProfile(null, etag, bytes);
         }
 
-        return new StoredHourProfile(profile, etag, null, bytes);
+        return new StoredHourProfile(profile, etag, bytes);
     }
 
     /// <summary>

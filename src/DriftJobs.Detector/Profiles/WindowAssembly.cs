@@ -104,7 +104,7 @@ internal sealed partial class WindowAssembly(
                 var result = await store.ReadAsync(baseline, HourProfileKey.For(baseline, baselineSha256, lookup.Hour), lookup.Files, scratch, token).ConfigureAwait(false);
                 if (result.Profile is { } stored && !Complete(stored))
                 {
-                    result = result with { Profile = null, Unusable = "it has no performance estimate" };
+                    result = result with { Profile = null };
                 }
 
                 if (result.Profile is { } profile)
