@@ -28,6 +28,7 @@ internal static class DetectorHostingExtensions
         builder.Services.AddSingleton<PerformanceEvaluator>();
         builder.Services.AddSingleton<HourProfileStore>();
         builder.Services.AddSingleton<WindowAssembly>();
+        builder.Services.AddSingleton<PreviousWeekAssembly>();
         builder.Services.AddSingleton(sp => InferenceLogSource.Create(
             sp.GetRequiredService<BlobContainerClient>(),
             sp.GetRequiredService<StorageLayout>(),

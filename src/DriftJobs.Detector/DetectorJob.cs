@@ -28,6 +28,7 @@ internal sealed partial class DetectorJob(
     InferenceLogSource logs,
     PerformanceEvaluator performance,
     WindowAssembly assembly,
+    PreviousWeekAssembly previousWeek,
     HourProfileStore hourProfiles,
     IOptions<DetectorOptions> options,
     AlertDispatcher alerts,
@@ -63,7 +64,7 @@ internal sealed partial class DetectorJob(
         }
 
         var read = time.GetTimestamp();
-        var report = await AnalyzeAsync(baseline.Profile, window, range, cancellationToken).ConfigureAwait(false);
+        var report = await AnalyzeAsync(baseline, window, range, cancellationToken).ConfigureAwait(false);
         var analysed = time.GetTimestamp();
 
         var reportName = await WriteReportAsync(report, cancellationToken).ConfigureAwait(false);
@@ -107,7 +108,7 @@ internal sealed partial class DetectorJob(
             var blobs = await logs.ListAsync(end, o.WindowHours, cancellationToken).ConfigureAwait(false);
             var window = await assembly.AssembleAsync(baseline.Profile, baseline.Sha256, end, blobs, kept, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException("A backfill runs in one pod (the options validator holds DRIFT_SHARDS to 1).");
-            var report = await AnalyzeAsync(baseline.Profile, window, range, cancellationToken).ConfigureAwait(false);
+            var report = await AnalyzeAsync(baseline, window, range, cancellationToken).ConfigureAwait(false);
             await WriteReportAsync(report, cancellationToken).ConfigureAwait(false);
             await htmlReports.WriteAsync(report, cancellationToken).ConfigureAwait(false);
             LogBackfilled(logger, end, report.Status, report.DriftScore, window.HoursRead, window.HoursFromProfiles);
@@ -124,10 +125,13 @@ internal sealed partial class DetectorJob(
 
     private static ReportWindow Range(DateTimeOffset end, DetectorOptions o) => new() { Start = end.AddHours(-o.WindowHours), End = end, Hours = o.WindowHours };
 
-    private async Task<DriftReport> AnalyzeAsync(BaselineProfile baseline, AssembledWindow window, ReportWindow range, CancellationToken cancellationToken)
+    private async Task<DriftReport> AnalyzeAsync(LoadedBaseline baseline, AssembledWindow window, ReportWindow range, CancellationToken cancellationToken)
     {
-        var report = DriftAnalyzer.Analyze(window.Window, range, options.Value.ToThresholds(), window.Files);
-        if (await performance.EvaluateAsync(baseline, range.End, window.Estimate, cancellationToken).ConfigureAwait(false) is { } evaluated)
+        var weekBefore = options.Value.ComparesPreviousWeek
+            ? await previousWeek.AssembleAsync(baseline.Profile, baseline.Sha256, range, cancellationToken).ConfigureAwait(false)
+            : null;
+        var report = DriftAnalyzer.Analyze(window.Window, range, options.Value.ToThresholds(), window.Files, weekBefore);
+        if (await performance.EvaluateAsync(baseline.Profile, range.End, window.Estimate, cancellationToken).ConfigureAwait(false) is { } evaluated)
         {
             report = report with { Performance = evaluated.Section, Alerts = [.. report.Alerts, .. evaluated.Alerts] };
         }

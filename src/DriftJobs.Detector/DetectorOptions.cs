@@ -1,6 +1,7 @@
 using System.Globalization;
 using DriftJobs.Core.Performance;
 using DriftJobs.Core.Reports;
+using DriftJobs.Core.Reports.Seasonal;
 using DriftJobs.Core.Statistics;
 using DriftJobs.Hosting;
 using DriftJobs.Storage;
@@ -161,7 +162,31 @@ internal sealed class DetectorOptions
     [ConfigurationKeyName("DRIFT_BACKFILL_TO")]
     public string? BackfillTo { get; set; }
 
+    /// <summary>baseline (default) or baseline+previous-week.</summary>
+    [ConfigurationKeyName("DRIFT_REFERENCE")]
+    public string Reference { get; set; } = "baseline";
+
+    /// <summary>info (default) or warning.</summary>
+    [ConfigurationKeyName("DRIFT_SEASONAL_SEVERITY")]
+    public string SeasonalSeverity { get; set; } = "info";
+
     public bool UsesHourProfiles => ParseHourProfiles(HourProfiles);
+
+    public bool ComparesPreviousWeek => ParseReference(Reference);
+
+    internal static bool ParseReference(string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "baseline" or "" => false,
+        "baseline+previous-week" => true,
+        _ => throw new SettingException(DetectorSettings.Reference.Name, $"{DetectorSettings.Reference.Name} = '{value}' is not one of baseline, baseline+previous-week."),
+    };
+
+    internal static AlertSeverity ParseSeasonalSeverity(string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "info" or "" => AlertSeverity.Info,
+        "warning" => AlertSeverity.Warning,
+        _ => throw new SettingException(DetectorSettings.SeasonalSeverity.Name, $"{DetectorSettings.SeasonalSeverity.Name} = '{value}' is not one of info, warning."),
+    };
 
     internal static bool ParseHourProfiles(string value) => value.Trim().ToLowerInvariant() switch
     {
@@ -227,6 +252,7 @@ internal sealed class DetectorOptions
         MissingRateIncrease = MissingRateIncrease,
         OutOfRangeShare = OutOfRangeShare,
         UnseenCategoryShare = UnseenCategoryShare,
+        SeasonalSeverity = ParseSeasonalSeverity(SeasonalSeverity),
     };
 
     /// <summary>The window's end: the setting, or now truncated to the hour so a retry in the same hour computes the same window.</summary>
@@ -327,6 +353,22 @@ internal sealed class DetectorOptionsValidator : IValidateOptions<DetectorOption
         InRange(DetectorSettings.ShardIndex, options.ShardIndex);
         InRange(DetectorSettings.ShardWaitSeconds, options.ShardWaitSeconds);
         Check(() => options.ResolveBackfill());
+        Check(() => DetectorOptions.ParseReference(options.Reference));
+        Check(() => DetectorOptions.ParseSeasonalSeverity(options.SeasonalSeverity));
+        if (ComparesPreviousWeek(options))
+        {
+            if (!SafeHourProfiles(options))
+            {
+                failures.Add($"{DetectorSettings.Reference.Name} = {options.Reference} needs {DetectorSettings.HourProfiles.Name} = on: the week before is read from its hour profiles.");
+            }
+
+            var needed = options.WindowHours + (int)PreviousWeekWindow.Offset.TotalHours;
+            if (options.HourProfileRetentionHours < needed)
+            {
+                failures.Add($"{DetectorSettings.HourProfileRetentionHours.Name} ({options.HourProfileRetentionHours}) must be at least {DetectorSettings.WindowHours.Name} + 168 ({needed}) with {DetectorSettings.Reference.Name} = {options.Reference}: the week before's hour profiles would be deleted before they are compared.");
+            }
+        }
+
         if (options.HourProfileRetentionHours < options.WindowHours)
         {
             failures.Add($"{DetectorSettings.HourProfileRetentionHours.Name} ({options.HourProfileRetentionHours}) must be at least {DetectorSettings.WindowHours.Name} ({options.WindowHours}): the window's own hour profiles would be deleted.");
@@ -364,6 +406,18 @@ internal sealed class DetectorOptionsValidator : IValidateOptions<DetectorOption
         failures.AddRange(Alerts.DeliveryChecks.Validate(options));
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static bool ComparesPreviousWeek(DetectorOptions options)
+    {
+        try
+        {
+            return options.ComparesPreviousWeek;
+        }
+        catch (SettingException)
+        {
+            return false; // Reported on its own.
+        }
     }
 
     private static bool SafeHourProfiles(DetectorOptions options)

@@ -135,6 +135,12 @@ internal static class DetectorSettings
 
     public static JobSetting BackfillTo { get; } = new("DRIFT_BACKFILL_TO", "last window end of a backfill (ISO-8601, on the hour)") { Default = "off" };
 
+    public static JobSetting Reference { get; } =
+        new("DRIFT_REFERENCE", "baseline, or baseline+previous-week: also compare the window with the same hours 7 days earlier (from their hour profiles)") { Default = Defaults.Reference };
+
+    public static JobSetting SeasonalSeverity { get; } =
+        new("DRIFT_SEASONAL_SEVERITY", "alert of a feature drifted from training but not from a week earlier: info (does not page) or warning") { Default = Defaults.SeasonalSeverity };
+
     /// <summary>In the order <c>--help</c> and the docs list them.</summary>
     public static IReadOnlyList<JobSetting> All { get; } =
     [
@@ -143,7 +149,7 @@ internal static class DetectorSettings
         SlackWebhookUrl, WebhookUrl, WebhookSecret, PushgatewayUrl, ReportBaseUrl, AlertCooldownHours, AlertMinConsecutiveWindows,
         SinkTimeoutSeconds, SinkRetries, SinkRetryBackoffSeconds, LabelDelayHours, PerformanceMetric, PerformanceEffectFloor,
         PerformanceCriticalFloor, PerformanceAlpha, MinLabels, MinLabelCoverage, MaxCalibrationError, TrendDelta, TrendLambda, JoinMemoryMb,
-        HourProfiles, HourProfileRetentionHours, Shards, ShardIndex, ShardWaitSeconds, BackfillFrom, BackfillTo,
+        HourProfiles, HourProfileRetentionHours, Shards, ShardIndex, ShardWaitSeconds, BackfillFrom, BackfillTo, Reference, SeasonalSeverity,
         StorageSettings.Container, StorageSettings.LogsPrefix, StorageSettings.GroundTruthPrefix, StorageSettings.ConnectionString, StorageSettings.AccountUrl,
     ];
 }

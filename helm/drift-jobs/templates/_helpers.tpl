@@ -122,6 +122,14 @@ that needs them, so `helm template` and `helm install` fail with the same messag
 {{- if lt (int64 $d.hourProfileRetentionHours) (int64 .Values.drift.analysisWindowHours) }}
 {{- fail (printf "detector.hourProfileRetentionHours (%v) must be at least drift.analysisWindowHours (%v): the window's own hour profiles would be deleted" $d.hourProfileRetentionHours .Values.drift.analysisWindowHours) }}
 {{- end }}
+{{- if eq $d.reference "baseline+previous-week" }}
+{{- if not $d.hourProfiles }}
+{{- fail "detector.reference baseline+previous-week needs detector.hourProfiles true (DRIFT_HOUR_PROFILES=on): the week before is read from its hour profiles" }}
+{{- end }}
+{{- if lt (int64 $d.hourProfileRetentionHours) (add (int64 .Values.drift.analysisWindowHours) 168) }}
+{{- fail (printf "detector.hourProfileRetentionHours (%v) must be at least drift.analysisWindowHours + 168 (%v) with detector.reference baseline+previous-week: the week before's hour profiles would be deleted" $d.hourProfileRetentionHours (add (int64 .Values.drift.analysisWindowHours) 168)) }}
+{{- end }}
+{{- end }}
 {{- if gt (int64 $d.shards) 1 }}
 {{- if not $d.hourProfiles }}
 {{- fail (printf "detector.shards (%v) needs detector.hourProfiles true (DRIFT_HOUR_PROFILES=on): the shards hand their hours to index 0 as hour profiles" $d.shards) }}

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using DriftJobs.Core.Profiles;
+using DriftJobs.Core.Reports.Seasonal;
 using DriftJobs.Core.Statistics;
 
 namespace DriftJobs.Core.Reports;
@@ -10,7 +11,9 @@ internal static class DriftAnalyzer
 {
     private const string OtherLabel = "__other__";
 
-    public static DriftReport Analyze(WindowProfile window, ReportWindow range, DriftThresholds settings, ReportFiles? files = null)
+    /// <param name="previousWeek">The same hours a week earlier (DRIFT_REFERENCE = baseline+previous-week); null: not asked for.</param>
+    public static DriftReport Analyze(
+        WindowProfile window, ReportWindow range, DriftThresholds settings, ReportFiles? files = null, PreviousWeekWindow? previousWeek = null)
     {
         settings.Validate();
         var baseline = window.Baseline;
@@ -24,6 +27,7 @@ internal static class DriftAnalyzer
         // One family of tests per report: the features (the prediction is judged on its own).
         var adjusted = MultipleTesting.Adjust(monitored.Select(m => m.PValue).ToArray(), settings.MultipleTesting);
         var features = monitored.Select((m, i) => Judge(m, adjusted[i], settings, enoughRows)).ToList();
+        var seasonal = previousWeek is null ? null : ComparePreviousWeek(window, previousWeek, monitoredProfiles, features, settings);
         var predictionDrift = prediction is null
             ? null
             : Judge(prediction, prediction.PValue, settings, enoughRows) with { Name = "prediction" };
@@ -49,6 +53,7 @@ internal static class DriftAnalyzer
             Prediction = predictionDrift,
             Alerts = [],
             Files = files ?? ReportFiles.None,
+            PreviousWeek = seasonal,
         };
         var untrained = new HashSet<FeatureDrift>(ReferenceEqualityComparer.Instance);
         untrained.UnionWith(features.Where((_, i) => monitoredProfiles[i].Valid == 0));
@@ -71,16 +76,33 @@ internal static class DriftAnalyzer
                 $"Only {report.Samples} rows in the window (DRIFT_MIN_SAMPLES = {settings.MinSamples}): no drift verdict."));
         }
 
-        if (report.DriftScore is { } score && score >= settings.ScoreCriticalThreshold)
+        // Features that drifted only as they did a week earlier page only when DRIFT_SEASONAL_SEVERITY says so; they
+        // do not make the drift score critical either, or a weekly cycle of many features would page every week.
+        var quiet = settings.SeasonalSeverity == AlertSeverity.Warning ? [] : report.PreviousWeek?.SeasonalFeatures ?? [];
+        if (report.DriftScore is { } score && (report.FeaturesDrifted - quiet.Count) is var paging
+            && (quiet.Count == 0 ? score : (double)paging / report.FeaturesMonitored) is var pagingScore
+            && pagingScore >= settings.ScoreCriticalThreshold)
         {
-            alerts.Add(new DriftAlert(AlertSeverity.Critical, AlertCodes.DriftCritical, null,
-                $"{report.FeaturesDrifted} of {report.FeaturesMonitored} features drifted (drift score {Percent(score)} ≥ {Percent(settings.ScoreCriticalThreshold)})."));
+            alerts.Add(new DriftAlert(AlertSeverity.Critical, AlertCodes.DriftCritical, null, quiet.Count == 0
+                ? $"{report.FeaturesDrifted} of {report.FeaturesMonitored} features drifted (drift score {Percent(score)} ≥ {Percent(settings.ScoreCriticalThreshold)})."
+                : $"{paging} of {report.FeaturesMonitored} features drifted, not counting {quiet.Count} that drifted as they did a week earlier ({Percent(pagingScore)} ≥ {Percent(settings.ScoreCriticalThreshold)})."));
+        }
+
+        if (report.PreviousWeek is { Status: PreviousWeekStatus.Unavailable } unavailable)
+        {
+            alerts.Add(new DriftAlert(AlertSeverity.Info, AlertCodes.SeasonalReferenceUnavailable, null,
+                $"No comparison with {unavailable.Window.Start:yyyy-MM-ddTHH:mm}Z to {unavailable.Window.End:yyyy-MM-ddTHH:mm}Z: {unavailable.Reason} Features are judged against training alone."));
         }
 
         foreach (var feature in report.Features.Append(report.Prediction).OfType<FeatureDrift>())
         {
             var isPrediction = ReferenceEquals(feature, report.Prediction);
-            if (feature.Drifted)
+            if (feature.Drifted && feature.PreviousWeek is { Seasonal: true } week)
+            {
+                alerts.Add(new DriftAlert(settings.SeasonalSeverity, AlertCodes.SeasonalDrift, feature.Name,
+                    $"Feature {feature.Name} drifted from training ({string.Join(", ", feature.Reasons)}): {Describe(feature)}; but not from the same hours a week earlier (PSI {week.Psi?.ToString("0.###", CultureInfo.InvariantCulture) ?? "-"}): seasonal or persistent."));
+            }
+            else if (feature.Drifted)
             {
                 alerts.Add(new DriftAlert(AlertSeverity.Warning, isPrediction ? AlertCodes.PredictionDrift : AlertCodes.FeatureDrift, feature.Name,
                     $"{(isPrediction ? "Predictions" : "Feature " + feature.Name)} drifted ({string.Join(", ", feature.Reasons)}): {Describe(feature)}."));
@@ -142,6 +164,56 @@ internal static class DriftAnalyzer
             yield return new DriftAlert(AlertSeverity.Warning, AlertCodes.UnseenCategories, f.Name,
                 $"{Percent(unseen.Share)} of {f.Name} are categories never seen in training ({string.Join(", ", unseen.Top.Take(3).Select(c => c.Value))}).");
         }
+    }
+
+    /// <summary>
+    /// Adds each monitored feature's comparison with the week before (in place in <paramref name="features"/>) and
+    /// returns the report's section; unavailable when the earlier window could not be assembled or has too few rows.
+    /// </summary>
+    private static PreviousWeekSection ComparePreviousWeek(
+        WindowProfile window, PreviousWeekWindow previousWeek, IReadOnlyList<FeatureProfile> monitored, List<FeatureDrift> features, DriftThresholds settings)
+    {
+        var section = new PreviousWeekSection
+        {
+            Status = PreviousWeekStatus.Unavailable,
+            Reason = previousWeek.Unavailable,
+            Window = previousWeek.Range,
+            HoursWithLogs = previousWeek.HoursWithLogs,
+            HoursProfiled = previousWeek.HoursProfiled,
+            Samples = previousWeek.Profile?.Rows ?? 0,
+            Tests = 0,
+            SeasonalFeatures = [],
+            SeasonalSeverity = settings.SeasonalSeverity,
+        };
+        if (previousWeek.Profile is not { } earlier)
+        {
+            return section;
+        }
+
+        if (earlier.Rows < settings.MinSamples)
+        {
+            return section with { Reason = $"it has {earlier.Rows} rows, fewer than DRIFT_MIN_SAMPLES ({settings.MinSamples})." };
+        }
+
+        if (!ReferenceEquals(earlier.Baseline, window.Baseline))
+        {
+            throw new InvalidOperationException("The week before must be profiled against the window's baseline.");
+        }
+
+        var compared = SeasonalComparison.Compare(
+            [.. monitored.Select(f => window.Features[f.Name])], [.. monitored.Select(f => earlier.Features[f.Name])], [.. features.Select(f => f.Drifted)], settings);
+        for (var i = 0; i < features.Count; i++)
+        {
+            features[i] = features[i] with { PreviousWeek = compared[i] };
+        }
+
+        return section with
+        {
+            Status = PreviousWeekStatus.Compared,
+            Reason = null,
+            Tests = compared.Count(c => c.Judged),
+            SeasonalFeatures = [.. features.Where(f => f.PreviousWeek!.Seasonal).Select(f => f.Name)],
+        };
     }
 
     private static string Describe(FeatureDrift f)
@@ -407,7 +479,7 @@ internal static class DriftAnalyzer
         return double.IsFinite(normed) ? normed : null;
     }
 
-    private static double[] Shares(long[] counts, long total)
+    internal static double[] Shares(long[] counts, long total)
     {
         var shares = new double[counts.Length];
         if (total > 0)

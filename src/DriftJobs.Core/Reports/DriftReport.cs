@@ -48,6 +48,10 @@ internal sealed record DriftReport
 
     /// <summary>Realized performance of the delayed window; null when the baseline has no validation performance.</summary>
     public Performance.PerformanceSection? Performance { get; init; }
+
+    /// <summary>The comparison with the same hours a week earlier; absent unless DRIFT_REFERENCE asks for it.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Seasonal.PreviousWeekSection? PreviousWeek { get; init; }
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<ReportStatus>))]
@@ -179,6 +183,10 @@ internal sealed record FeatureDrift
     public UnseenCategories? Unseen { get; init; }
 
     public required Distribution Distribution { get; init; }
+
+    /// <summary>The feature against the same hours a week earlier; absent unless DRIFT_REFERENCE asks for it.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Seasonal.FeaturePreviousWeek? PreviousWeek { get; init; }
 }
 
 internal sealed record KsResult
@@ -264,4 +272,6 @@ internal static class AlertCodes
     public const string PerformanceTrend = "performance_trend";
     public const string LabelDrift = "label_drift";
     public const string LowLabelCoverage = "low_label_coverage";
+    public const string SeasonalDrift = "seasonal_drift";
+    public const string SeasonalReferenceUnavailable = "seasonal_reference_unavailable";
 }

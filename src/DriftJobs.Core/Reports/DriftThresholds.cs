@@ -38,6 +38,12 @@ internal sealed record DriftThresholds
     /// <summary>DRIFT_UNSEEN_CATEGORY_SHARE: share of never-seen categories that is reported.</summary>
     public double UnseenCategoryShare { get; init; } = 0.05;
 
+    /// <summary>
+    /// DRIFT_SEASONAL_SEVERITY: the alert of a feature that drifted from training but not from the same hours a week
+    /// earlier: INFO (reported, does not page) or WARNING (pages like any drift).
+    /// </summary>
+    public AlertSeverity SeasonalSeverity { get; init; } = AlertSeverity.Info;
+
     /// <summary>The settings every field starts at; the detector's options start from them too.</summary>
     public static DriftThresholds Defaults { get; } = new();
 
@@ -66,6 +72,11 @@ internal sealed record DriftThresholds
         Require(ShareRange.Contains(MissingRateIncrease), nameof(MissingRateIncrease), MissingRateIncrease, ShareRange);
         Require(ShareRange.Contains(OutOfRangeShare), nameof(OutOfRangeShare), OutOfRangeShare, ShareRange);
         Require(ShareRange.Contains(UnseenCategoryShare), nameof(UnseenCategoryShare), UnseenCategoryShare, ShareRange);
+        if (SeasonalSeverity is not (AlertSeverity.Info or AlertSeverity.Warning))
+        {
+            throw new ArgumentOutOfRangeException(nameof(SeasonalSeverity), SeasonalSeverity, "seasonal drift is reported as INFO or WARNING");
+        }
+
         if (!Enum.IsDefined(MultipleTesting))
         {
             throw new ArgumentOutOfRangeException(nameof(MultipleTesting), MultipleTesting, "not a multiple-testing method");

@@ -32,6 +32,13 @@ internal static class ReportSummary
                 s.AppendLine(CultureInfo.InvariantCulture, $"Drifted features: {names}{(report.DriftedFeatures.Count > MaxNamesListed ? "..." : "")}");
             }
 
+            if (report.PreviousWeek is { } week)
+            {
+                s.AppendLine(CultureInfo.InvariantCulture, $"Week before ({week.Window.Start:yyyy-MM-ddTHH:mm}Z to {week.Window.End:yyyy-MM-ddTHH:mm}Z): {(week.Status == Seasonal.PreviousWeekStatus.Compared
+                    ? week.SeasonalFeatures.Count == 0 ? "no drift is seasonal or persistent" : $"seasonal or persistent, {(week.SeasonalSeverity == AlertSeverity.Info ? "not paged" : "paged")}: {string.Join(", ", week.SeasonalFeatures.Take(MaxNamesListed))}{(week.SeasonalFeatures.Count > MaxNamesListed ? "..." : "")}"
+                    : "not compared: " + week.Reason)}");
+            }
+
             if (report.Prediction is { } prediction)
             {
                 s.AppendLine(CultureInfo.InvariantCulture, $"Prediction drift: {(prediction.Drifted ? "YES" : "NO")}");

@@ -156,7 +156,9 @@ internal static class AlertPolicy
     /// <summary>Whether the report could have raised this alert, so its absence means the alert resolved.</summary>
     private static bool Resolvable(AlertStateEntry entry, DriftReport report) => entry.Code switch
     {
-        AlertCodes.FeatureDrift => report.Features.FirstOrDefault(f => f.Name == entry.Feature) is not { Judged: false },
+        AlertCodes.FeatureDrift or AlertCodes.SeasonalDrift => report.Features.FirstOrDefault(f => f.Name == entry.Feature) is not { Judged: false },
+        // Resolved once the week before can be compared again, or once the comparison is no longer asked for.
+        AlertCodes.SeasonalReferenceUnavailable => true,
         AlertCodes.PredictionDrift => report.Prediction is not { Judged: false },
         AlertCodes.DriftCritical => report.Status == ReportStatus.Ok,
         AlertCodes.InsufficientData or AlertCodes.FileSkipped => true,

@@ -275,7 +275,7 @@ internal sealed partial class WindowAssembly(
         }
     }
 
-    private static IReadOnlyList<HourFile> Manifest(IEnumerable<LogBlob> blobs) =>
+    internal static IReadOnlyList<HourFile> Manifest(IEnumerable<LogBlob> blobs) =>
         blobs.Select(b => new HourFile(b.Name, b.Size, b.ETag.ToString())).OrderBy(f => f.Name, StringComparer.Ordinal).ToArray();
 
     private static bool IsMine(DateTimeOffset hour, DetectorOptions o) => o.Shards == 1 || Shard(hour, o.Shards) == o.ShardIndex;

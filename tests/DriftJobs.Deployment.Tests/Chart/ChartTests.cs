@@ -212,6 +212,19 @@ public sealed class ChartTests
     }
 
     [Fact]
+    public async Task The_seasonal_reference_follows_the_values()
+    {
+        var defaults = (await HelmChart.RenderDefaultsAsync()).Single<V1ConfigMap>().Data;
+        Assert.Equal(("baseline", "info"), (defaults["DRIFT_REFERENCE"], defaults["DRIFT_SEASONAL_SEVERITY"]));
+        var full = (await HelmChart.RenderFullAsync()).Single<V1ConfigMap>().Data;
+        Assert.Equal(("baseline+previous-week", "warning"), (full["DRIFT_REFERENCE"], full["DRIFT_SEASONAL_SEVERITY"]));
+
+        // The shortest retention that keeps the week before: the window plus 168 hours.
+        var shortest = (await HelmChart.RenderDefaultsAsync("--set", "detector.reference=baseline+previous-week", "--set", "detector.hourProfileRetentionHours=192")).Single<V1ConfigMap>().Data;
+        Assert.Equal("192", shortest["DRIFT_HOUR_PROFILE_RETENTION_HOURS"]);
+    }
+
+    [Fact]
     public async Task Pods_meet_the_restricted_pod_security_standard()
     {
         foreach (var objects in new[] { await HelmChart.RenderDefaultsAsync("--set", "baseline.enabled=true", "--set", "baseline.trainingData=t.parquet"), await HelmChart.RenderFullAsync() })
@@ -318,6 +331,8 @@ public sealed class ChartTests
                 ["DRIFT_HOUR_PROFILES"] = "on",
                 ["DRIFT_HOUR_PROFILE_RETENTION_HOURS"] = "744",
                 ["DRIFT_SHARD_WAIT_SECONDS"] = "1800",
+                ["DRIFT_REFERENCE"] = "baseline",
+                ["DRIFT_SEASONAL_SEVERITY"] = "info",
                 ["DRIFT_ALERT_COOLDOWN_HOURS"] = "24",
                 ["DRIFT_ALERT_MIN_CONSECUTIVE_WINDOWS"] = "1",
             },
@@ -616,6 +631,10 @@ public sealed class ChartTests
     [InlineData("detector.extraEnv sets DRIFT_SHARDS: set detector.shards instead", "STORAGE", "--set", "detector.extraEnv[0].name=DRIFT_SHARDS", "--set-string", "detector.extraEnv[0].value=4")]
     [InlineData("detector.extraEnv sets JOB_COMPLETION_INDEX", "STORAGE", "--set", "detector.extraEnv[0].name=JOB_COMPLETION_INDEX", "--set-string", "detector.extraEnv[0].value=0")]
     [InlineData("detector.extraEnv sets DRIFT_BACKFILL_FROM", "STORAGE", "--set", "detector.extraEnv[0].name=DRIFT_BACKFILL_FROM", "--set", "detector.extraEnv[0].value=2024-06-01T00:00:00Z")]
+    [InlineData("detector/reference", "STORAGE", "--set", "detector.reference=previous-week")]
+    [InlineData("detector/seasonalSeverity", "STORAGE", "--set", "detector.seasonalSeverity=critical")]
+    [InlineData("detector.reference baseline+previous-week needs detector.hourProfiles true", "STORAGE", "--set", "detector.reference=baseline+previous-week", "--set", "detector.hourProfiles=false")]
+    [InlineData("detector.hourProfileRetentionHours (191) must be at least drift.analysisWindowHours + 168 (192)", "STORAGE", "--set", "detector.reference=baseline+previous-week", "--set", "detector.hourProfileRetentionHours=191")]
     public async Task Bad_values_fail_with_a_message_naming_the_value(string message, params string[] args)
     {
         var full = args.SelectMany(a => a == "STORAGE" ? HelmChart.Required : [a]).ToArray();

@@ -150,6 +150,15 @@ internal static class HtmlReportRenderer
             html.Append("<p>Drifted: ").Append(E(string.Join(", ", report.DriftedFeatures))).Append("</p>");
         }
 
+        if (report.PreviousWeek is { } week)
+        {
+            html.Append("<p>Week before (").Append(E($"{week.Window.Start:yyyy-MM-dd HH:mm} to {week.Window.End:yyyy-MM-dd HH:mm} UTC")).Append("): ")
+                .Append(E(week.Status == Seasonal.PreviousWeekStatus.Unavailable ? "not compared: " + week.Reason
+                    : week.SeasonalFeatures.Count == 0 ? "no drift is seasonal or persistent."
+                    : "seasonal or persistent" + (week.SeasonalSeverity == AlertSeverity.Info ? " (not paged): " : ": ") + string.Join(", ", week.SeasonalFeatures)))
+                .Append("</p>");
+        }
+
         if (report.Files.RowsOfOtherModels > 0)
         {
             html.Append("<p class=\"muted\">").Append(Count(report.Files.RowsOfOtherModels)).Append(" rows of other models in the window's files were left out.</p>");
@@ -209,6 +218,11 @@ internal static class HtmlReportRenderer
             html.Append("<span class=\"badge b-drifted\">DRIFTED</span> ");
         }
 
+        if (f.PreviousWeek is { Seasonal: true })
+        {
+            html.Append("<span class=\"badge b-minor\">as a week earlier</span> ");
+        }
+
         html.Append(f.Judged
             ? $"<span class=\"badge b-{SeverityCss(f.Severity)}\">severity {SeverityCss(f.Severity)}</span>"
             : "<span class=\"badge b-unjudged\">no verdict</span>");
@@ -233,6 +247,12 @@ internal static class HtmlReportRenderer
         if (f.WassersteinNormed is { } w)
         {
             Stat(html, "Wasserstein (normed)", Num(w));
+        }
+
+        if (f.PreviousWeek is { } week)
+        {
+            Stat(html, "Week before", !week.Judged ? "no verdict"
+                : $"PSI {(week.Psi is { } weekPsi ? Num(weekPsi) : "–")}, {(week.Test == "ks" ? "binned KS D" : "L∞")} {(week.Statistic is { } d ? Num(d) : "–")}, adjusted p {(week.PValueAdjusted is { } wp ? P(wp) : "–")}: {(week.Drifted ? "drifted" : "unchanged")}");
         }
 
         Stat(html, "Severity", f.Judged ? SeverityCss(f.Severity) : "no verdict");
