@@ -38,7 +38,7 @@ public sealed class ChartTests
         Assert.Equal(
             [
                 "ServiceAccount/churn-drift-jobs", "Secret/churn-drift-storage", "ConfigMap/churn-drift",
-                "Role/churn-drift-operator", "RoleBinding/churn-drift-operator", "CronJob/churn-drift-detector",
+                "ConfigMap/churn-drift-dashboard", "Role/churn-drift-operator", "RoleBinding/churn-drift-operator", "CronJob/churn-drift-detector",
                 "Job/churn-drift-baseline",
             ],
             objects.Select(o => $"{o.Kind}/{((IMetadata<V1ObjectMeta>)o).Metadata.Name}").ToArray());
@@ -192,7 +192,7 @@ public sealed class ChartTests
     [Fact]
     public async Task Hour_profile_and_shard_settings_follow_the_values()
     {
-        var full = (await HelmChart.RenderFullAsync()).Single<V1ConfigMap>().Data;
+        var full = (await HelmChart.RenderFullAsync()).SettingsConfigMap().Data;
         Assert.Equal(("on", "2160", "1200"), (full["DRIFT_HOUR_PROFILES"], full["DRIFT_HOUR_PROFILE_RETENTION_HOURS"], full["DRIFT_SHARD_WAIT_SECONDS"]));
 
         // The ends of what the chart accepts: profiles off (one shard), retention equal to the window, the widest
@@ -345,7 +345,7 @@ public sealed class ChartTests
     [Fact]
     public async Task Large_and_fractional_settings_keep_their_value_in_the_config_map()
     {
-        var configMap = (await HelmChart.RenderFullAsync()).Single<V1ConfigMap>();
+        var configMap = (await HelmChart.RenderFullAsync()).SettingsConfigMap();
 
         // Helm reads numbers as floats: 2000000 must not come out as 2e+06.
         Assert.Equal("2000000", configMap.Data["DRIFT_MIN_SAMPLES"]);
@@ -358,7 +358,7 @@ public sealed class ChartTests
     [Fact]
     public async Task Performance_settings_and_the_ground_truth_prefix_follow_the_values()
     {
-        var data = (await HelmChart.RenderFullAsync()).Single<V1ConfigMap>().Data;
+        var data = (await HelmChart.RenderFullAsync()).SettingsConfigMap().Data;
 
         Assert.Equal(
             [
@@ -466,7 +466,7 @@ public sealed class ChartTests
         Assert.Equal(
             "DefaultEndpointsProtocol=https;AccountName=example;AccountKey=c2VjcmV0;EndpointSuffix=core.windows.net",
             System.Text.Encoding.UTF8.GetString(secret.Data["conn"]));
-        Assert.False(objects.Single<V1ConfigMap>().Data.ContainsKey("AZURE_STORAGE_ACCOUNT_URL"));
+        Assert.False(objects.SettingsConfigMap().Data.ContainsKey("AZURE_STORAGE_ACCOUNT_URL"));
         foreach (var (_, template, _) in HelmChart.PodTemplates(objects))
         {
             var env = template.Spec.Containers.Single().Env.Single(e => e.Name == "AZURE_STORAGE_CONNECTION_STRING");

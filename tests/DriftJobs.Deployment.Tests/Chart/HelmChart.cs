@@ -41,6 +41,10 @@ internal static class HelmChart
 
     public static T Single<T>(this IReadOnlyList<IKubernetesObject> objects) => objects.OfType<T>().Single();
 
+    /// <summary>The ConfigMap both jobs read their settings from, not the Grafana dashboard's (grafana.dashboard.enabled).</summary>
+    public static V1ConfigMap SettingsConfigMap(this IReadOnlyList<IKubernetesObject> objects) =>
+        objects.OfType<V1ConfigMap>().Single(c => c.Metadata.Labels?.Contains(new("app.kubernetes.io/component", "dashboard")) != true);
+
     /// <summary>The pod specs of both jobs (the CronJob's template and the baseline Job's), with their owners' names.</summary>
     public static IEnumerable<(string Owner, V1PodTemplateSpec Template, V1JobSpec Job)> PodTemplates(IReadOnlyList<IKubernetesObject> objects) =>
         objects.OfType<V1CronJob>().Select(c => (c.Metadata.Name, c.Spec.JobTemplate.Spec.Template, c.Spec.JobTemplate.Spec))
