@@ -216,7 +216,7 @@ public sealed class ChartTests
     {
         var defaults = (await HelmChart.RenderDefaultsAsync()).Single<V1ConfigMap>().Data;
         Assert.Equal(("baseline", "info"), (defaults["DRIFT_REFERENCE"], defaults["DRIFT_SEASONAL_SEVERITY"]));
-        var full = (await HelmChart.RenderFullAsync()).Single<V1ConfigMap>().Data;
+        var full = (await HelmChart.RenderFullAsync()).SettingsConfigMap().Data;
         Assert.Equal(("baseline+previous-week", "warning"), (full["DRIFT_REFERENCE"], full["DRIFT_SEASONAL_SEVERITY"]));
 
         // The shortest retention that keeps the week before: the window plus 168 hours.
