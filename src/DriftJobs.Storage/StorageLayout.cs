@@ -153,6 +153,36 @@ internal sealed class StorageLayout
         return prefixes;
     }
 
+    /// <summary>
+    /// The distinct prefixes (each ending in '/') of one UTC day's hour folders: every combination of padded and
+    /// unpadded month and day, one to four. Every spelling of every hour of the day lies below one of them.
+    /// </summary>
+    public IReadOnlyList<string> DayPrefixes(DateTimeOffset day, HourTree tree = HourTree.InferenceLogs)
+    {
+        var root = tree == HourTree.GroundTruth ? GroundTruthPrefix : LogsPrefix;
+        var utc = day.ToUniversalTime();
+        var year = utc.Year.ToString("D4", CultureInfo.InvariantCulture);
+        return [.. Spellings(utc.Month).SelectMany(month => Spellings(utc.Day).Select(d => $"{root}year={year}/month={month}/day={d}/"))];
+    }
+
+    /// <summary>
+    /// The hour of the day of a blob name's part below its day prefix ("hour=7/…" or "hour=07/…"), or null when that
+    /// part is not an hour folder spelled as <see cref="HourPrefixes"/> spells them.
+    /// </summary>
+    public static int? HourFolder(ReadOnlySpan<char> belowDay)
+    {
+        const string Key = "hour=";
+        if (!belowDay.StartsWith(Key, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var rest = belowDay[Key.Length..];
+        var slash = rest.IndexOf('/');
+        // One or two digits ("hour=7", "hour=07"), as the hour listings match them: "hour=007" is no hour folder.
+        return slash is 1 or 2 && int.TryParse(rest[..slash], NumberStyles.None, CultureInfo.InvariantCulture, out var hour) && hour <= 23 ? hour : null;
+    }
+
     /// <summary>The window end, in UTC; it must fall on an hour boundary.</summary>
     public static DateTimeOffset ValidateWindowEnd(DateTimeOffset windowEnd)
     {

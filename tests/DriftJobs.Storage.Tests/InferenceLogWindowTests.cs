@@ -54,6 +54,60 @@ public sealed class InferenceLogWindowTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_window_over_half_a_day_lists_the_day_and_keeps_exactly_its_hours()
+    {
+        var container = await azurite.CreateContainerAsync();
+        var inside = new[]
+        {
+            "inference-logs/year=2026/month=01/day=05/hour=08/first.parquet",
+            "inference-logs/year=2026/month=1/day=5/hour=9/unpadded.parquet",
+            "inference-logs/year=2026/month=01/day=5/hour=12/pod-a/nested.parquet",
+            "inference-logs/year=2026/month=01/day=05/hour=19/last.PARQUET",
+        };
+        var outside = new[]
+        {
+            "inference-logs/year=2026/month=01/day=05/hour=07/before.parquet",
+            "inference-logs/year=2026/month=01/day=05/hour=20/the-end-is-exclusive.parquet",
+            "inference-logs/year=2026/month=01/day=05/hour=008/odd-padding.parquet",
+            "inference-logs/year=2026/month=01/day=05/hour=24/no-such-hour.parquet",
+            "inference-logs/year=2026/month=01/day=05/hour=+9/signed.parquet",
+            "inference-logs/year=2026/month=01/day=05/loose-in-the-day.parquet",
+            "inference-logs/year=2026/month=01/day=05/hours=10/not-an-hour-folder.parquet",
+            "inference-logs/year=2026/month=01/day=05/hour=10/_SUCCESS",
+            "inference-logs/year=2026/month=01/day=050/hour=10/other-day.parquet",
+        };
+        foreach (var name in inside.Concat(outside))
+        {
+            await Upload(container, name);
+        }
+
+        // 12 hours of one day: the day is listed whole (StorageLayout.DayPrefixes) and filtered to the window's hours.
+        Assert.Equal(12, InferenceLogWindow.WholeDayFrom);
+        var end = new DateTimeOffset(2026, 1, 5, 20, 0, 0, TimeSpan.Zero);
+        var blobs = await InferenceLogWindow.ListAsync(container, new StorageLayout(), end, hours: 12);
+
+        Assert.Equal(inside.Order(StringComparer.Ordinal), blobs.Select(b => b.Name));
+        Assert.Equal([8, 9, 12, 19], blobs.OrderBy(b => b.Hour).Select(b => b.Hour.Hour));
+        // The same files as hour-by-hour listings find (11 hours of the day: below the threshold).
+        var hourly = await InferenceLogWindow.ListAsync(container, new StorageLayout(), end, hours: 11);
+        Assert.Equal(inside.Where(n => !n.Contains("hour=08", StringComparison.Ordinal)).Order(StringComparer.Ordinal), hourly.Select(b => b.Name));
+    }
+
+    [Theory]
+    [InlineData("hour=7/a.parquet", 7)]
+    [InlineData("hour=07/a.parquet", 7)]
+    [InlineData("hour=23/x/a.parquet", 23)]
+    [InlineData("hour=0/a.parquet", 0)]
+    [InlineData("hour=007/a.parquet", null)]
+    [InlineData("hour=24/a.parquet", null)]
+    [InlineData("hour=/a.parquet", null)]
+    [InlineData("hour=-1/a.parquet", null)]
+    [InlineData("hour=7", null)]
+    [InlineData("a.parquet", null)]
+    public void An_hour_folder_below_a_day_is_read_as_the_hour_listings_spell_it(string belowDay, int? hour) =>
+        Assert.Equal(hour, StorageLayout.HourFolder(belowDay));
+
+    [Fact]
     public async Task Hour_1_does_not_pick_up_hours_10_to_19()
     {
         var container = await azurite.CreateContainerAsync();
