@@ -1,4 +1,5 @@
 using Azure.Storage.Blobs;
+using DriftJobs.Cli.Tests.Fakes;
 using DriftJobs.Core.Reports;
 using DriftJobs.Core.Reports.History;
 using DriftJobs.Storage;
@@ -12,13 +13,8 @@ public sealed class HistoryCommandTests(AzuriteFixture azurite)
 {
     private static readonly DateTimeOffset End = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
 
-    private async Task<(int Code, string Output, string Error)> DriftCtlAsync(BlobContainerClient container, params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await DriftCtl.InvokeAsync([.. args, "--connection-string", azurite.ConnectionString, "--container", container.Name], new CliRuntime(output, error, TimeProvider.System));
-        return (code, output.ToString(), error.ToString());
-    }
+    private Task<(int Code, string Output, string Error)> DriftCtlAsync(BlobContainerClient container, params string[] args) =>
+        StorageCli.RunAsync(azurite, container, args);
 
     /// <summary>A window whose x has PSI <paramref name="psi"/> (drifted from 0.2) and whose c never moves.</summary>
     private static DriftHistoryEntry Entry(DateTimeOffset end, double psi) => new()
