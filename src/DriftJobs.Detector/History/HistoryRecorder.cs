@@ -32,7 +32,7 @@ internal sealed partial class HistoryRecorder(BlobContainerClient container, Tim
         {
             await StateBlob.UpdateAsync(container, name, content =>
             {
-                var existing = content is null ? null : HistoryBlobs.Parse(content, container, name);
+                var existing = content is null ? null : HistoryBlobs.Parse(content, container, report.ModelName, report.ModelVersion, DriftHistory.DayOf(report.Window.End));
                 written = DriftHistory.Append(existing, report);
                 return new BinaryData(DriftHistoryJson.Serialize(written));
             }, cancellationToken: cancellationToken).ConfigureAwait(false);

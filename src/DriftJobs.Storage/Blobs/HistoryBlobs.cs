@@ -33,7 +33,7 @@ internal static class HistoryBlobs
         try
         {
             var content = await container.GetBlobClient(name).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
-            return Parse(content.Value.Content, container, name);
+            return Parse(content.Value.Content, container, model, version, day);
         }
         catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode == BlobErrorCode.BlobNotFound)
         {
@@ -52,17 +52,20 @@ internal static class HistoryBlobs
         return DriftHistory.Series(model, version, days.OfType<DriftHistoryDay>(), end, hours);
     }
 
+    /// <summary>The stored day of <paramref name="model"/> <paramref name="version"/>; anything else in its place is refused, so it is never appended to.</summary>
     /// <exception cref="InvalidDataException">Naming the container and blob.</exception>
-    public static DriftHistoryDay Parse(BinaryData content, BlobContainerClient container, string name)
+    public static DriftHistoryDay Parse(BinaryData content, BlobContainerClient container, string model, string version, DateOnly day)
     {
-        var source = $"{container.Name}/{name}";
-        var day = DriftHistoryJson.ReadDay(content.ToMemory().Span, source);
-        var expected = StorageLayout.HistoryDayOf(name[..(name.LastIndexOf('/') + 1)], name);
-        if (day.Day != expected)
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(container);
+        var source = $"{container.Name}/{StorageLayout.HistoryBlobName(model, version, day)}";
+        var stored = DriftHistoryJson.ReadDay(content.ToMemory().Span, source);
+        if (stored.Day != day || stored.ModelName != model || stored.ModelVersion != version)
         {
-            throw new InvalidDataException($"{source}: it holds the day {day.Day:yyyy-MM-dd}, not the one it is named after.");
+            throw new InvalidDataException(
+                $"{source}: it holds {stored.ModelName} {stored.ModelVersion} on {stored.Day:yyyy-MM-dd}, not the model version and day it is named after.");
         }
 
-        return day;
+        return stored;
     }
 }

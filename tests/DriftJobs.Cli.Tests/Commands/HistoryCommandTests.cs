@@ -91,6 +91,15 @@ public sealed class HistoryCommandTests(AzuriteFixture azurite)
         Assert.Equal(ExitCodes.Usage, (await DriftCtlAsync(container, "history", "--model", "m", "--version", "1", "--hours", "0")).Code);
         Assert.Equal(ExitCodes.Usage, (await DriftCtlAsync(container, "history", "--model", "m/x", "--version", "1")).Code);
 
+        // Another model's day under this one's name is refused, not read as this model's.
+        var newest = container.GetBlobClient(StorageLayout.HistoryBlobName("m", "1", End));
+        var original = (await newest.DownloadContentAsync()).Value.Content;
+        await newest.UploadAsync(BinaryData.FromString(original.ToString().Replace("\"model_name\":\"m\"", "\"model_name\":\"n\"", StringComparison.Ordinal)), overwrite: true);
+        var misplaced = await DriftCtlAsync(container, "history", "--model", "m", "--version", "1");
+        Assert.Equal(ExitCodes.Failure, misplaced.Code);
+        Assert.Contains($"{container.Name}/{newest.Name}: it holds n 1 on 2026-11-20", misplaced.Error, StringComparison.Ordinal);
+        await newest.UploadAsync(original, overwrite: true);
+
         var name = StorageLayout.HistoryBlobName("m", "1", End.AddDays(-1));
         await container.GetBlobClient(name).UploadAsync(BinaryData.FromString("{\"schema_version\":9}"), overwrite: true);
         var corrupt = await DriftCtlAsync(container, "history", "--model", "m", "--version", "1");
