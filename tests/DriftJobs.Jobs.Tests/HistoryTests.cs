@@ -152,6 +152,14 @@ public sealed class HistoryTests(DeliveryServices services) : IDisposable
             Assert.True((int)heatmap["score"]! > 5 && (double)heatmap["width"]! > 500, heatmap.ToJsonString());
             AssertOffline(desktop);
             await desktop.ScreenshotAsync(Path.Combine(RepositoryRoot.Find(), "artifacts", "html-report-history.png"));
+
+            // A full week of twelve features, their PSI rising and falling: what an operator sees after a week.
+            var week = Path.Combine(_folder, "week.html");
+            await File.WriteAllTextAsync(week, WeekPage());
+            await desktop.OpenAsync(new Uri(week).AbsoluteUri);
+            Assert.Equal(12, (int)(await desktop.EvaluateAsync("(() => { document.getElementById('history').scrollIntoView(); return document.querySelectorAll('#history text[data-feature]').length; })()"))!);
+            AssertOffline(desktop);
+            await desktop.ScreenshotAsync(Path.Combine(RepositoryRoot.Find(), "artifacts", "html-report-history-week.png"));
         }
 
         await using var phone = await HeadlessChromium.StartAsync(390, 844);
@@ -161,6 +169,27 @@ public sealed class HistoryTests(DeliveryServices services) : IDisposable
         Assert.True((bool)(await phone.EvaluateAsync("document.documentElement.scrollWidth <= window.innerWidth"))!, "index.html is wider than a phone");
         AssertOffline(phone);
         await phone.ScreenshotAsync(Path.Combine(RepositoryRoot.Find(), "artifacts", "index-phone.png"));
+    }
+
+    /// <summary>latest.html of a report of twelve features after 168 hourly windows whose PSI follows a daily wave, growing on the last days.</summary>
+    private static string WeekPage()
+    {
+        var report = HtmlReportTests.LargeReport(6, 6);
+        var days = new Dictionary<DateOnly, DriftHistoryDay>();
+        for (var h = 0; h < 168; h++)
+        {
+            var end = End.AddHours(h - 167);
+            var features = report.Features.Select((f, i) =>
+            {
+                var psi = 0.02 + (0.1 * (1 + Math.Sin((h + (i * 5)) / 24.0 * 2 * Math.PI))) + (h > 120 && i % 3 == 0 ? 0.3 : 0);
+                return f with { Psi = psi, Drifted = psi >= 0.2 };
+            }).ToList();
+            var window = report with { Window = new ReportWindow { Start = end.AddHours(-24), End = end, Hours = 24 }, Features = features, DriftScore = features.Count(f => f.Drifted) / 12.0 };
+            var day = DriftHistory.DayOf(end);
+            days[day] = DriftHistory.Append(days.GetValueOrDefault(day), window);
+        }
+
+        return Core.Reports.Html.HtmlReportRenderer.Render(report, history: DriftHistory.Series(report.ModelName, report.ModelVersion, days.Values, End));
     }
 
     private static void AssertOffline(HeadlessChromium browser)
