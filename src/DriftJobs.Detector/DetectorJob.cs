@@ -23,7 +23,7 @@ namespace DriftJobs.Detector;
 
 /// <summary>
 /// One hourly run: the window's Parquet logs against the model's baseline, a report written for the window's end,
-/// latest.json moved forward, alerts raised, the summary printed.
+/// latest.json moved forward, the window added to the history and the index, alerts raised, the summary printed.
 /// </summary>
 internal sealed partial class DetectorJob(
     BlobContainerClient container,
