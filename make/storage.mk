@@ -17,3 +17,8 @@ list-baselines: ## List the baselines in the container (MODEL_NAME= to filter)
 .PHONY: list-reports
 list-reports: ## List the drift reports in the container (MODEL_NAME= to filter)
 	$(DRIFTCTL) list-reports $(if $(MODEL_NAME),--model-name $(MODEL_NAME))
+
+.PHONY: history
+history: ## Show MODEL_NAME's drift over the last HOURS (168) as sparklines (MODEL_VERSION= for another version): driftctl history
+	$(call require,MODEL_NAME,history)
+	$(DRIFTCTL) history --model-name $(MODEL_NAME) $(if $(MODEL_VERSION),--model-version $(MODEL_VERSION)) $(if $(HOURS),--hours $(HOURS))

@@ -17,6 +17,7 @@ internal static class DriftCtl
         root.Add(SimulateCommand.Create(runtime));
         root.Add(ViewMetricsCommand.Create(runtime));
         root.Add(ViewReportCommand.Create(runtime));
+        root.Add(HistoryCommand.Create(runtime));
         root.Add(ListBlobsCommand.CreateBaselines(runtime));
         root.Add(ListBlobsCommand.CreateReports(runtime));
         return root;

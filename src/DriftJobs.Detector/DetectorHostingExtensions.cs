@@ -1,5 +1,6 @@
 using Azure.Storage.Blobs;
 using DriftJobs.Detector.Alerts;
+using DriftJobs.Detector.History;
 using DriftJobs.Detector.Metrics;
 using DriftJobs.Detector.Performance;
 using DriftJobs.Detector.Profiles;
@@ -23,6 +24,7 @@ internal static class DetectorHostingExtensions
         builder.Services.AddSingleton<NotificationSinks>();
         builder.Services.AddSingleton<AlertDispatcher>();
         builder.Services.AddSingleton<HtmlReportWriter>();
+        builder.Services.AddSingleton<HistoryRecorder>();
         builder.Services.AddSingleton<PushgatewayPusher>();
         builder.Services.AddSingleton<PerformanceTrendStore>();
         builder.Services.AddSingleton<PerformanceEvaluator>();

@@ -5,8 +5,10 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using DriftJobs.Core.Profiles;
 using DriftJobs.Core.Reports;
+using DriftJobs.Core.Reports.History;
 using DriftJobs.Core.Serialization;
 using DriftJobs.Detector.Alerts;
+using DriftJobs.Detector.History;
 using DriftJobs.Detector.Metrics;
 using DriftJobs.Detector.Performance;
 using DriftJobs.Detector.Profiles;
@@ -21,7 +23,7 @@ namespace DriftJobs.Detector;
 
 /// <summary>
 /// One hourly run: the window's Parquet logs against the model's baseline, a report written for the window's end,
-/// latest.json moved forward, alerts raised, the summary printed.
+/// latest.json moved forward, the window added to the history and the index, alerts raised, the summary printed.
 /// </summary>
 internal sealed partial class DetectorJob(
     BlobContainerClient container,
@@ -33,6 +35,7 @@ internal sealed partial class DetectorJob(
     IOptions<DetectorOptions> options,
     AlertDispatcher alerts,
     HtmlReportWriter htmlReports,
+    HistoryRecorder history,
     PushgatewayPusher metrics,
     TimeProvider time,
     JobOutput output,
@@ -68,10 +71,13 @@ internal sealed partial class DetectorJob(
         var analysed = time.GetTimestamp();
 
         var reportName = await WriteReportAsync(report, cancellationToken).ConfigureAwait(false);
-        var html = await htmlReports.WriteAsync(report, cancellationToken).ConfigureAwait(false);
+        var week = await history.AppendAsync(report, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var html = await htmlReports.WriteAsync(report, week, cancellationToken).ConfigureAwait(false);
+        await history.UpdateIndexAsync(report, week, cancellationToken).ConfigureAwait(false);
         await alerts.DispatchAsync(report, reportName, html, cancellationToken).ConfigureAwait(false);
         await metrics.PushAsync(report, time.GetElapsedTime(started), cancellationToken).ConfigureAwait(false);
         await PruneHourProfilesAsync(model, version, end, o, cancellationToken).ConfigureAwait(false);
+        await history.PruneAsync(model, version, end, cancellationToken).ConfigureAwait(false);
 
         await output.Writer.WriteAsync(ReportSummary.Format(report)).ConfigureAwait(false);
         await output.Writer.WriteLineAsync(window.Provenance.AsMemory(), cancellationToken).ConfigureAwait(false);
@@ -84,7 +90,8 @@ internal sealed partial class DetectorJob(
     /// <summary>
     /// The reports of every window end from <paramref name="from"/> to <paramref name="to"/>, in order: each hour is read
     /// once (consecutive windows share all hours but one, kept in memory from window to window), latest.json and
-    /// latest.html never move backwards, and nothing is alerted or pushed: these windows are history.
+    /// latest.html never move backwards, and nothing is alerted or pushed: these windows are history. Each window is
+    /// appended to the history in order; the index is updated once, from the last window and the week before it.
     /// </summary>
     private async Task<int> BackfillAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
@@ -97,6 +104,8 @@ internal sealed partial class DetectorJob(
         var windows = 0;
         var files = 0;
         long rows = 0;
+        DriftReport? last = null;
+        DriftHistorySeries? week = null;
         for (var end = from; end <= to; end = end.AddHours(1))
         {
             var range = Range(end, o);
@@ -110,14 +119,22 @@ internal sealed partial class DetectorJob(
                 ?? throw new InvalidOperationException("A backfill runs in one pod (the options validator holds DRIFT_SHARDS to 1).");
             var report = await AnalyzeAsync(baseline, window, range, cancellationToken).ConfigureAwait(false);
             await WriteReportAsync(report, cancellationToken).ConfigureAwait(false);
-            await htmlReports.WriteAsync(report, cancellationToken).ConfigureAwait(false);
+            week = await history.AppendAsync(report, readSeries: end == to, cancellationToken).ConfigureAwait(false);
+            await htmlReports.WriteAsync(report, week, cancellationToken).ConfigureAwait(false);
+            last = report;
             LogBackfilled(logger, end, report.Status, report.DriftScore, window.HoursRead, window.HoursFromProfiles);
             windows++;
             rows += window.Window.Rows;
             files += window.Files.Read; // As rows: summed over the windows analysed, shared hours included.
         }
 
+        if (last is not null)
+        {
+            await history.UpdateIndexAsync(last, week, cancellationToken).ConfigureAwait(false);
+        }
+
         await PruneHourProfilesAsync(model, version, to, o, cancellationToken).ConfigureAwait(false);
+        await history.PruneAsync(model, version, to, cancellationToken).ConfigureAwait(false);
         await output.Writer.WriteAsync($"Backfilled {windows} reports of {model} {version}, windows ending {from:o} to {to:o}.{Environment.NewLine}").ConfigureAwait(false);
         LogCost(time.GetElapsedTime(started), rows, files);
         return JobExitCode.Ran;

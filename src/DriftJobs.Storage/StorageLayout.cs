@@ -15,6 +15,9 @@ namespace DriftJobs.Storage;
 /// drift-reports/{model}/latest.html
 /// drift-reports/{model}/alert-state.json                   (what was alerted, for cooldowns)
 /// drift-reports/{model}/performance-state.json             (the hourly error's change detector, between runs)
+/// drift-reports/{model}/history/{version}/{yyyy-MM-dd}.json (per-feature numbers of the windows ending that UTC day)
+/// drift-reports/index.json                                  (one row per model version, for index.html)
+/// drift-reports/index.html                                  (every model version on one page)
 /// training-data/{model}/{version}/train.parquet            (driftctl simulate's synthetic training set)
 /// training-data/{model}/{version}/validation.parquet       (and its validation set, with the model's predictions)
 /// </code>
@@ -36,6 +39,9 @@ internal sealed class StorageLayout
     public const string LatestHtmlReportFileName = "latest.html";
     public const string AlertStateFileName = "alert-state.json";
     public const string PerformanceStateFileName = "performance-state.json";
+    public const string HistoryFolder = "history";
+    public const string IndexJsonBlobName = ReportsRoot + "/index.json";
+    public const string IndexHtmlBlobName = ReportsRoot + "/index.html";
 
     /// <summary>The most hours one window may span (31 days), so a typo cannot start thousands of listings.</summary>
     public const int MaxWindowHours = 31 * 24;
@@ -90,6 +96,30 @@ internal sealed class StorageLayout
 
     public static string PerformanceStateBlobName(string model) =>
         $"{ReportsRoot}/{ModelIdentity.Validate(model, nameof(model))}/{PerformanceStateFileName}";
+
+    /// <summary>The history of the windows of one model version that end on <paramref name="windowEnd"/>'s UTC day.</summary>
+    public static string HistoryBlobName(string model, string version, DateTimeOffset windowEnd) =>
+        HistoryBlobName(model, version, DateOnly.FromDateTime(ValidateWindowEnd(windowEnd).UtcDateTime));
+
+    public static string HistoryBlobName(string model, string version, DateOnly day) =>
+        $"{HistoryPrefix(model, version)}{day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}.json";
+
+    /// <summary>The folder of a model version's history days, with its trailing slash.</summary>
+    public static string HistoryPrefix(string model, string version) =>
+        $"{ReportsRoot}/{ModelIdentity.Validate(model, nameof(model))}/{HistoryFolder}/{ModelIdentity.Validate(version, nameof(version))}/";
+
+    /// <summary>The day of a history blob's name under <see cref="HistoryPrefix"/>; null for any other name.</summary>
+    public static DateOnly? HistoryDayOf(string prefix, string blobName) =>
+        blobName.StartsWith(prefix, StringComparison.Ordinal) && blobName.EndsWith(".json", StringComparison.Ordinal)
+        && DateOnly.TryParseExact(blobName[prefix.Length..^5], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+            ? day
+            : null;
+
+    /// <summary>A blob under drift-reports/ as a link from index.html, which sits there: relative, so the page works served or saved.</summary>
+    public static string IndexRelativePath(string blobName) =>
+        blobName.StartsWith(ReportsRoot + "/", StringComparison.Ordinal)
+            ? blobName[(ReportsRoot.Length + 1)..]
+            : throw new ArgumentException($"{blobName} is not under {ReportsRoot}/.", nameof(blobName));
 
     /// <summary>
     /// The stored profile of one hour's logs: one folder per day, so that old days are found, and deleted, by listing

@@ -59,7 +59,11 @@ public sealed class DetectorJobTests(AzuriteFixture azurite, DetectorJobTests.Dr
         var (container, _) = await DriftedAsync();
 
         var names = await Jobs.BlobNamesAsync(container, "drift-reports/");
-        Assert.Equal(["drift-reports/m/1/2026-11-20T12Z.html", "drift-reports/m/1/2026-11-20T12Z.json", "drift-reports/m/latest.html", "drift-reports/m/latest.json"], names);
+        Assert.Equal(
+        [
+            "drift-reports/index.html", "drift-reports/index.json", "drift-reports/m/1/2026-11-20T12Z.html", "drift-reports/m/1/2026-11-20T12Z.json",
+            "drift-reports/m/history/1/2026-11-20.json", "drift-reports/m/latest.html", "drift-reports/m/latest.json",
+        ], names);
     }
 
     [Fact]

@@ -62,6 +62,7 @@ public sealed partial class PublishedDetectorTests(AzuriteFixture azurite, Publi
                 expected.Requests.Select(r => string.Join(' ', r.Split(' ', 3)[..2])));
             Assert.Equal(expected.Report, actual.Report);
             Assert.Equal(expected.AlertState, actual.AlertState);
+            Assert.Equal(expected.History, actual.History);
             Assert.Equal(expected.Requests, actual.Requests);
         }
     }
@@ -82,7 +83,7 @@ public sealed partial class PublishedDetectorTests(AzuriteFixture azurite, Publi
         Assert.Equal(reason, Assert.Single(DeliveryScenario.Events(actual.Output, "ExitCode", "2"))["Reason"]!.ToString());
     }
 
-    private sealed record Outcome(JobRun Run, string Report, string AlertState, IReadOnlyList<string> Requests);
+    private sealed record Outcome(JobRun Run, string Report, string AlertState, string History, IReadOnlyList<string> Requests);
 
     private async Task<Outcome> RunAsync(BlobContainerClient container, DateTimeOffset end, Func<string, BlobContainerClient, string[], Task<JobRun>> detector)
     {
@@ -99,13 +100,14 @@ public sealed partial class PublishedDetectorTests(AzuriteFixture azurite, Publi
         ]);
         var report = await TextAsync(container, $"drift-reports/{Model}/latest.json");
         var state = await TextAsync(container, $"drift-reports/{Model}/alert-state.json");
+        var history = await TextAsync(container, $"drift-reports/{Model}/history/1/{end:yyyy-MM-dd}.json");
         List<string> requests =
         [
             .. new[] { slack, webhook, alertmanager }.SelectMany(r => r.Requests).Select(r => $"{r.Method} {r.Path} {RunSpecific(r.Text)}"),
             // The metrics carry the run's durations and memory: their names and labels must match, not their values.
             .. pushgateway.Requests.Select(r => $"{r.Method} {r.Path} {string.Join('\n', MetricSeries().Matches(r.Text).Select(m => m.Value))}"),
         ];
-        return new Outcome(run, report, RunSpecific(state), requests);
+        return new Outcome(run, report, RunSpecific(state), history, requests);
     }
 
     private static async Task<string> TextAsync(BlobContainerClient container, string name) =>

@@ -19,6 +19,22 @@ public sealed class StorageLayoutTests
         Assert.Equal("drift-profiles/fraud-model/v1.2/2026-01-05/2026-01-05T09Z.profile.json.gz", StorageLayout.HourProfileBlobName("fraud-model", "v1.2", End));
         Assert.Equal("drift-profiles/fraud-model/v1.2/2026-01-05/", StorageLayout.HourProfileDayPrefix("fraud-model", "v1.2", End));
         Assert.Equal("drift-profiles/fraud-model/v1.2/", StorageLayout.HourProfilesPrefix("fraud-model", "v1.2"));
+        Assert.Equal("drift-reports/fraud-model/history/v1.2/2026-01-05.json", StorageLayout.HistoryBlobName("fraud-model", "v1.2", End));
+        Assert.Equal("drift-reports/fraud-model/history/v1.2/", StorageLayout.HistoryPrefix("fraud-model", "v1.2"));
+        Assert.Equal("drift-reports/index.json", StorageLayout.IndexJsonBlobName);
+        Assert.Equal("drift-reports/index.html", StorageLayout.IndexHtmlBlobName);
+        Assert.Equal("fraud-model/latest.html", StorageLayout.IndexRelativePath(StorageLayout.LatestHtmlReportBlobName("fraud-model")));
+    }
+
+    [Fact]
+    public void History_days_are_utc_days_of_the_window_end_and_read_back_from_their_names()
+    {
+        // Midnight closes the day before it in local time but is filed under its own UTC day.
+        Assert.Equal("drift-reports/m/history/1/2026-01-06.json", StorageLayout.HistoryBlobName("m", "1", new DateTimeOffset(2026, 1, 6, 1, 0, 0, TimeSpan.FromHours(1))));
+        var prefix = StorageLayout.HistoryPrefix("m", "1");
+        Assert.Equal(new DateOnly(2026, 1, 6), StorageLayout.HistoryDayOf(prefix, "drift-reports/m/history/1/2026-01-06.json"));
+        Assert.Null(StorageLayout.HistoryDayOf(prefix, "drift-reports/m/history/1/2026-01-06.json.tmp"));
+        Assert.Null(StorageLayout.HistoryDayOf(prefix, "drift-reports/m/history/1/2026-01-06T00Z.json"));
     }
 
     [Fact]

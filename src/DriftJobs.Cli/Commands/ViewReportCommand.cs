@@ -7,11 +7,12 @@ using DriftJobs.Storage;
 
 namespace DriftJobs.Cli.Commands;
 
-internal sealed record ViewReportRequest(string ModelName, string? ModelVersion, DateTimeOffset? WindowEnd, string? OutputPath);
+internal sealed record ViewReportRequest(string ModelName, string? ModelVersion, DateTimeOffset? WindowEnd, string? OutputPath, bool Index = false);
 
 /// <summary>
 /// <c>driftctl view-report</c>: saves a model's HTML drift report (latest.html, or one window's) to a local file,
-/// so it can be opened in a browser without access to the storage account's web endpoint.
+/// so it can be opened in a browser without access to the storage account's web endpoint; with <c>--index</c>, the
+/// container's index page and the pages it links (<see cref="IndexDownload"/>).
 /// </summary>
 internal static class ViewReportCommand
 {
@@ -27,13 +28,14 @@ internal static class ViewReportCommand
         };
         var output = new Option<string?>("--output", "-o")
         {
-            Description = "File to write [default: <model>-latest.html or <model>-<version>-<window end>.html in the current folder]",
+            Description = "File to write [default: <model>-latest.html or <model>-<version>-<window end>.html in the current folder]; with --index, the folder [default: ./drift-reports]",
             HelpName = "path",
         };
+        var index = new Option<bool>("--index") { Description = "Save drift-reports/index.html, every model version on one page, with the reports it links, into a folder" };
 
         var command = new Command("view-report", "Save a model's latest HTML drift report (or one window's) to a local file to open in a browser")
         {
-            model, version, windowEnd, output,
+            model, version, windowEnd, output, index,
         };
         storage.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => HandleAsync(
@@ -42,7 +44,8 @@ internal static class ViewReportCommand
                 parseResult.GetValue(model) ?? Environment.GetEnvironmentVariable("MODEL_NAME") ?? "",
                 parseResult.GetValue(version),
                 parseResult.GetValue(windowEnd),
-                parseResult.GetValue(output)),
+                parseResult.GetValue(output),
+                parseResult.GetValue(index)),
             runtime,
             cancellationToken));
         return command;
@@ -51,6 +54,11 @@ internal static class ViewReportCommand
     public static Task<int> HandleAsync(StorageOptions storage, ViewReportRequest request, CliRuntime runtime, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request.Index)
+        {
+            return IndexDownload.HandleAsync(storage, request, runtime, cancellationToken);
+        }
+
         return DriftCtl.RunAsync(runtime, async () =>
         {
             var (blobName, defaultFile) = Resolve(request);
@@ -103,7 +111,7 @@ internal static class ViewReportCommand
         }
     }
 
-    private static async Task<byte[]?> DownloadAsync(BlobClient blob, CancellationToken cancellationToken)
+    internal static async Task<byte[]?> DownloadAsync(BlobClient blob, CancellationToken cancellationToken)
     {
         try
         {
@@ -117,7 +125,7 @@ internal static class ViewReportCommand
     }
 
     /// <summary>Writes beside the target and moves it into place, so an interrupted save never leaves half a page.</summary>
-    private static async Task WriteFileAsync(string path, byte[] content, CancellationToken cancellationToken)
+    internal static async Task WriteFileAsync(string path, byte[] content, CancellationToken cancellationToken)
     {
         var directory = Path.GetDirectoryName(path)!;
         if (!Directory.Exists(directory))

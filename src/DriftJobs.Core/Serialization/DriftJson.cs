@@ -66,12 +66,13 @@ internal static class DriftJson
     /// (<see cref="CheckSchemaVersion"/>), so that a file of another version is named as such instead of by whichever
     /// field this version failed on. The scan before every read cost ~50 ms of each detector run on a 20 MB baseline.
     /// </summary>
-    private static T Read<T>(ReadOnlySpan<byte> json, string source, int supportedVersion, Func<T, int> versionOf)
+    /// <param name="readOptions">Another document's options (its own metadata); <see cref="ReadOptions"/> when null.</param>
+    internal static T Read<T>(ReadOnlySpan<byte> json, string source, int supportedVersion, Func<T, int> versionOf, JsonSerializerOptions? readOptions = null)
     {
         T value;
         try
         {
-            value = JsonSerializer.Deserialize(json, TypeInfo<T>(ReadOptions))
+            value = JsonSerializer.Deserialize(json, TypeInfo<T>(readOptions ?? ReadOptions))
                 ?? throw new InvalidDataException($"{source}: the document is null.");
         }
         catch (Exception e) when (e is not OutOfMemoryException)

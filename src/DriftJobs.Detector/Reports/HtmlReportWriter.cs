@@ -2,6 +2,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using DriftJobs.Core.Reports;
+using DriftJobs.Core.Reports.History;
 using DriftJobs.Core.Reports.Html;
 using DriftJobs.Storage;
 using DriftJobs.Storage.Blobs;
@@ -21,7 +22,8 @@ internal sealed partial class HtmlReportWriter(BlobContainerClient container, IL
     private const int MaxLatestAttempts = 5;
 
     /// <summary>Writes both pages; returns the window page's blob name.</summary>
-    public async Task<string> WriteAsync(DriftReport report, CancellationToken cancellationToken = default)
+    /// <param name="history">The version's recent windows, drawn in latest.html (null: the page shows this window only).</param>
+    public async Task<string> WriteAsync(DriftReport report, DriftHistorySeries? history = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(report);
         var name = StorageLayout.HtmlReportBlobName(report.ModelName, report.ModelVersion, report.Window.End);
@@ -31,7 +33,7 @@ internal sealed partial class HtmlReportWriter(BlobContainerClient container, IL
         await container.GetBlobClient(name).UploadAsync(page, Options(metadata, null), cancellationToken).ConfigureAwait(false);
 
         // latest.html sits one folder up: its link goes down into the version's folder.
-        var latest = new BinaryData(HtmlReportRenderer.Render(report, new HtmlReportLinks($"{report.ModelVersion}/{jsonFile}")));
+        var latest = new BinaryData(HtmlReportRenderer.Render(report, new HtmlReportLinks($"{report.ModelVersion}/{jsonFile}"), history));
         var outcome = await UpdateLatestAsync(StorageLayout.LatestHtmlReportBlobName(report.ModelName), latest, report.Window.End, metadata, cancellationToken).ConfigureAwait(false);
         LogWritten(logger, name, outcome);
         return name;

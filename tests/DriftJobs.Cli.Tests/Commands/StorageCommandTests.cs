@@ -1,4 +1,5 @@
 using Azure.Storage.Blobs;
+using DriftJobs.Cli.Tests.Fakes;
 using DriftJobs.Core.Profiles;
 using DriftJobs.Core.Reports;
 using DriftJobs.Core.Reports.Html;
@@ -14,13 +15,8 @@ public sealed class StorageCommandTests(AzuriteFixture azurite)
 {
     private static readonly DateTimeOffset End = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
 
-    private async Task<(int Code, string Output, string Error)> DriftCtlAsync(BlobContainerClient container, params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await DriftCtl.InvokeAsync([.. args, "--connection-string", azurite.ConnectionString, "--container", container.Name], new CliRuntime(output, error, TimeProvider.System));
-        return (code, output.ToString(), error.ToString());
-    }
+    private Task<(int Code, string Output, string Error)> DriftCtlAsync(BlobContainerClient container, params string[] args) =>
+        StorageCli.RunAsync(azurite, container, args);
 
     /// <summary>
     /// A container as the detector leaves it for model "m" v1 after the window ending at <see cref="End"/>: the

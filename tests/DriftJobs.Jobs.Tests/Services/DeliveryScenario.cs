@@ -19,9 +19,10 @@ internal sealed class DeliveryScenario(AzuriteInstance azurite, BlobContainerCli
 
     public string Model => model;
 
-    public static async Task<DeliveryScenario> CreateAsync(AzuriteInstance azurite, string model)
+    /// <param name="container">A container other models' scenarios share (their logs sit side by side); a new one when null.</param>
+    public static async Task<DeliveryScenario> CreateAsync(AzuriteInstance azurite, string model, BlobContainerClient? container = null)
     {
-        var container = await azurite.CreateContainerAsync();
+        container ??= await azurite.CreateContainerAsync();
         var random = new Random(17);
         var builder = new BaselineBuilder(new BaselineBuildOptions());
         builder.AddNumeric("x", LogFiles.Normal(random, 2000).Select(v => v!.Value).ToArray());
@@ -36,7 +37,7 @@ internal sealed class DeliveryScenario(AzuriteInstance azurite, BlobContainerCli
     public async Task LogHourAsync(DateTimeOffset hour, double shift, int rows = 400)
     {
         var random = new Random(hour.Hour + 100);
-        await LogFiles.UploadAsync(container, LogFiles.HourPath(hour, "a.parquet"), await LogFiles.WriteAsync(model, "1",
+        await LogFiles.UploadAsync(container, LogFiles.HourPath(hour, $"{model}.parquet"), await LogFiles.WriteAsync(model, "1",
             new Dictionary<string, double?[]> { ["x"] = LogFiles.Normal(random, rows, shift) },
             new Dictionary<string, string?[]> { ["c"] = Enumerable.Range(0, rows).Select(i => "k" + (i % 3)).ToArray() }));
     }

@@ -22,7 +22,7 @@ internal static class HtmlReportRenderer
     /// <summary>Up to this many alerts the alert table shows open; more fold into a summary line.</summary>
     private const int MaxAlertsOpen = 10;
 
-    private const string Style = """
+    internal const string Style = """
         :root{--base:#5b7db1;--win:#e07b39;--ink:#1f2933;--muted:#616e7c;--line:#d9dee4;--bad:#b42318;--warn:#b54708;--ok:#067647}
         *{box-sizing:border-box}
         body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--ink);background:#f6f7f9}
@@ -55,7 +55,8 @@ internal static class HtmlReportRenderer
         table.cm,table.label-shares{width:auto}.cm td.hit{background:#ecf5ee;font-weight:600}.perf-hours td:first-child{white-space:nowrap}
         """;
 
-    public static string Render(DriftReport report, HtmlReportLinks? links = null)
+    /// <param name="history">The model version's recent windows, drawn as a heatmap after the summary (latest.html).</param>
+    public static string Render(DriftReport report, HtmlReportLinks? links = null, History.DriftHistorySeries? history = null)
     {
         ArgumentNullException.ThrowIfNull(report);
         links ??= new HtmlReportLinks();
@@ -69,6 +70,11 @@ internal static class HtmlReportRenderer
 
         Summary(html, report, model);
         Alerts(html, report);
+        if (history is not null)
+        {
+            HistoryHtml.Append(html, history, report.Settings);
+        }
+
         if (report.Performance is { } performance)
         {
             PerformanceHtml.Append(html, performance);
