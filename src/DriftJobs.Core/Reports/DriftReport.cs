@@ -48,6 +48,10 @@ internal sealed record DriftReport
 
     /// <summary>Realized performance of the delayed window; null when the baseline has no validation performance.</summary>
     public Performance.PerformanceSection? Performance { get; init; }
+
+    /// <summary>The window split by segment (DRIFT_SEGMENT_COLUMNS); not written when the window is not segmented.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public SegmentsSection? Segments { get; init; }
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<ReportStatus>))]
@@ -251,6 +255,7 @@ internal static class AlertCodes
 {
     public const string DriftCritical = "drift_critical";
     public const string FeatureDrift = "feature_drift";
+    public const string SegmentDrift = "segment_drift";
     public const string PredictionDrift = "prediction_drift";
     public const string InsufficientData = "insufficient_data";
     public const string FeatureAbsent = "feature_absent";
