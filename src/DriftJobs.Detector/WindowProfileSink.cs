@@ -12,5 +12,20 @@ internal sealed class WindowProfileSink(WindowProfile profile, string? targetFea
 
     public void AddCategorical(string column, ReadOnlySpan<string?> values) => profile.AddCategorical(Feature(column), values);
 
+    /// <summary>A batch of a segmented window: the whole window's values, and each segment's (row i's segment is <paramref name="codes"/>[i]).</summary>
+    public void AddNumeric(string column, ReadOnlySpan<double> values, ReadOnlySpan<int> codes)
+    {
+        var feature = Feature(column);
+        profile.AddNumeric(feature, values);
+        profile.Segments!.AddNumeric(feature, values, codes);
+    }
+
+    public void AddCategorical(string column, ReadOnlySpan<string?> values, ReadOnlySpan<int> codes)
+    {
+        var feature = Feature(column);
+        profile.AddCategorical(feature, values);
+        profile.Segments!.AddCategorical(feature, values, codes);
+    }
+
     public string Feature(string column) => column == PredictionColumn && targetFeature is not null ? targetFeature : column;
 }

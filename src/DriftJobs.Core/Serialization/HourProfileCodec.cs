@@ -299,7 +299,7 @@ internal static class HourProfileCodec
         }
 
         var reader = new VarintReader(counts);
-        ReadFeatures(root, window, ref reader);
+        var missing = ReadFeatures(root, window, ref reader);
         var segments = root.TryGetProperty("segments", out var stored) ? stored : (JsonElement?)null;
         if ((window.Segments is null) != (segments is null))
         {
@@ -316,11 +316,16 @@ internal static class HourProfileCodec
             throw new InvalidDataException("there are counts after the last feature's");
         }
 
+        if (missing is not null)
+        {
+            throw new InvalidDataException($"feature '{missing}' of the baseline is not there");
+        }
+
         return new HourProfile(key, files, window, filesRead, rowsOfOtherModels, skipped, ReadEstimate(Get(root, "estimate")));
     }
 
-    /// <summary>A window's rows and features, and their counts from <paramref name="reader"/>.</summary>
-    private static void ReadFeatures(JsonElement owner, WindowProfile window, ref VarintReader reader)
+    /// <summary>A window's rows and features, and their counts from <paramref name="reader"/>; returns a baseline feature that is not there.</summary>
+    private static string? ReadFeatures(JsonElement owner, WindowProfile window, ref VarintReader reader)
     {
         var rows = NonNegative(owner, "rows");
         window.AddRows(rows);
@@ -341,11 +346,7 @@ internal static class HourProfileCodec
             ReadFeature(feature, target, rows, ref reader);
         }
 
-        if (seen.Count != window.Features.Count)
-        {
-            var missing = window.Features.Keys.First(k => !seen.Contains(k));
-            throw new InvalidDataException($"feature '{missing}' of the baseline is not there");
-        }
+        return seen.Count != window.Features.Count ? window.Features.Keys.First(k => !seen.Contains(k)) : null;
     }
 
     /// <summary>The segment windows, checked against the baseline's segments and the whole window (their rows add up to its).</summary>
@@ -367,7 +368,11 @@ internal static class HourProfileCodec
                 throw new InvalidDataException($"segment {s} is '{key}', the baseline's is '{into.Layout.Keys[s]}'");
             }
 
-            ReadFeatures(segment, into.Windows[s], ref reader);
+            if (ReadFeatures(segment, into.Windows[s], ref reader) is { } missing)
+            {
+                throw new InvalidDataException($"feature '{missing}' of the baseline is not in segment '{key}'");
+            }
+
             rows += into.Windows[s].Rows;
             s++;
         }
