@@ -31,8 +31,7 @@ public class SegmentAnalysisTests
     private static Dictionary<string, double[]> Features(Random random, int count, int n) =>
         Enumerable.Range(0, count).ToDictionary(i => "f" + i, _ => TestData.Normal(random, n));
 
-    [Fact]
-    public void A_drift_in_one_small_segment_is_found_there_and_not_in_the_whole_window()
+    private static DriftReport DriftInItaly()
     {
         var random = new Random(7);
         (string?, double)[] segments = [("DE", 0.6), ("FR", 0.3), ("IT", 0.1)];
@@ -45,7 +44,13 @@ public class SegmentAnalysisTests
             window["f0"][i] += windowSegments[i] == "IT" ? 1.0 : 0;
         }
 
-        var report = DriftAnalyzer.Analyze(Segmented.Window(baseline, window, windowSegments), Range, new DriftThresholds());
+        return DriftAnalyzer.Analyze(Segmented.Window(baseline, window, windowSegments), Range, new DriftThresholds());
+    }
+
+    [Fact]
+    public void A_drift_in_one_small_segment_is_found_there_and_not_in_the_whole_window()
+    {
+        var report = DriftInItaly();
 
         Assert.False(report.DriftDetected);
         var section = report.Segments!;
@@ -56,6 +61,23 @@ public class SegmentAnalysisTests
         var alert = Assert.Single(report.Alerts, a => a.Code == AlertCodes.SegmentDrift);
         Assert.Equal("country=IT/f0", alert.Feature);
         Assert.Contains("segment country=IT", alert.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_summary_and_the_html_report_show_the_drifted_segments_first()
+    {
+        var report = DriftInItaly();
+        var it = report.Segments!.Segments[0];
+
+        var summary = ReportSummary.Format(report);
+        Assert.Contains("Overall drift detected: NO", summary, StringComparison.Ordinal);
+        Assert.Contains($"Segments drifted: 1/3 judged (15 tests adjusted together){Environment.NewLine}  country=IT ({it.Rows} rows): f0", summary, StringComparison.Ordinal);
+
+        var html = Core.Reports.Html.HtmlReportRenderer.Render(report);
+        var segments = html.IndexOf("id=\"segments\"", StringComparison.Ordinal);
+        Assert.InRange(segments, 0, html.IndexOf("Alerts (", StringComparison.Ordinal));
+        Assert.InRange(html.IndexOf("<td>country=IT</td>", segments, StringComparison.Ordinal), segments, html.IndexOf("<td>country=DE</td>", segments, StringComparison.Ordinal));
+        Assert.Contains($"f0 (PSI {Core.Reports.Html.HtmlReportRenderer.Num(it.Features[0].Psi!.Value)}", html, StringComparison.Ordinal);
     }
 
     [Fact]
