@@ -165,16 +165,7 @@ internal static class HourProfileCodec
 
             json.WriteEndArray();
             json.WriteNumber("unseen_rows", segments.UnseenRows);
-            json.WriteStartArray("unseen");
-            foreach (var (value, count) in segments.Unseen.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-            {
-                json.WriteStartArray();
-                json.WriteStringValue(value);
-                json.WriteNumberValue(count);
-                json.WriteEndArray();
-            }
-
-            json.WriteEndArray();
+            WriteUnseen(json, segments.Unseen);
             json.WriteEndObject();
         }
 
@@ -226,16 +217,7 @@ internal static class HourProfileCodec
                     json.WriteNumber("category_count", categorical.CategoryCounts.Length);
                     json.WriteNumber("other", categorical.OtherCount);
                     json.WriteNumber("unseen_count", categorical.UnseenCount);
-                    json.WriteStartArray("unseen");
-                    foreach (var (value, count) in categorical.Unseen.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-                    {
-                        json.WriteStartArray();
-                        json.WriteStringValue(value);
-                        json.WriteNumberValue(count);
-                        json.WriteEndArray();
-                    }
-
-                    json.WriteEndArray();
+                    WriteUnseen(json, categorical.Unseen);
                     break;
             }
 
@@ -244,6 +226,26 @@ internal static class HourProfileCodec
 
         json.WriteEndArray();
     }
+
+    /// <summary>Values (or segment keys) never seen in training, as <c>[value, count]</c> pairs ordered by value.</summary>
+    private static void WriteUnseen(Utf8JsonWriter json, Dictionary<string, long> unseen)
+    {
+        json.WriteStartArray("unseen");
+        foreach (var (value, count) in unseen.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            json.WriteStartArray();
+            json.WriteStringValue(value);
+            json.WriteNumberValue(count);
+            json.WriteEndArray();
+        }
+
+        json.WriteEndArray();
+    }
+
+    private static KeyValuePair<string, long>[] ReadUnseen(JsonElement owner, string what) =>
+        Get(owner, "unseen").EnumerateArray()
+            .Select(pair => new KeyValuePair<string, long>(pair[0].GetString() ?? throw new InvalidDataException($"{what} has a null unseen value"), pair[1].GetInt64()))
+            .ToArray();
 
     private static void WriteNumbers(Utf8JsonWriter json, string name, IReadOnlyList<double> values)
     {
@@ -378,9 +380,7 @@ internal static class HourProfileCodec
         }
 
         var unseenRows = NonNegative(stored, "unseen_rows");
-        var unseen = Get(stored, "unseen").EnumerateArray()
-            .Select(pair => new KeyValuePair<string, long>(pair[0].GetString() ?? throw new InvalidDataException("an unseen segment is null"), pair[1].GetInt64()))
-            .ToArray();
+        var unseen = ReadUnseen(stored, "segments");
         var tracked = unseen.Sum(kv => kv.Value > 0 ? kv.Value : throw new InvalidDataException($"the unseen segment '{kv.Key}' has {kv.Value} rows"));
         if (rows + unseenRows != window.Rows || tracked > unseenRows || unseen.Length > SegmentWindows.MaxTrackedUnseen)
         {
@@ -460,9 +460,7 @@ internal static class HourProfileCodec
                 var listed = counts.ReadSparse(categorical.CategoryCounts, name);
                 var other = NonNegative(feature, "other");
                 var unseenCount = NonNegative(feature, "unseen_count");
-                var unseen = Get(feature, "unseen").EnumerateArray()
-                    .Select(pair => new KeyValuePair<string, long>(pair[0].GetString() ?? throw new InvalidDataException($"feature '{name}' has a null unseen value"), pair[1].GetInt64()))
-                    .ToArray();
+                var unseen = ReadUnseen(feature, $"feature '{name}'");
                 var tracked = unseen.Sum(kv => kv.Value > 0 ? kv.Value : throw new InvalidDataException($"feature '{name}' counts the unseen value '{kv.Key}' {kv.Value} times"));
                 if (invalid != 0 || listed + other != valid || tracked > unseenCount || unseenCount > other || unseen.Length > CategoricalWindow.MaxTrackedUnseen)
                 {
