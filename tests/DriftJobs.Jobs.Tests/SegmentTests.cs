@@ -83,6 +83,9 @@ public sealed class SegmentTests(AzuriteFixture azurite)
         Assert.Equal(["country=IT"], report.Segments!.DriftedSegments);
         Assert.Equal(["x0"], report.Segments.Segments[0].DriftedFeatures);
         Assert.Equal("country=IT/x0", Assert.Single(report.Alerts, a => a.Code == AlertCodes.SegmentDrift).Feature);
+        var metrics = Detector.Metrics.RunMetrics.Format(report, TimeSpan.FromSeconds(1), Drifted);
+        Assert.Contains("driftjobs_segment_drift_score{segment=\"country=IT\"} 0.1666", metrics, StringComparison.Ordinal);
+        Assert.Contains("driftjobs_segments_drifted 1\n", metrics, StringComparison.Ordinal);
 
         // Without the setting the report is the unsegmented one; with other columns than the baseline's, a configuration error.
         Assert.Equal(0, (await DetectAsync(container, Drifted, "--drift-hour-profiles", "off")).ExitCode);
