@@ -99,6 +99,10 @@ public class HourProfileCodecTests
 
         Assert.Equal(Encoding.UTF8.GetString(onePass), Encoding.UTF8.GetString(WindowProfileTests.Report(merged)));
 
+        // An unsplit window's profile has the header it had before segments (only its format changed).
+        var (plain, _) = StoredProfile.Unpack(HourProfileCodec.Serialize(Profile(TestData.Window(whole, numeric, categorical))));
+        Assert.False(plain.AsObject().ContainsKey("segment_columns") || plain.AsObject().ContainsKey("segments"));
+
         // A profile split by segments never stands for an unsplit window, nor the other way round.
         var segmented = HourProfileCodec.Serialize(Profile(merged, segmented: true));
         Assert.Contains("it has segments, this window has none", Assert.Throws<InvalidDataException>(() => HourProfileCodec.Read(segmented, baseline, "p")).Message, StringComparison.Ordinal);

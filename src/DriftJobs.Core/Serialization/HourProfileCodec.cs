@@ -126,7 +126,11 @@ internal static class HourProfileCodec
         json.WriteString("model_version", key.ModelVersion);
         json.WriteString("baseline_sha256", key.BaselineSha256);
         json.WriteString("hour", key.Hour.UtcDateTime.ToString("yyyy-MM-dd'T'HH':00:00Z'", CultureInfo.InvariantCulture));
-        json.WriteString("segment_columns", key.SegmentColumns);
+        if (key.SegmentColumns.Length > 0)
+        {
+            // Only when split: an unsplit profile keeps the header it had before segments.
+            json.WriteString("segment_columns", key.SegmentColumns);
+        }
         json.WriteStartArray("files");
         foreach (var file in profile.Files)
         {
@@ -286,7 +290,7 @@ internal static class HourProfileCodec
             String(root, "model_version"),
             String(root, "baseline_sha256"),
             DateTimeOffset.Parse(String(root, "hour"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal),
-            String(root, "segment_columns"));
+            root.TryGetProperty("segment_columns", out _) ? String(root, "segment_columns") : "");
         var files = Get(root, "files").EnumerateArray()
             .Select(f => new HourFile(String(f, "name"), Int64(f, "size"), String(f, "etag")))
             .ToArray();
