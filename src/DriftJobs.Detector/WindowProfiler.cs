@@ -151,6 +151,9 @@ internal sealed class WindowProfiler
             reader.ResetCounters();
         }
 
+        // A segmented window's features were counted in its segments only.
+        window.Segments?.AddInto(window);
+
         return new WindowRead(window, filesRead, rowsOfOtherModels, skipped.OrderBy(s => s.Path, StringComparer.Ordinal).ToArray());
     }
 
@@ -247,8 +250,15 @@ internal sealed class WindowProfiler
                     continue;
                 }
 
-                profile.AddAbsent(_held.Counted.Feature(absent), result.RowsKept);
-                profile.Segments?.AddAbsent(_held.Counted.Feature(absent), _router!.SourceRows);
+                if (profile.Segments is { } segments)
+                {
+                    // The whole window gets them with the segments' counts.
+                    segments.AddAbsent(_held.Counted.Feature(absent), _router!.SourceRows);
+                }
+                else
+                {
+                    profile.AddAbsent(_held.Counted.Feature(absent), result.RowsKept);
+                }
             }
 
             if (_router is not null)

@@ -15,8 +15,10 @@ internal sealed class SegmentLayout
     private readonly HashSet<string> _otherKeys;
     private readonly bool _otherTakesAll;
 
-    private SegmentLayout(IReadOnlyList<string> columns, IReadOnlyList<string> keys, IReadOnlyList<BaselineProfile> references, int otherCode, IEnumerable<string> otherKeys, bool otherTakesAll)
+    private SegmentLayout(
+        BaselineProfile whole, IReadOnlyList<string> columns, IReadOnlyList<string> keys, IReadOnlyList<BaselineProfile> references, int otherCode, IEnumerable<string> otherKeys, bool otherTakesAll)
     {
+        Whole = whole;
         Columns = columns;
         Keys = keys;
         References = references;
@@ -31,6 +33,9 @@ internal sealed class SegmentLayout
             }
         }
     }
+
+    /// <summary>The baseline whose bins and grid every segment's reference shares.</summary>
+    public BaselineProfile Whole { get; }
 
     public IReadOnlyList<string> Columns { get; }
 
@@ -53,7 +58,7 @@ internal sealed class SegmentLayout
         var references = segments.Segments.Select(s => SegmentReference.For(b, s)).ToArray();
         var keys = segments.Segments.Select(s => s.Key).ToArray();
         // An incomplete list of rare keys cannot tell a rare key from a new one: then every unlisted key is taken for rare.
-        return new SegmentLayout(segments.Columns, keys, references, Array.IndexOf(keys, SegmentKey.Other), segments.OtherKeys, !segments.OtherKeysComplete);
+        return new SegmentLayout(b, segments.Columns, keys, references, Array.IndexOf(keys, SegmentKey.Other), segments.OtherKeys, !segments.OtherKeysComplete);
     });
 
     /// <summary>
@@ -63,7 +68,7 @@ internal sealed class SegmentLayout
     public static SegmentLayout ForTraining(BaselineProfile whole, IReadOnlyList<string> columns, IReadOnlyList<string> top, bool withOther)
     {
         var keys = withOther ? top.Append(SegmentKey.Other).ToArray() : top.ToArray();
-        return new SegmentLayout(columns, keys, keys.Select(_ => whole).ToArray(), withOther ? keys.Length - 1 : -1, [], otherTakesAll: withOther);
+        return new SegmentLayout(whole, columns, keys, keys.Select(_ => whole).ToArray(), withOther ? keys.Length - 1 : -1, [], otherTakesAll: withOther);
     }
 
     /// <summary>The code of a segment key: its index, <see cref="OtherCode"/> or <see cref="UnseenCode"/>.</summary>

@@ -26,7 +26,14 @@ internal sealed class SegmentWindows
         Layout = layout;
         _maxTrackedUnseen = maxTrackedUnseen;
         Windows = layout.References.Select(r => new WindowProfile(r)).ToArray();
+        UnseenWindow = new WindowProfile(layout.Whole);
     }
+
+    /// <summary>
+    /// The values of rows in no segment, counted so that the whole window can be summed from the segments
+    /// (<see cref="AddInto"/>) instead of counting every value twice; never stored, never judged.
+    /// </summary>
+    public WindowProfile UnseenWindow { get; }
 
     public SegmentLayout Layout { get; }
 
@@ -47,19 +54,43 @@ internal sealed class SegmentWindows
         }
 
         UnseenRows += rowsPerCode[Layout.UnseenCode];
+        UnseenWindow.AddRows(rowsPerCode[Layout.UnseenCode]);
+    }
+
+    /// <summary>
+    /// Adds every feature's counts of the segments and of <see cref="UnseenWindow"/> (values, missing, invalid and absent
+    /// rows: everything fed through these windows) to the whole window's: its features were not fed themselves. The
+    /// window's row count is its own. All windows count on the same boundaries and categories, so the sums are exact.
+    /// </summary>
+    public void AddInto(WindowProfile whole)
+    {
+        if (!ReferenceEquals(whole.Baseline, Layout.Whole))
+        {
+            throw new InvalidOperationException("Segment windows add up only into a window of their own baseline.");
+        }
+
+        foreach (var window in Windows.Append(UnseenWindow))
+        {
+            foreach (var (name, feature) in whole.Features)
+            {
+                feature.Merge(window.Features[name]);
+            }
+        }
     }
 
     /// <summary>Rows (per code) of a source without a column for the feature.</summary>
     public void AddAbsent(string feature, ReadOnlySpan<long> rowsPerCode)
     {
-        for (var s = 0; s < Windows.Count; s++)
+        for (var s = 0; s <= Windows.Count; s++)
         {
             if (rowsPerCode[s] > 0)
             {
-                Windows[s].AddAbsent(feature, rowsPerCode[s]);
+                Window(s).AddAbsent(feature, rowsPerCode[s]);
             }
         }
     }
+
+    private WindowProfile Window(int code) => code < Windows.Count ? Windows[code] : UnseenWindow;
 
     /// <summary>Rows of a key the baseline does not know, by name (their count is in <see cref="AddRows"/>'s).</summary>
     public void CountUnseen(string key, long rows)
@@ -79,11 +110,11 @@ internal sealed class SegmentWindows
     public void AddNumeric(string feature, ReadOnlySpan<double> values, ReadOnlySpan<int> codes)
     {
         Group(values, codes, ref _numbers);
-        for (var s = 0; s < Windows.Count; s++)
+        for (var s = 0; s <= Windows.Count; s++)
         {
             if (_counts[s] > 0)
             {
-                Windows[s].AddNumeric(feature, _numbers.AsSpan(_starts[s], _counts[s]));
+                Window(s).AddNumeric(feature, _numbers.AsSpan(_starts[s], _counts[s]));
             }
         }
     }
@@ -91,11 +122,11 @@ internal sealed class SegmentWindows
     public void AddCategorical(string feature, ReadOnlySpan<string?> values, ReadOnlySpan<int> codes)
     {
         Group(values, codes, ref _strings);
-        for (var s = 0; s < Windows.Count; s++)
+        for (var s = 0; s <= Windows.Count; s++)
         {
             if (_counts[s] > 0)
             {
-                Windows[s].AddCategorical(feature, _strings.AsSpan(_starts[s], _counts[s]));
+                Window(s).AddCategorical(feature, _strings.AsSpan(_starts[s], _counts[s]));
             }
         }
 
@@ -119,6 +150,15 @@ internal sealed class SegmentWindows
             {
                 Windows[s].Merge(other.Windows[s]);
             }
+        }
+
+        if (emptyOther)
+        {
+            UnseenWindow.Absorb(other.UnseenWindow);
+        }
+        else
+        {
+            UnseenWindow.Merge(other.UnseenWindow);
         }
 
         UnseenRows += other.UnseenRows;
@@ -155,6 +195,7 @@ internal sealed class SegmentWindows
             window.Clear();
         }
 
+        UnseenWindow.Clear();
         ClearUnseen();
     }
 
