@@ -2,6 +2,7 @@ using System.Globalization;
 using Azure.Storage.Blobs;
 using DriftJobs.Core.Performance;
 using DriftJobs.Core.Profiles;
+using DriftJobs.Core.Profiles.Segments;
 using DriftJobs.Core.Serialization;
 using DriftJobs.Hosting;
 using DriftJobs.Storage;
@@ -88,6 +89,11 @@ internal sealed partial class BaselineJob(
 
         var baseline = builder.Build(model, version, Describe(source, inputs), time.GetUtcNow()) with { Performance = performance };
         WarnAboutEmptyFeatures(baseline);
+        if (o.SegmentColumnList.Count > 0)
+        {
+            baseline = baseline with { Segments = await ProfileSegmentsAsync(source, inputs, baseline, columns, schemas, o, cancellationToken).ConfigureAwait(false) };
+        }
+
         await BlobJsonWrites.UploadAsync(container, blobName, new BinaryData(DriftJson.Serialize(baseline)), overwrite: o.Force, cancellationToken).ConfigureAwait(false);
         LogWritten(logger, blobName, baseline.Features.Count, baseline.Source.Rows);
         await output.Writer.WriteLineAsync(
@@ -178,6 +184,77 @@ internal sealed partial class BaselineJob(
         {
             var result = await new CsvFeatureReader(columns).ReadAsync(stream, input.Name, sink, cancellationToken).ConfigureAwait(false);
             return (result.RowsRead, result.AbsentColumns.Select(name => columns.First(c => c.Name == name)).ToList());
+        }
+    }
+
+    /// <summary>
+    /// The segments' profiles, in two more reads of the training data (one reader each, the segment columns first): the
+    /// first counts the rows of every combination of the segment columns' values, the second counts the features of
+    /// the DRIFT_MAX_SEGMENTS largest and of the rest together on the whole profile's bins, grid and categories.
+    /// </summary>
+    private async Task<BaselineSegments> ProfileSegmentsAsync(
+        TrainingDataSource source,
+        IReadOnlyList<TrainingInput> inputs,
+        BaselineProfile baseline,
+        List<RequestedColumn> columns,
+        List<IReadOnlyList<ProbedColumn>> schemas,
+        BaselineOptions o,
+        CancellationToken cancellationToken)
+    {
+        var segmentColumns = o.SegmentColumnList;
+        var setting = BaselineSettings.SegmentColumns.Name;
+        var known = schemas.SelectMany(s => s).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        if (segmentColumns.FirstOrDefault(c => !known.Contains(c)) is { } unknown)
+        {
+            throw new SettingException(setting, $"{setting} names '{unknown}', which no training file has. Columns: {string.Join(", ", known.Order(StringComparer.Ordinal))}.");
+        }
+
+        if (columns.FirstOrDefault(c => c.Kind == ColumnKind.Numeric && segmentColumns.Contains(c.Name)) is { } numeric)
+        {
+            throw new SettingException(setting, $"{setting} names '{numeric.Name}', a numeric feature: segments need categorical columns (list it in {BaselineSettings.CategoricalColumns.Name}, or leave it out of the features with {BaselineSettings.ExcludeColumns.Name}).");
+        }
+
+        var segmentRequests = segmentColumns.Select(c => new RequestedColumn(c, ColumnKind.Categorical)).ToList();
+        var builder = new BaselineSegmentsBuilder(baseline, segmentColumns, o.MaxSegments);
+        await ReadSegmentsAsync(source, inputs, segmentRequests, builder.Keys, new HashSet<string>(), BaselineSegmentsBuilder.MaxKeys + 1, cancellationToken).ConfigureAwait(false);
+        var windows = builder.StartProfiles();
+        var features = columns.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        var requests = segmentRequests.Concat(columns.Where(c => !segmentColumns.Contains(c.Name))).ToList();
+        await ReadSegmentsAsync(source, inputs, requests, windows, features, SegmentWindows.MaxTrackedUnseen, cancellationToken).ConfigureAwait(false);
+        var segments = builder.Build();
+        LogSegments(logger, segments.Segments.Count, builder.Keys.Unseen.Count, string.Join(",", segmentColumns));
+        return segments;
+    }
+
+    private static async Task ReadSegmentsAsync(
+        TrainingDataSource source,
+        IReadOnlyList<TrainingInput> inputs,
+        List<RequestedColumn> requests,
+        SegmentWindows into,
+        IReadOnlySet<string> features,
+        int maxTrackedUnseen,
+        CancellationToken cancellationToken)
+    {
+        var router = new SegmentRouter(into.Layout, maxTrackedUnseen);
+        var sink = new SegmentProfileSink(router, into, features);
+        var parquet = new ParquetFeatureReader(requests);
+        foreach (var input in inputs)
+        {
+            var stream = await source.OpenAsync(input, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<string> absent;
+            await using (stream.ConfigureAwait(false))
+            {
+                absent = input.Format == TrainingDataFormat.Parquet
+                    ? (await parquet.ReadAsync(stream, input.Name, sink, cancellationToken).ConfigureAwait(false)).AbsentColumns
+                    : (await new CsvFeatureReader(requests).ReadAsync(stream, input.Name, sink, cancellationToken).ConfigureAwait(false)).AbsentColumns;
+            }
+
+            foreach (var feature in absent.Where(features.Contains))
+            {
+                into.AddAbsent(feature, router.SourceRows);
+            }
+
+            router.Commit(into);
         }
     }
 
@@ -315,6 +392,9 @@ internal sealed partial class BaselineJob(
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Segments by {Columns}: {Profiled} profiled (the largest, and the rest together) of {Keys} in the training data")]
+    private static partial void LogSegments(ILogger logger, int profiled, int keys, string columns);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Read {Input}: {Rows} rows, {AbsentColumns} columns absent")]
     private static partial void LogRead(ILogger logger, string input, long rows, int absentColumns);

@@ -48,6 +48,15 @@ internal sealed class BaselineOptions
     public string? PositiveClass { get; set; }
 
     /// <summary>Replace an existing baseline (reports already written were judged against the old one).</summary>
+    /// <summary>Comma-separated segment columns; unset or empty: no segments.</summary>
+    [ConfigurationKeyName("DRIFT_SEGMENT_COLUMNS")]
+    public string? SegmentColumns { get; set; }
+
+    [ConfigurationKeyName("DRIFT_MAX_SEGMENTS")]
+    public int MaxSegments { get; set; } = 20;
+
+    public IReadOnlyList<string> SegmentColumnList => Hosting.SegmentColumns.Parse(SegmentColumns);
+
     [ConfigurationKeyName("FORCE")]
     public bool Force { get; set; }
 
@@ -107,6 +116,7 @@ internal sealed class BaselineOptionsValidator : IValidateOptions<BaselineOption
             (BaselineSettings.PsiBins, options.PsiBins),
             (BaselineSettings.SampleSize, options.SampleSize),
             (BaselineSettings.ReadConcurrency, options.ReadConcurrency),
+            (BaselineSettings.MaxSegments, options.MaxSegments),
         })
         {
             if (setting.Check(value) is { } failure)
@@ -118,6 +128,15 @@ internal sealed class BaselineOptionsValidator : IValidateOptions<BaselineOption
         try
         {
             _ = options.Task;
+        }
+        catch (SettingException e)
+        {
+            failures.Add(e.Message);
+        }
+
+        try
+        {
+            _ = options.SegmentColumnList;
         }
         catch (SettingException e)
         {

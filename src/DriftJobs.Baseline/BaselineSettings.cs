@@ -44,13 +44,19 @@ internal static class BaselineSettings
     public static JobSetting PositiveClass { get; } =
         new("POSITIVE_CLASS", "with VALIDATION_DATA: the class prediction_score is the probability of (binary)") { Default = "1 or true, of exactly two classes" };
 
+    public static JobSetting SegmentColumns { get; } =
+        new(Hosting.SegmentColumns.Setting, "categorical columns (comma-separated) whose value combinations are profiled as segments") { Default = "off" };
+
+    public static JobSetting MaxSegments { get; } =
+        JobSetting.Number("DRIFT_MAX_SEGMENTS", "segments with the most training rows profiled on their own; the rarer share one", Defaults.MaxSegments, new ValueRange(1, 200));
+
     public static JobSetting Force { get; } = new("FORCE", "replace an existing baseline") { IsFlag = true };
 
     /// <summary>In the order <c>--help</c> and the docs list them.</summary>
     public static IReadOnlyList<JobSetting> All { get; } =
     [
         TrainingData, ModelName, ModelVersion, TargetColumn, ExcludeColumns, CategoricalColumns, PsiBins, SampleSize, ReadConcurrency,
-        ValidationData, ModelTask, PositiveClass, Force,
+        ValidationData, ModelTask, PositiveClass, SegmentColumns, MaxSegments, Force,
         StorageSettings.Container, StorageSettings.ConnectionString, StorageSettings.AccountUrl,
     ];
 }

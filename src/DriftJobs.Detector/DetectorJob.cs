@@ -227,11 +227,37 @@ internal sealed partial class DetectorJob(
             using var bytes = new MemoryStream((int)Math.Clamp(content.Details.ContentLength, 0, Array.MaxLength));
             await content.Content.CopyToAsync(bytes, cancellationToken).ConfigureAwait(false);
             var json = bytes.GetBuffer().AsMemory(0, (int)bytes.Length);
-            return new LoadedBaseline(DriftJson.ReadBaseline(json, name), Convert.ToHexStringLower(SHA256.HashData(json.Span)));
+            var baseline = DriftJson.ReadBaseline(json, name);
+            CheckSegments(baseline, name);
+            return new LoadedBaseline(baseline, Convert.ToHexStringLower(SHA256.HashData(json.Span)));
         }
         catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode == BlobErrorCode.BlobNotFound)
         {
             throw new JobInputException($"No baseline at {container.Name}/{name}: run the baseline job for {model} {version} first.", e);
+        }
+    }
+
+    /// <summary>
+    /// DRIFT_SEGMENT_COLUMNS must be the baseline's, in its order: the segments' references were counted with them
+    /// (a subset would need references the baseline does not hold).
+    /// </summary>
+    private void CheckSegments(BaselineProfile baseline, string blob)
+    {
+        var columns = options.Value.SegmentColumnList;
+        if (columns.Count == 0)
+        {
+            return;
+        }
+
+        var setting = DetectorSettings.SegmentColumns.Name;
+        if (baseline.Segments is not { } segments)
+        {
+            throw new SettingException(setting, $"{setting} = '{string.Join(",", columns)}', but the baseline {blob} has no segments: build it with the same {setting}, or leave {setting} unset.");
+        }
+
+        if (!segments.Columns.SequenceEqual(columns, StringComparer.Ordinal))
+        {
+            throw new SettingException(setting, $"{setting} = '{string.Join(",", columns)}' is not the baseline's '{string.Join(",", segments.Columns)}' ({blob}): set the baseline's columns, in its order, or build the baseline again.");
         }
     }
 

@@ -61,6 +61,14 @@ internal sealed class DetectorOptions
     /// or a copy): the window's logs are read from {path}/{DRIFT_LOGS_PREFIX}/year=…/hour=… there instead of through
     /// the Blob API. Baselines and reports stay in the container.
     /// </summary>
+    /// <summary>Comma-separated segment columns; unset or empty: no segments.</summary>
+    [ConfigurationKeyName("DRIFT_SEGMENT_COLUMNS")]
+    public string? SegmentColumns { get; set; }
+
+    public IReadOnlyList<string> SegmentColumnList => Hosting.SegmentColumns.Parse(SegmentColumns);
+
+    public bool Segmented => SegmentColumnList.Count > 0;
+
     [ConfigurationKeyName("DRIFT_LOGS_PATH")]
     public string? LogsPath { get; set; }
 
@@ -348,6 +356,7 @@ internal sealed class DetectorOptionsValidator : IValidateOptions<DetectorOption
         InRange(DetectorSettings.TrendLambda, options.TrendLambda);
         InRange(DetectorSettings.JoinMemoryMb, options.JoinMemoryMb);
         Check(() => DetectorOptions.ParseHourProfiles(options.HourProfiles));
+        Check(() => _ = options.SegmentColumnList);
         InRange(DetectorSettings.HourProfileRetentionHours, options.HourProfileRetentionHours);
         InRange(DetectorSettings.Shards, options.Shards);
         InRange(DetectorSettings.ShardIndex, options.ShardIndex);

@@ -50,6 +50,9 @@ internal static class DetectorSettings
     public static JobSetting UnseenCategoryShare { get; } =
         JobSetting.Number("DRIFT_UNSEEN_CATEGORY_SHARE", "share of never-seen categories that is reported", Defaults.UnseenCategoryShare, DriftThresholds.ShareRange);
 
+    public static JobSetting SegmentColumns { get; } =
+        new(Hosting.SegmentColumns.Setting, "categorical columns (comma-separated) whose segments are judged one by one: the baseline's, in its order") { Default = "off" };
+
     public static JobSetting LogsPath { get; } =
         new("DRIFT_LOGS_PATH", "directory where the logs container is mounted: logs are read as files there") { Default = "unset: the Blob API" };
 
@@ -145,7 +148,7 @@ internal static class DetectorSettings
     public static IReadOnlyList<JobSetting> All { get; } =
     [
         ModelName, ModelVersion, WindowHours, WindowEnd, PsiThreshold, KsPValueThreshold, KsMinStatistic, MultipleTesting, MinSamples,
-        ScoreCriticalThreshold, MissingRateIncrease, OutOfRangeShare, UnseenCategoryShare, LogsPath, ReadConcurrency, AlertmanagerUrl,
+        ScoreCriticalThreshold, MissingRateIncrease, OutOfRangeShare, UnseenCategoryShare, SegmentColumns, LogsPath, ReadConcurrency, AlertmanagerUrl,
         SlackWebhookUrl, WebhookUrl, WebhookSecret, PushgatewayUrl, ReportBaseUrl, AlertCooldownHours, AlertMinConsecutiveWindows,
         SinkTimeoutSeconds, SinkRetries, SinkRetryBackoffSeconds, LabelDelayHours, PerformanceMetric, PerformanceEffectFloor,
         PerformanceCriticalFloor, PerformanceAlpha, MinLabels, MinLabelCoverage, MaxCalibrationError, TrendDelta, TrendLambda, JoinMemoryMb,

@@ -12,5 +12,16 @@ internal sealed class WindowProfileSink(WindowProfile profile, string? targetFea
 
     public void AddCategorical(string column, ReadOnlySpan<string?> values) => profile.AddCategorical(Feature(column), values);
 
+    /// <summary>
+    /// A batch of a segmented window: each segment's values (row i's segment is <paramref name="codes"/>[i]); the whole
+    /// window's are their sum, added once the window is read (<see cref="Core.Profiles.Segments.SegmentWindows.AddInto"/>),
+    /// so every value is counted once.
+    /// </summary>
+    public void AddNumeric(string column, ReadOnlySpan<double> values, ReadOnlySpan<int> codes) =>
+        profile.Segments!.AddNumeric(Feature(column), values, codes);
+
+    public void AddCategorical(string column, ReadOnlySpan<string?> values, ReadOnlySpan<int> codes) =>
+        profile.Segments!.AddCategorical(Feature(column), values, codes);
+
     public string Feature(string column) => column == PredictionColumn && targetFeature is not null ? targetFeature : column;
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using DriftJobs.Core.Profiles;
+using DriftJobs.Core.Profiles.Segments;
 using DriftJobs.Core.Reports;
 using DriftJobs.Storage;
 using DriftJobs.Storage.Parquet;
@@ -21,6 +22,11 @@ internal sealed record WindowRead(WindowProfile Window, int FilesRead, long Rows
 /// 40,000 at once), and a partial profile per file would cost more to merge and clear than the file costs to count.
 /// A file too large to hold is counted into a scratch profile that is merged once the file is done.
 /// </para>
+/// <para>
+/// A segmented window requests the segment columns first: each batch's rows get their segment codes before its
+/// features come, and the held values keep their batch's codes, so the same single pass feeds the whole window and
+/// each segment's.
+/// </para>
 /// </summary>
 internal sealed class WindowProfiler
 {
@@ -28,6 +34,8 @@ internal sealed class WindowProfiler
     public const int HeldValuesLimit = 1 << 21;
 
     private readonly BaselineProfile _baseline;
+    private readonly bool _segmented;
+    private readonly HashSet<string> _segmentOnly = new(StringComparer.Ordinal);
     private readonly IReadOnlyList<RequestedColumn> _columns;
     private readonly ModelFilter _filter;
     private readonly string? _targetFeature;
@@ -36,7 +44,8 @@ internal sealed class WindowProfiler
     private readonly ConcurrentBag<Reader> _idle = [];
     private readonly List<Reader> _readers = [];
 
-    public WindowProfiler(BaselineProfile baseline, int concurrency, int heldValuesLimit = HeldValuesLimit)
+    /// <param name="segmented">Also count each of the baseline's segments (its windows get <see cref="WindowProfile.Segments"/>).</param>
+    public WindowProfiler(BaselineProfile baseline, int concurrency, int heldValuesLimit = HeldValuesLimit, bool segmented = false)
     {
         ArgumentNullException.ThrowIfNull(baseline);
         ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
@@ -48,6 +57,35 @@ internal sealed class WindowProfiler
             .Select(f => new RequestedColumn(f.Name, Kind(f.Kind)))
             .Concat(target is null ? [] : [new RequestedColumn(WindowProfileSink.PredictionColumn, Kind(target.Kind))])
             .ToList();
+        _segmented = segmented;
+        if (segmented)
+        {
+            // The segment columns first, in their order; one that is also a categorical feature is requested once.
+            var segmentColumns = SegmentLayout.For(baseline).Columns;
+            foreach (var column in segmentColumns.Reverse())
+            {
+                var index = _columns.ToList().FindIndex(c => c.Name == column);
+                if (index >= 0 && _columns[index].Kind != ColumnKind.Categorical)
+                {
+                    throw new InvalidDataException($"Segment column '{column}' is a numeric feature of the baseline: segments need categorical columns.");
+                }
+
+                if (index < 0)
+                {
+                    _segmentOnly.Add(column);
+                }
+
+                var list = _columns.ToList();
+                if (index >= 0)
+                {
+                    list.RemoveAt(index);
+                }
+
+                list.Insert(0, new RequestedColumn(column, ColumnKind.Categorical));
+                _columns = list;
+            }
+        }
+
         _filter = new ModelFilter(baseline.ModelName, baseline.ModelVersion);
         _concurrency = concurrency;
         _heldValuesLimit = heldValuesLimit;
@@ -100,7 +138,7 @@ internal sealed class WindowProfiler
         }).ConfigureAwait(false);
 
         // The readers keep their buffers and emptied profiles for the next call (the next hour of a window).
-        var window = into ?? new WindowProfile(_baseline);
+        var window = into ?? new WindowProfile(_baseline, _segmented);
         window.Clear();
         var filesRead = 0;
         var rowsOfOtherModels = 0L;
@@ -112,6 +150,9 @@ internal sealed class WindowProfiler
             rowsOfOtherModels += reader.RowsOfOtherModels;
             reader.ResetCounters();
         }
+
+        // A segmented window's features were counted in its segments only.
+        window.Segments?.AddInto(window);
 
         return new WindowRead(window, filesRead, rowsOfOtherModels, skipped.OrderBy(s => s.Path, StringComparer.Ordinal).ToArray());
     }
@@ -143,6 +184,7 @@ internal sealed class WindowProfiler
         private readonly ParquetFeatureReader _parquet;
         private readonly HeldValues _held;
         private readonly MemoryStream _download = new();
+        private readonly SegmentRouter? _router;
         private WindowProfile? _scratch;
         private WindowProfileSink? _scratchSink;
 
@@ -150,8 +192,9 @@ internal sealed class WindowProfiler
         {
             _owner = owner;
             _parquet = new ParquetFeatureReader(owner._columns, owner._filter);
-            Profile = new WindowProfile(owner._baseline);
-            _held = new HeldValues(owner._heldValuesLimit, new WindowProfileSink(Profile, owner._targetFeature), Scratch);
+            Profile = new WindowProfile(owner._baseline, owner._segmented);
+            _router = owner._segmented ? new SegmentRouter(SegmentLayout.For(owner._baseline)) : null;
+            _held = new HeldValues(owner._heldValuesLimit, new WindowProfileSink(Profile, owner._targetFeature), Scratch, _router, owner._segmentOnly);
         }
 
         public WindowProfile Profile { get; }
@@ -202,7 +245,25 @@ internal sealed class WindowProfiler
             profile.AddRows(result.RowsKept);
             foreach (var absent in result.AbsentColumns)
             {
-                profile.AddAbsent(_held.Counted.Feature(absent), result.RowsKept);
+                if (_owner._segmentOnly.Contains(absent))
+                {
+                    continue;
+                }
+
+                if (profile.Segments is { } segments)
+                {
+                    // The whole window gets them with the segments' counts.
+                    segments.AddAbsent(_held.Counted.Feature(absent), _router!.SourceRows);
+                }
+                else
+                {
+                    profile.AddAbsent(_held.Counted.Feature(absent), result.RowsKept);
+                }
+            }
+
+            if (_router is not null)
+            {
+                _router.Commit(profile.Segments!);
             }
 
             if (wentToScratch)
@@ -220,6 +281,7 @@ internal sealed class WindowProfiler
 
         private void Discard()
         {
+            _router?.Forget();
             if (_held.Rollback())
             {
                 _scratch!.Clear();
@@ -228,7 +290,7 @@ internal sealed class WindowProfiler
 
         private WindowProfileSink Scratch()
         {
-            _scratch ??= new WindowProfile(_owner._baseline);
+            _scratch ??= new WindowProfile(_owner._baseline, _owner._segmented);
             return _scratchSink ??= new WindowProfileSink(_scratch, _owner._targetFeature);
         }
     }
@@ -239,9 +301,16 @@ internal sealed class WindowProfiler
     /// files, into <see cref="Counted"/>; a file too large to hold on its own goes, held values and the rest, to the
     /// overflow sink (a scratch profile) instead.
     /// </summary>
-    private sealed class HeldValues(int limit, WindowProfileSink counted, Func<WindowProfileSink> overflow) : IColumnBatchSink
+    private sealed class HeldValues(
+        int limit, WindowProfileSink counted, Func<WindowProfileSink> overflow, SegmentRouter? router, IReadOnlySet<string> segmentOnly) : IColumnBatchSink
     {
         private readonly List<Batch> _batches = [];
+        private int[] _codes = [];
+        private int _codeCount;
+        private int _committedCodes;
+
+        // Where the current batch's segment codes are held; −1 until a feature of the batch is held.
+        private int _batchCodes = -1;
         private readonly List<string> _columns = [];
         private double[] _numbers = [];
         private string?[] _strings = [];
@@ -252,31 +321,82 @@ internal sealed class WindowProfiler
         private int _committedBatches;
         private int _committedNumbers;
         private int _committedStrings;
-        private IColumnBatchSink? _direct;
+        private WindowProfileSink? _direct;
 
         public WindowProfileSink Counted => counted;
+
+        public void StartBatch(int rows)
+        {
+            router?.StartBatch(rows);
+            _batchCodes = -1;
+        }
 
         public void AddNumeric(string column, ReadOnlySpan<double> values)
         {
             if (Sink(values.Length) is { } direct)
             {
-                direct.AddNumeric(column, values);
+                if (router is null)
+                {
+                    direct.AddNumeric(column, values);
+                }
+                else
+                {
+                    direct.AddNumeric(column, values, router.Codes());
+                }
+
                 return;
             }
 
             GrowNumbers(_numberCount + values.Length);
-            Hold(ref _numbers, ref _numberCount, new Batch(column, Numeric: true, _numberCount, values.Length), values);
+            Hold(ref _numbers, ref _numberCount, new Batch(column, Numeric: true, _numberCount, values.Length, BatchCodes()), values);
         }
 
         public void AddCategorical(string column, ReadOnlySpan<string?> values)
         {
+            if (router?.ColumnIndex(column) is >= 0 and var index)
+            {
+                router.AddSegmentColumn(index, values);
+                if (segmentOnly.Contains(column))
+                {
+                    return;
+                }
+            }
+
             if (Sink(values.Length) is { } direct)
             {
-                direct.AddCategorical(column, values);
+                if (router is null)
+                {
+                    direct.AddCategorical(column, values);
+                }
+                else
+                {
+                    direct.AddCategorical(column, values, router.Codes());
+                }
+
                 return;
             }
 
-            Hold(ref _strings, ref _stringCount, new Batch(column, Numeric: false, _stringCount, values.Length), values);
+            Hold(ref _strings, ref _stringCount, new Batch(column, Numeric: false, _stringCount, values.Length, BatchCodes()), values);
+        }
+
+        /// <summary>Where the current batch's codes are held (copied there for its first held feature); −1 without segments.</summary>
+        private int BatchCodes()
+        {
+            if (router is null)
+            {
+                return -1;
+            }
+
+            if (_batchCodes < 0)
+            {
+                var codes = router.Codes();
+                Grow(ref _codes, _codeCount + codes.Length);
+                codes.CopyTo(_codes.AsSpan(_codeCount));
+                _batchCodes = _codeCount;
+                _codeCount += codes.Length;
+            }
+
+            return _batchCodes;
         }
 
         /// <summary>The current file was read to the end. Returns true when it went to the overflow sink.</summary>
@@ -285,6 +405,8 @@ internal sealed class WindowProfiler
             _committedBatches = _batches.Count;
             _committedNumbers = _numberCount;
             _committedStrings = _stringCount;
+            _committedCodes = _codeCount;
+            _batchCodes = -1;
             var direct = _direct is not null;
             _direct = null;
             return direct;
@@ -293,7 +415,8 @@ internal sealed class WindowProfiler
         /// <summary>Forgets the current file's values. Returns true when they had gone to the overflow sink.</summary>
         public bool Rollback()
         {
-            TruncateTo(_committedBatches, _committedNumbers, _committedStrings);
+            TruncateTo(_committedBatches, _committedNumbers, _committedStrings, _committedCodes);
+            _batchCodes = -1;
             var direct = _direct is not null;
             _direct = null;
             return direct;
@@ -337,25 +460,38 @@ internal sealed class WindowProfiler
             // Move the current file's values (if any) to the front.
             var numbers = _numberCount - _committedNumbers;
             var strings = _stringCount - _committedStrings;
+            var codes = _codeCount - _committedCodes;
             _numbers.AsSpan(_committedNumbers, numbers).CopyTo(_numbers);
             _strings.AsSpan(_committedStrings, strings).CopyTo(_strings);
+            _codes.AsSpan(_committedCodes, codes).CopyTo(_codes);
             Array.Clear(_strings, strings, _stringCount - strings);
             for (var b = _committedBatches; b < _batches.Count; b++)
             {
                 var batch = _batches[b];
-                _batches[b] = batch with { Start = batch.Start - (batch.Numeric ? _committedNumbers : _committedStrings) };
+                _batches[b] = batch with
+                {
+                    Start = batch.Start - (batch.Numeric ? _committedNumbers : _committedStrings),
+                    Codes = batch.Codes < 0 ? -1 : batch.Codes - _committedCodes,
+                };
+            }
+
+            if (_batchCodes >= 0)
+            {
+                _batchCodes -= _committedCodes;
             }
 
             _batches.RemoveRange(0, _committedBatches);
             _numberCount = numbers;
             _stringCount = strings;
+            _codeCount = codes;
             _committedBatches = 0;
             _committedNumbers = 0;
             _committedStrings = 0;
+            _committedCodes = 0;
         }
 
         /// <summary>Where values go now: null to hold them, or the overflow sink once the current file alone is too large.</summary>
-        private IColumnBatchSink? Sink(int adding)
+        private WindowProfileSink? Sink(int adding)
         {
             if (_direct is null && Held + adding > limit)
             {
@@ -369,7 +505,8 @@ internal sealed class WindowProfiler
                         Deliver(batch, _direct);
                     }
 
-                    TruncateTo(0, 0, 0);
+                    TruncateTo(0, 0, 0, 0);
+                    _batchCodes = -1;
                 }
             }
 
@@ -378,9 +515,21 @@ internal sealed class WindowProfiler
 
         private long Held => (long)_numberCount + _stringCount;
 
-        private void Deliver(Batch batch, IColumnBatchSink sink)
+        private void Deliver(Batch batch, WindowProfileSink sink)
         {
-            if (batch.Numeric)
+            if (batch.Codes >= 0)
+            {
+                var codes = _codes.AsSpan(batch.Codes, batch.Length);
+                if (batch.Numeric)
+                {
+                    sink.AddNumeric(batch.Column, _numbers.AsSpan(batch.Start, batch.Length), codes);
+                }
+                else
+                {
+                    sink.AddCategorical(batch.Column, _strings.AsSpan(batch.Start, batch.Length), codes);
+                }
+            }
+            else if (batch.Numeric)
             {
                 sink.AddNumeric(batch.Column, _numbers.AsSpan(batch.Start, batch.Length));
             }
@@ -391,9 +540,10 @@ internal sealed class WindowProfiler
         }
 
         /// <summary>Keeps only the first batches and values; the strings let go are cleared (the next file may not use them).</summary>
-        private void TruncateTo(int batches, int numbers, int strings)
+        private void TruncateTo(int batches, int numbers, int strings, int codes)
         {
             _batches.RemoveRange(batches, _batches.Count - batches);
+            _codeCount = codes;
             _numberCount = numbers;
             Array.Clear(_strings, strings, _stringCount - strings);
             _stringCount = strings;
@@ -431,6 +581,7 @@ internal sealed class WindowProfiler
             }
         }
 
-        private readonly record struct Batch(string Column, bool Numeric, int Start, int Length);
+        /// <param name="Codes">Where the batch's rows' segment codes start in the held codes; −1 without segments.</param>
+        private readonly record struct Batch(string Column, bool Numeric, int Start, int Length, int Codes);
     }
 }

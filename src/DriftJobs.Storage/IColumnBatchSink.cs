@@ -11,4 +11,12 @@ internal interface IColumnBatchSink
 
     /// <summary>A categorical feature's values; <see langword="null"/> marks a missing value.</summary>
     void AddCategorical(string column, ReadOnlySpan<string?> values);
+
+    /// <summary>
+    /// A batch of <paramref name="rows"/> rows begins: its columns follow, in the order they were requested. A sink that
+    /// splits rows by the values of some columns (segments) requests those first and learns here where a batch starts.
+    /// </summary>
+    void StartBatch(int rows)
+    {
+    }
 }

@@ -31,8 +31,8 @@ public class HourProfileCodecTests
         return (baseline, numeric, categorical);
     }
 
-    private static HourProfile Profile(WindowProfile window, int filesRead = 1) =>
-        new(HourProfileKey.For(window.Baseline, new string('a', 64), Hour),
+    private static HourProfile Profile(WindowProfile window, int filesRead = 1, bool segmented = false) =>
+        new(HourProfileKey.For(window.Baseline, new string('a', 64), Hour, segmented),
             Enumerable.Range(0, filesRead + 1).Select(i => new HourFile($"inference-logs/f{i}.parquet", 100 + i, $"\"0x{i}\"")).ToArray(),
             window, filesRead, 7, [new SkippedFile($"inference-logs/f{filesRead}.parquet", "not Parquet")]);
 
@@ -64,6 +64,50 @@ public class HourProfileCodecTests
 
             Assert.Equal(Encoding.UTF8.GetString(onePass), Encoding.UTF8.GetString(WindowProfileTests.Report(merged)));
         }
+    }
+
+    [Fact]
+    public void Segmented_windows_summed_from_stored_parts_give_the_report_of_one_pass_byte_for_byte()
+    {
+        var random = new Random(37);
+        var (whole, numeric, categorical) = Data(random, 4000);
+        string? Country(int i) => i % 13 == 0 ? null : (i % 5) switch { 0 => "DE", 1 => "FR", 2 => "IT", 3 => "NL", _ => "ES" };
+        var training = Enumerable.Range(0, 3000).Select(Country).ToArray();
+        var baseline = Segmented.Baseline(
+            whole.Features.Where(f => f.Kind == FeatureKind.Numeric).ToDictionary(f => f.Name, f => TestData.Normal(random, 3000)),
+            training, maxSegments: 3, categorical: new() { ["c"] = Enumerable.Range(0, 3000).Select(_ => "k" + random.Next(8)).ToArray() });
+        // Some window rows in segments the training data never had.
+        var segments = Enumerable.Range(0, 4000).Select(i => i % 31 == 0 ? "PL" + (i % 3) : Country(i + 1)).ToArray();
+        var onePass = WindowProfileTests.Report(Segmented.Window(baseline, numeric, segments, categorical));
+        Assert.Contains("\"segments\"", Encoding.UTF8.GetString(onePass), StringComparison.Ordinal);
+        var cuts = new[] { 0, 900, 1000, 2500, 4000 };
+        var merged = new WindowProfile(baseline, segmented: true);
+        for (var i = 0; i + 1 < cuts.Length; i++)
+        {
+            var part = Segmented.Window(
+                baseline,
+                numeric.ToDictionary(kv => kv.Key, kv => kv.Value[cuts[i]..cuts[i + 1]]),
+                segments[cuts[i]..cuts[i + 1]],
+                categorical.ToDictionary(kv => kv.Key, kv => kv.Value[cuts[i]..cuts[i + 1]]));
+            var stored = HourProfileCodec.Serialize(Profile(part, segmented: true));
+
+            var read = HourProfileCodec.Read(stored, baseline, "p", new WindowProfile(baseline, segmented: true));
+
+            Assert.Equal(stored, HourProfileCodec.Serialize(read));
+            merged.Merge(read.Window);
+        }
+
+        Assert.Equal(Encoding.UTF8.GetString(onePass), Encoding.UTF8.GetString(WindowProfileTests.Report(merged)));
+
+        // An unsplit window's profile has the header it had before segments (only its format changed).
+        var (plain, _) = StoredProfile.Unpack(HourProfileCodec.Serialize(Profile(TestData.Window(whole, numeric, categorical))));
+        Assert.False(plain.AsObject().ContainsKey("segment_columns") || plain.AsObject().ContainsKey("segments"));
+
+        // A profile split by segments never stands for an unsplit window, nor the other way round.
+        var segmented = HourProfileCodec.Serialize(Profile(merged, segmented: true));
+        Assert.Contains("it has segments, this window has none", Assert.Throws<InvalidDataException>(() => HourProfileCodec.Read(segmented, baseline, "p")).Message, StringComparison.Ordinal);
+        Assert.Equal("it was split by segment columns 'country', this run by ''",
+            HourProfileCodec.Read(segmented, baseline, "p", new WindowProfile(baseline, segmented: true)).Key.Mismatch(HourProfileKey.For(baseline, new string('a', 64), Hour)));
     }
 
     [Fact]
@@ -176,7 +220,7 @@ public class HourProfileCodecTests
         { "baseline_sha256 = 7", "'baseline_sha256' is not a string" },
         { "features[1].name = \"z\"", "feature 'z' is not in the baseline" },
         { "features[1].name = \"x\"", "feature 'x' is there twice" },
-        { "format = 2", "format 2 is not this detector's (1)" },
+        { "format = 1", "format 1 is not this detector's (2)" },
     };
 
     [Theory]

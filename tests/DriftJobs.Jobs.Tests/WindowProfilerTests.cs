@@ -51,6 +51,29 @@ public sealed class WindowProfilerTests
 
     [Theory]
     [MemberData(nameof(Holding))]
+    public async Task A_segmented_window_sums_to_the_plain_count_and_splits_alike_however_values_are_held(int concurrency, int heldValuesLimit)
+    {
+        var files = await WindowFilesAsync();
+        var baseline = SegmentedBaseline.Value;
+
+        var read = await new WindowProfiler(baseline, concurrency, heldValuesLimit, segmented: true).ProfileAsync([.. files.Keys], Open(files));
+        var reference = await new WindowProfiler(baseline, 1, WindowProfiler.HeldValuesLimit, segmented: true).ProfileAsync([.. files.Keys], Open(files));
+
+        // The whole window is the sum of the segments' (and the never-seen ones') counts: the plain count of every row.
+        Assert.Equal(Fingerprint(await PlainProfileAsync(files)), Fingerprint(read.Window));
+        var segments = read.Window.Segments!;
+        Assert.Equal(["country=DE", "country=FR", "(other)"], segments.Layout.Keys);
+        for (var s = 0; s < segments.Windows.Count; s++)
+        {
+            Assert.Equal(Fingerprint(reference.Window.Segments!.Windows[s]), Fingerprint(segments.Windows[s]));
+        }
+
+        Assert.Equal(read.Window.Rows, segments.Windows.Sum(w => w.Rows) + segments.UnseenRows);
+        Assert.Equal(["country=(missing)", "country=??", "country=BR"], segments.Unseen.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Holding))]
     public async Task A_file_that_fails_half_way_adds_nothing(int concurrency, int heldValuesLimit)
     {
         var files = await WindowFilesAsync();
@@ -114,6 +137,33 @@ public sealed class WindowProfilerTests
         Assert.Equal(0, read.FilesRead);
         Assert.All(read.Window.Features.Values, f => Assert.Equal(0, f.Rows));
     }
+
+    /// <summary>The baseline split by country: DE and FR on their own, US and JP as (other).</summary>
+    private static readonly Lazy<BaselineProfile> SegmentedBaseline = new(() =>
+    {
+        var random = new Random(8);
+        var country = Enumerable.Range(0, 2_000).Select(i => (string?)(i % 10 < 4 ? "DE" : i % 10 < 7 ? "FR" : i % 10 < 9 ? "US" : "JP")).ToArray();
+        var amount = Enumerable.Range(0, 2_000).Select(_ => Math.Round(random.NextDouble() * 100, 1)).ToArray();
+        var builder = new Core.Profiles.Segments.BaselineSegmentsBuilder(Baseline, ["country"], 2);
+        Feed(builder.Keys, country, null, Core.Profiles.Segments.BaselineSegmentsBuilder.MaxKeys + 1);
+        Feed(builder.StartProfiles(), country, amount, Core.Profiles.Segments.SegmentWindows.MaxTrackedUnseen);
+        return Baseline with { Segments = builder.Build() };
+
+        static void Feed(Core.Profiles.Segments.SegmentWindows into, string?[] country, double[]? amount, int maxTrackedUnseen)
+        {
+            var router = new Core.Profiles.Segments.SegmentRouter(into.Layout, maxTrackedUnseen);
+            router.StartBatch(country.Length);
+            router.AddSegmentColumn(0, country);
+            if (amount is not null)
+            {
+                into.AddNumeric("amount", amount, router.Codes());
+                into.AddNumeric("age", amount, router.Codes());
+                into.AddCategorical("country", country, router.Codes());
+            }
+
+            router.Commit(into);
+        }
+    });
 
     private static BaselineProfile BuildBaseline()
     {

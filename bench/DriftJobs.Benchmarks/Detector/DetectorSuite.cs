@@ -203,6 +203,8 @@ internal static class DetectorSuite
             size.CountMismatches = DuckDbWork.Compare(histograms!, engineWindow!);
         }
 
+        await SegmentsAsync(o, environment, detectorEnvironment, dataRoot, training, logs, azurite, results, token);
+
         using (var command = duck.CreateCommand())
         {
             command.CommandText = "SELECT version()";
@@ -217,6 +219,68 @@ internal static class DetectorSuite
         await File.WriteAllTextAsync(o.Output, IncrementalSuite.KeepSection(previous, markdown), token);
         Console.Error.WriteLine($"results written to {o.Output}");
         return results.Sizes.Any(s => s.CountMismatches.Count > 0) ? 1 : 0;
+    }
+
+    /// <summary>
+    /// Segments (issue #26): the baseline job again, with <see cref="SegmentCount"/> segments of the string feature
+    /// <see cref="SegmentColumn"/> (12 channels: the 10 largest, and the other two together), then at each size the
+    /// detector without and with DRIFT_SEGMENT_COLUMNS, paired round by round against this same baseline (whose larger
+    /// baseline.json both load). Run last: the detector runs above measured the plain baseline.
+    /// </summary>
+    private static async Task SegmentsAsync(
+        Options o,
+        Dictionary<string, string> environment,
+        Dictionary<string, string> detectorEnvironment,
+        string dataRoot,
+        DataSet training,
+        List<DataSet> logs,
+        BenchAzurite azurite,
+        Results results,
+        CancellationToken token)
+    {
+        Console.Error.WriteLine($"baseline job with {SegmentCount} segments of {SegmentColumn}");
+        var (cost, exit, output) = await Measure.JobAsync(o.BaselineJob, new Dictionary<string, string>(environment)
+        {
+            ["TRAINING_DATA"] = Path.GetFullPath(Path.Combine(dataRoot, training.Prefix)),
+            ["FORCE"] = "true",
+            ["DRIFT_SEGMENT_COLUMNS"] = SegmentColumn,
+            ["DRIFT_MAX_SEGMENTS"] = SegmentCount.ToString(CultureInfo.InvariantCulture),
+        }, azurite.ProcessId, token);
+        if (exit != 0)
+        {
+            throw new InvalidOperationException($"segmented baseline job exited {exit}:\n{output}");
+        }
+
+        results.SegmentedBaseline = cost;
+        var segmented = new Dictionary<string, string>(detectorEnvironment) { ["DRIFT_SEGMENT_COLUMNS"] = SegmentColumn };
+        foreach (var set in logs)
+        {
+            var repeat = o.Repeat ?? (set.Rows < 5_000_000 ? 3 : 1);
+            var runs = new SegmentRuns(set);
+            for (var round = 1; round <= repeat; round++)
+            {
+                runs.Plain.Add(await DetectorAsync(o, detectorEnvironment, set.Prefix, azurite, set.Rows, token));
+                runs.Segmented.Add(await DetectorAsync(o, segmented, set.Prefix, azurite, set.Rows, token));
+                Console.Error.WriteLine($"  {set.Prefix}: plain {runs.Plain[^1].Wall.TotalSeconds:F2} s, {SegmentCount} segments {runs.Segmented[^1].Wall.TotalSeconds:F2} s, peak RSS {runs.Segmented[^1].PeakRssBytes / 1048576.0:F0} MiB");
+            }
+
+            runs.Drifted = (await ReadReportAsync(azurite, token)).Segments?.DriftedSegments ?? [];
+            results.Segments.Add(runs);
+        }
+    }
+
+    private const string SegmentColumn = "c4";
+    private const int SegmentCount = 10;
+
+    private sealed class SegmentRuns(DataSet set)
+    {
+        public DataSet Set { get; } = set;
+
+        public List<Cost> Plain { get; } = [];
+
+        public List<Cost> Segmented { get; } = [];
+
+        public IReadOnlyList<string> Drifted { get; set; } = [];
     }
 
     private static async Task<Cost> DetectorAsync(
@@ -443,6 +507,10 @@ internal static class DetectorSuite
 
         public Cost Empty { get; set; } = null!;
 
+        public Cost SegmentedBaseline { get; set; } = null!;
+
+        public List<SegmentRuns> Segments { get; } = [];
+
         public string DuckDbVersion { get; set; } = "?";
 
         private string ImageSettingsText() => options.DetectorImageSettings.Count == 0
@@ -549,6 +617,19 @@ internal static class DetectorSuite
 
             Target(md, "Baseline job on 10M × 50 under a minute", $"{Baseline.Cost.Wall.TotalSeconds:F1} s on {Baseline.Set.Rows:N0} rows", Baseline.Cost.Wall.TotalSeconds < 60 && Baseline.Set.Rows >= 10_000_000);
             Target(md, "Detector fixed cost under 1.5 s", $"{Empty.Wall.TotalSeconds:F2} s", Empty.Wall.TotalSeconds < 1.5);
+            foreach (var g in Segments)
+            {
+                var ratio = SizeResults.Ratio(g.Segmented, g.Plain);
+                Target(md, $"{BenchData.Label(g.Set.Rows).ToUpperInvariant()}: {SegmentCount} segments ({SegmentColumn}) ≤ 2× the unsegmented run (same baseline)",
+                    $"{ratio:F2}× ({Cost.Median(g.Segmented).Wall.TotalSeconds:F2} s vs {Cost.Median(g.Plain).Wall.TotalSeconds:F2} s; CPU {Cost.Median(g.Segmented).Cpu.TotalSeconds:F1} s vs {Cost.Median(g.Plain).Cpu.TotalSeconds:F1} s; " +
+                    $"peak RSS {g.Segmented.Max(c => c.PeakRssBytes) / 1048576.0:F0} MiB vs {g.Plain.Max(c => c.PeakRssBytes) / 1048576.0:F0} MiB; drifted segments: {(g.Drifted.Count == 0 ? "none" : string.Join(", ", g.Drifted))})",
+                    ratio <= 2);
+            }
+
+            if (Segments.Count > 0)
+            {
+                md.AppendLine($"| Baseline job with {SegmentCount} segments of {SegmentColumn} (reported; two more reads of the training data) | {SegmentedBaseline.Wall.TotalSeconds:F1} s wall vs {Baseline.Cost.Wall.TotalSeconds:F1} s without, peak RSS {SegmentedBaseline.PeakRssBytes / 1048576.0:F0} MiB | — |");
+            }
             md.AppendLine();
             md.AppendLine("## Checks");
             md.AppendLine();

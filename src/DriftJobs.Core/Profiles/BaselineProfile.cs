@@ -32,6 +32,13 @@ internal sealed record BaselineProfile
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Performance.ReferencePerformance? Performance { get; init; }
 
+    /// <summary>
+    /// The training data's segments (DRIFT_SEGMENT_COLUMNS); null when the baseline was built without, and then not
+    /// written, so older baselines keep their bytes and still load.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Segments.BaselineSegments? Segments { get; init; }
+
     [JsonIgnore]
     public FeatureProfile? Target => Features.FirstOrDefault(f => f.Role == FeatureRole.Target);
 

@@ -135,6 +135,13 @@ internal sealed class NumericBoundaries
         Cache.GetValue(profile, p => new NumericBoundaries(feature, p));
 
     /// <summary>
+    /// Lets a segment's reference (the whole profile's edges and grid with the segment's own shares) count with the
+    /// whole profile's boundaries instead of building the same ones again for every segment.
+    /// </summary>
+    public static void Share(string feature, NumericProfile segment, NumericProfile whole) =>
+        Cache.AddOrUpdate(segment, For(feature, whole));
+
+    /// <summary>
     /// Counts finite values into their slots (2u+1 when equal to boundary u, else 2u with u the number of boundaries
     /// below); returns the NaN and ±∞ counts and the running min and max of the finite values.
     /// </summary>

@@ -1,3 +1,5 @@
+using DriftJobs.Core.Profiles.Segments;
+
 namespace DriftJobs.Core.Profiles;
 
 /// <summary>
@@ -10,9 +12,11 @@ internal sealed class WindowProfile
 {
     private readonly Dictionary<string, FeatureWindow> _features = new(StringComparer.Ordinal);
 
-    public WindowProfile(BaselineProfile baseline)
+    /// <param name="segmented">Also count the rows of each of the baseline's segments (<see cref="Segments"/>).</param>
+    public WindowProfile(BaselineProfile baseline, bool segmented = false)
     {
         Baseline = baseline;
+        Segments = segmented ? new SegmentWindows(SegmentLayout.For(baseline)) : null;
         foreach (var feature in baseline.Features)
         {
             _features.Add(feature.Name, feature.Kind == FeatureKind.Numeric
@@ -22,6 +26,9 @@ internal sealed class WindowProfile
     }
 
     public BaselineProfile Baseline { get; }
+
+    /// <summary>The same rows split by segment; null when the window is not segmented. Its counts are fed apart from the whole window's.</summary>
+    public SegmentWindows? Segments { get; }
 
     /// <summary>Rows of the window (after skipping other models' rows).</summary>
     public long Rows { get; private set; }
@@ -56,6 +63,8 @@ internal sealed class WindowProfile
         {
             window.Clear();
         }
+
+        Segments?.Clear();
     }
 
     private void Merge(WindowProfile other, bool emptyOther)
@@ -74,6 +83,11 @@ internal sealed class WindowProfile
         foreach (var (name, window) in _features)
         {
             window.Merge(other._features[name], emptyOther);
+        }
+
+        if (Segments is not null)
+        {
+            Segments.Merge(other.Segments ?? throw new InvalidOperationException("A window profile without segments cannot be merged into a segmented one."), emptyOther);
         }
 
         if (emptyOther)

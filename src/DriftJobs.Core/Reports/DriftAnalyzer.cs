@@ -62,6 +62,11 @@ internal static class DriftAnalyzer
             untrained.Add(predictionDrift);
         }
 
+        if (window.Segments is { } segments)
+        {
+            report = report with { Segments = SegmentAnalysis.Analyze(window, segments, settings) };
+        }
+
         return report with { Alerts = Alerts(report, settings, untrained) };
     }
 
@@ -109,6 +114,16 @@ internal static class DriftAnalyzer
             }
 
             alerts.AddRange(DataQuality(feature, settings, withoutTrainingValues?.Contains(feature) == true));
+        }
+
+        foreach (var segment in report.Segments?.Segments ?? [])
+        {
+            foreach (var feature in segment.Features)
+            {
+                // The feature label carries the segment too, so that each (segment, feature) is its own alert to Alertmanager and the alert state.
+                alerts.Add(new DriftAlert(AlertSeverity.Warning, AlertCodes.SegmentDrift, $"{segment.Key}/{feature.Name}",
+                    $"Feature {feature.Name} drifted in segment {segment.Key} ({string.Join(", ", feature.Reasons)}; {segment.Rows} rows, {Percent(segment.Share)} of the window): {Describe(feature)}."));
+            }
         }
 
         foreach (var file in report.Files.Skipped)
@@ -243,7 +258,7 @@ internal static class DriftAnalyzer
     /// Every feature on every core: the folds, KS p-values and distances of 50 features were ~0.06 s of each detector
     /// run, in code that runs once per process. The features share nothing but the (read-only) settings.
     /// </summary>
-    private static Measurement[] MeasureAll(IReadOnlyList<FeatureWindow> windows, DriftThresholds settings)
+    internal static Measurement[] MeasureAll(IReadOnlyList<FeatureWindow> windows, DriftThresholds settings)
     {
         var measured = new Measurement[windows.Count];
         try
@@ -370,7 +385,7 @@ internal static class DriftAnalyzer
         Distribution = new Distribution { Expected = [], Actual = [] },
     };
 
-    private static FeatureDrift Judge(Measurement m, double adjustedP, DriftThresholds settings, bool enoughRows)
+    internal static FeatureDrift Judge(Measurement m, double adjustedP, DriftThresholds settings, bool enoughRows)
     {
         var f = m.Drift with
         {
@@ -493,5 +508,5 @@ internal static class DriftAnalyzer
         return shares;
     }
 
-    private sealed record Measurement(FeatureDrift Drift, double PValue, double Effect, bool Judgeable);
+    internal sealed record Measurement(FeatureDrift Drift, double PValue, double Effect, bool Judgeable);
 }

@@ -52,6 +52,10 @@ internal sealed record DriftReport
     /// <summary>The comparison with the same hours a week earlier; absent unless DRIFT_REFERENCE asks for it.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Seasonal.PreviousWeekSection? PreviousWeek { get; init; }
+
+    /// <summary>The window split by segment (DRIFT_SEGMENT_COLUMNS); not written when the window is not segmented.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public SegmentsSection? Segments { get; init; }
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<ReportStatus>))]
@@ -259,6 +263,7 @@ internal static class AlertCodes
 {
     public const string DriftCritical = "drift_critical";
     public const string FeatureDrift = "feature_drift";
+    public const string SegmentDrift = "segment_drift";
     public const string PredictionDrift = "prediction_drift";
     public const string InsufficientData = "insufficient_data";
     public const string FeatureAbsent = "feature_absent";

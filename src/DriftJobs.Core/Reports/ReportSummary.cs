@@ -45,6 +45,20 @@ internal static class ReportSummary
             }
         }
 
+        if (report.Segments is { } segments)
+        {
+            s.AppendLine(CultureInfo.InvariantCulture, $"Segments drifted: {segments.SegmentsDrifted}/{segments.SegmentsJudged} judged ({segments.TestsInFamily} tests adjusted together)");
+            foreach (var segment in segments.Segments.Where(x => x.FeaturesDrifted > 0).Take(MaxNamesListed))
+            {
+                s.AppendLine(CultureInfo.InvariantCulture, $"  {segment.Key} ({segment.Rows} rows): {string.Join(", ", segment.DriftedFeatures.Take(MaxNamesListed))}{(segment.DriftedFeatures.Count > MaxNamesListed ? "..." : "")}");
+            }
+
+            if (segments.Unseen.Rows > 0)
+            {
+                s.AppendLine(CultureInfo.InvariantCulture, $"Rows in segments never seen in training: {segments.Unseen.Rows} ({DriftAnalyzer.Percent(segments.Unseen.Share)})");
+            }
+        }
+
         if (report.Performance is { } p)
         {
             // The evaluated window is named because it is not the data window above: it lies the label delay behind it.

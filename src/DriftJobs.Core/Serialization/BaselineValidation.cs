@@ -51,7 +51,56 @@ internal static class BaselineValidation
         {
             ValidatePerformance(performance, source);
         }
+
+        if (baseline.Segments is { } segments)
+        {
+            ValidateSegments(baseline, segments, source);
+        }
     }
+
+    /// <summary>
+    /// Every segment's counts must fit the whole profile's bins, grid and categories and add up within the segment:
+    /// the detector turns them into shares and compares windows with them.
+    /// </summary>
+    private static void ValidateSegments(BaselineProfile baseline, Profiles.Segments.BaselineSegments segments, string source)
+    {
+        Require(segments.Columns is { Count: > 0 } && segments.Columns.All(c => !string.IsNullOrEmpty(c)) && segments.Columns.Distinct(StringComparer.Ordinal).Count() == segments.Columns.Count,
+            source, "segments.columns", "needs one or more distinct column names");
+        Require(segments.Segments is not null && segments.Segments.All(x => x is not null) && segments.OtherKeys is not null && segments.OtherKeys.All(x => x is not null),
+            source, "segments", "segments and other_keys cannot be or hold null");
+        Require(segments.Segments!.Select(x => x.Key).Distinct(StringComparer.Ordinal).Count() == segments.Segments!.Count, source, "segments.segments", "a key appears twice");
+        Require(segments.Segments.Sum(x => x.Rows) <= baseline.Source.Rows, source, "segments.segments", "the segments hold more rows than the training data");
+        for (var i = 0; i < segments.Segments.Count; i++)
+        {
+            var segment = segments.Segments[i];
+            var at = $"segments.segments[{i}] ('{segment.Key}')";
+            Require(segment.Rows >= 0 && segment.Features is not null && segment.Features.Count == baseline.Features.Count,
+                source, at, "needs its rows and every feature of the baseline");
+            for (var j = 0; j < baseline.Features.Count; j++)
+            {
+                var f = baseline.Features[j];
+                var c = segment.Features![j];
+                var field = $"{at}.features[{j}]";
+                Require(c is not null && c.Name == f.Name && c.Rows == segment.Rows && c.Missing >= 0 && c.Invalid >= 0 && c.Missing + c.Invalid <= c.Rows,
+                    source, field, $"must be '{f.Name}' with consistent rows, missing and invalid");
+                if (f.Kind == FeatureKind.Numeric)
+                {
+                    var n = f.Numeric!;
+                    Require(c!.BinCounts is { } bins && bins.Count == n.PsiBins.Expected.Count && AreCounts(bins) && bins.Sum() == c.Valid,
+                        source, field + ".bin_counts", "needs a count per PSI bin, adding up to the valid values");
+                    Require(c.KsCounts is { } ks && ks.Count == n.KsReference.Values.Count && AreCounts(ks) && IsNonDecreasingWithin(ks.AsSpan(), -1, c.Valid),
+                        source, field + ".ks_counts", "needs a rising count per KS point, at most the valid values");
+                }
+                else
+                {
+                    Require(c!.CategoryCounts is { } counts && counts.Count == f.Categorical!.Categories.Count && AreCounts(counts) && c.OtherCount >= 0 && counts.Sum() + c.OtherCount == c.Valid,
+                        source, field + ".category_counts", "needs a count per category, adding up with other_count to the valid values");
+                }
+            }
+        }
+    }
+
+    private static bool AreCounts(IReadOnlyList<double> values) => values.All(v => v >= 0 && v == Math.Floor(v) && v <= (1L << 53));
 
     /// <summary>
     /// The reference the detector tests every window's performance against: counts that do not add up or a summary of

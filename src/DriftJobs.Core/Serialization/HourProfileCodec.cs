@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text.Json;
 using DriftJobs.Core.Performance;
 using DriftJobs.Core.Profiles;
+using DriftJobs.Core.Profiles.Segments;
 using DriftJobs.Core.Reports;
 
 namespace DriftJobs.Core.Serialization;
@@ -38,14 +39,10 @@ internal static class HourProfileCodec
             gzip.Write(prefix);
             gzip.Write(header.GetBuffer().AsSpan(0, (int)header.Length));
             var counts = new VarintWriter();
-            foreach (var feature in profile.Window.Baseline.Features)
+            WriteCounts(counts, profile.Window);
+            foreach (var segment in profile.Window.Segments?.Windows ?? [])
             {
-                counts.WriteSparse(profile.Window.Features[feature.Name] switch
-                {
-                    NumericWindow numeric => numeric.Slots(),
-                    CategoricalWindow categorical => categorical.CategoryCounts,
-                    _ => throw new InvalidOperationException("Unknown feature window."),
-                });
+                WriteCounts(counts, segment);
             }
 
             gzip.Write(counts.Written);
@@ -107,6 +104,19 @@ internal static class HourProfileCodec
         }
     }
 
+    private static void WriteCounts(VarintWriter counts, WindowProfile window)
+    {
+        foreach (var feature in window.Baseline.Features)
+        {
+            counts.WriteSparse(window.Features[feature.Name] switch
+            {
+                NumericWindow numeric => numeric.Slots(),
+                CategoricalWindow categorical => categorical.CategoryCounts,
+                _ => throw new InvalidOperationException("Unknown feature window."),
+            });
+        }
+    }
+
     private static void Write(Utf8JsonWriter json, HourProfile profile)
     {
         var key = profile.Key;
@@ -116,6 +126,11 @@ internal static class HourProfileCodec
         json.WriteString("model_version", key.ModelVersion);
         json.WriteString("baseline_sha256", key.BaselineSha256);
         json.WriteString("hour", key.Hour.UtcDateTime.ToString("yyyy-MM-dd'T'HH':00:00Z'", CultureInfo.InvariantCulture));
+        if (key.SegmentColumns.Length > 0)
+        {
+            // Only when split: an unsplit profile keeps the header it had before segments.
+            json.WriteString("segment_columns", key.SegmentColumns);
+        }
         json.WriteStartArray("files");
         foreach (var file in profile.Files)
         {
@@ -139,45 +154,25 @@ internal static class HourProfileCodec
         }
 
         json.WriteEndArray();
-        json.WriteNumber("rows", profile.Window.Rows);
-        json.WriteStartArray("features");
-        foreach (var feature in profile.Window.Baseline.Features)
+        WriteFeatures(json, profile.Window);
+        if (profile.Window.Segments is { } segments)
         {
-            var window = profile.Window.Features[feature.Name];
-            json.WriteStartObject();
-            json.WriteString("name", feature.Name);
-            json.WriteNumber("rows", window.Rows);
-            json.WriteNumber("missing", window.Missing);
-            json.WriteNumber("invalid", window.Invalid);
-            json.WriteNumber("absent_rows", window.AbsentRows);
-            switch (window)
+            json.WriteStartObject("segments");
+            json.WriteStartArray("windows");
+            for (var s = 0; s < segments.Windows.Count; s++)
             {
-                case NumericWindow numeric:
-                    WriteBound(json, "min", numeric.Min);
-                    WriteBound(json, "max", numeric.Max);
-                    json.WriteNumber("slot_count", numeric.SlotCount);
-                    break;
-                case CategoricalWindow categorical:
-                    json.WriteNumber("category_count", categorical.CategoryCounts.Length);
-                    json.WriteNumber("other", categorical.OtherCount);
-                    json.WriteNumber("unseen_count", categorical.UnseenCount);
-                    json.WriteStartArray("unseen");
-                    foreach (var (value, count) in categorical.Unseen.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-                    {
-                        json.WriteStartArray();
-                        json.WriteStringValue(value);
-                        json.WriteNumberValue(count);
-                        json.WriteEndArray();
-                    }
-
-                    json.WriteEndArray();
-                    break;
+                json.WriteStartObject();
+                json.WriteString("key", segments.Layout.Keys[s]);
+                WriteFeatures(json, segments.Windows[s]);
+                json.WriteEndObject();
             }
 
+            json.WriteEndArray();
+            json.WriteNumber("unseen_rows", segments.UnseenRows);
+            WriteUnseen(json, segments.Unseen);
             json.WriteEndObject();
         }
 
-        json.WriteEndArray();
         if (profile.Estimate is { } estimate)
         {
             json.WriteStartObject("estimate");
@@ -200,6 +195,61 @@ internal static class HourProfileCodec
 
         json.WriteEndObject();
     }
+
+    /// <summary>A window's rows and each feature's totals (its counts go with the binary part).</summary>
+    private static void WriteFeatures(Utf8JsonWriter json, WindowProfile profile)
+    {
+        json.WriteNumber("rows", profile.Rows);
+        json.WriteStartArray("features");
+        foreach (var feature in profile.Baseline.Features)
+        {
+            var window = profile.Features[feature.Name];
+            json.WriteStartObject();
+            json.WriteString("name", feature.Name);
+            json.WriteNumber("rows", window.Rows);
+            json.WriteNumber("missing", window.Missing);
+            json.WriteNumber("invalid", window.Invalid);
+            json.WriteNumber("absent_rows", window.AbsentRows);
+            switch (window)
+            {
+                case NumericWindow numeric:
+                    WriteBound(json, "min", numeric.Min);
+                    WriteBound(json, "max", numeric.Max);
+                    json.WriteNumber("slot_count", numeric.SlotCount);
+                    break;
+                case CategoricalWindow categorical:
+                    json.WriteNumber("category_count", categorical.CategoryCounts.Length);
+                    json.WriteNumber("other", categorical.OtherCount);
+                    json.WriteNumber("unseen_count", categorical.UnseenCount);
+                    WriteUnseen(json, categorical.Unseen);
+                    break;
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+
+    /// <summary>Values (or segment keys) never seen in training, as <c>[value, count]</c> pairs ordered by value.</summary>
+    private static void WriteUnseen(Utf8JsonWriter json, Dictionary<string, long> unseen)
+    {
+        json.WriteStartArray("unseen");
+        foreach (var (value, count) in unseen.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            json.WriteStartArray();
+            json.WriteStringValue(value);
+            json.WriteNumberValue(count);
+            json.WriteEndArray();
+        }
+
+        json.WriteEndArray();
+    }
+
+    private static KeyValuePair<string, long>[] ReadUnseen(JsonElement owner, string what) =>
+        Get(owner, "unseen").EnumerateArray()
+            .Select(pair => new KeyValuePair<string, long>(pair[0].GetString() ?? throw new InvalidDataException($"{what} has a null unseen value"), pair[1].GetInt64()))
+            .ToArray();
 
     private static void WriteNumbers(Utf8JsonWriter json, string name, IReadOnlyList<double> values)
     {
@@ -239,7 +289,8 @@ internal static class HourProfileCodec
             String(root, "model_name"),
             String(root, "model_version"),
             String(root, "baseline_sha256"),
-            DateTimeOffset.Parse(String(root, "hour"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal));
+            DateTimeOffset.Parse(String(root, "hour"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal),
+            root.TryGetProperty("segment_columns", out _) ? String(root, "segment_columns") : "");
         var files = Get(root, "files").EnumerateArray()
             .Select(f => new HourFile(String(f, "name"), Int64(f, "size"), String(f, "etag")))
             .ToArray();
@@ -253,11 +304,39 @@ internal static class HourProfileCodec
             throw new InvalidDataException($"{filesRead} files read and {skipped.Length} skipped do not add up to the {files.Length} listed");
         }
 
-        var rows = NonNegative(root, "rows");
+        var reader = new VarintReader(counts);
+        var missing = ReadFeatures(root, window, ref reader);
+        var segments = root.TryGetProperty("segments", out var stored) ? stored : (JsonElement?)null;
+        if ((window.Segments is null) != (segments is null))
+        {
+            throw new InvalidDataException(window.Segments is null ? "it has segments, this window has none" : "it has no segments, this window has");
+        }
+
+        if (window.Segments is { } into)
+        {
+            ReadSegments(segments!.Value, window, into, ref reader);
+        }
+
+        if (!reader.AtEnd)
+        {
+            throw new InvalidDataException("there are counts after the last feature's");
+        }
+
+        if (missing is not null)
+        {
+            throw new InvalidDataException($"feature '{missing}' of the baseline is not there");
+        }
+
+        return new HourProfile(key, files, window, filesRead, rowsOfOtherModels, skipped, ReadEstimate(Get(root, "estimate")));
+    }
+
+    /// <summary>A window's rows and features, and their counts from <paramref name="reader"/>; returns a baseline feature that is not there.</summary>
+    private static string? ReadFeatures(JsonElement owner, WindowProfile window, ref VarintReader reader)
+    {
+        var rows = NonNegative(owner, "rows");
         window.AddRows(rows);
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var reader = new VarintReader(counts);
-        foreach (var feature in Get(root, "features").EnumerateArray())
+        foreach (var feature in Get(owner, "features").EnumerateArray())
         {
             var name = String(feature, "name");
             if (!window.Features.TryGetValue(name, out var target))
@@ -273,18 +352,46 @@ internal static class HourProfileCodec
             ReadFeature(feature, target, rows, ref reader);
         }
 
-        if (!reader.AtEnd)
+        return seen.Count != window.Features.Count ? window.Features.Keys.First(k => !seen.Contains(k)) : null;
+    }
+
+    /// <summary>The segment windows, checked against the baseline's segments and the whole window (their rows add up to its).</summary>
+    private static void ReadSegments(JsonElement stored, WindowProfile window, SegmentWindows into, ref VarintReader reader)
+    {
+        var windows = Get(stored, "windows");
+        if (windows.ValueKind != JsonValueKind.Array || windows.GetArrayLength() != into.Windows.Count)
         {
-            throw new InvalidDataException("there are counts after the last feature's");
+            throw new InvalidDataException($"it does not have the baseline's {into.Windows.Count} segments");
         }
 
-        if (seen.Count != window.Features.Count)
+        var s = 0;
+        var rows = 0L;
+        foreach (var segment in windows.EnumerateArray())
         {
-            var missing = window.Features.Keys.First(k => !seen.Contains(k));
-            throw new InvalidDataException($"feature '{missing}' of the baseline is not there");
+            var key = String(segment, "key");
+            if (key != into.Layout.Keys[s])
+            {
+                throw new InvalidDataException($"segment {s} is '{key}', the baseline's is '{into.Layout.Keys[s]}'");
+            }
+
+            if (ReadFeatures(segment, into.Windows[s], ref reader) is { } missing)
+            {
+                throw new InvalidDataException($"feature '{missing}' of the baseline is not in segment '{key}'");
+            }
+
+            rows += into.Windows[s].Rows;
+            s++;
         }
 
-        return new HourProfile(key, files, window, filesRead, rowsOfOtherModels, skipped, ReadEstimate(Get(root, "estimate")));
+        var unseenRows = NonNegative(stored, "unseen_rows");
+        var unseen = ReadUnseen(stored, "segments");
+        var tracked = unseen.Sum(kv => kv.Value > 0 ? kv.Value : throw new InvalidDataException($"the unseen segment '{kv.Key}' has {kv.Value} rows"));
+        if (rows + unseenRows != window.Rows || tracked > unseenRows || unseen.Length > SegmentWindows.MaxTrackedUnseen)
+        {
+            throw new InvalidDataException($"its segments' {rows} rows and {unseenRows} rows of unseen segments do not add up to its {window.Rows} rows");
+        }
+
+        into.RestoreUnseen(unseenRows, unseen);
     }
 
     private static EstimatedPerformanceAccumulator? ReadEstimate(JsonElement estimate)
@@ -357,9 +464,7 @@ internal static class HourProfileCodec
                 var listed = counts.ReadSparse(categorical.CategoryCounts, name);
                 var other = NonNegative(feature, "other");
                 var unseenCount = NonNegative(feature, "unseen_count");
-                var unseen = Get(feature, "unseen").EnumerateArray()
-                    .Select(pair => new KeyValuePair<string, long>(pair[0].GetString() ?? throw new InvalidDataException($"feature '{name}' has a null unseen value"), pair[1].GetInt64()))
-                    .ToArray();
+                var unseen = ReadUnseen(feature, $"feature '{name}'");
                 var tracked = unseen.Sum(kv => kv.Value > 0 ? kv.Value : throw new InvalidDataException($"feature '{name}' counts the unseen value '{kv.Key}' {kv.Value} times"));
                 if (invalid != 0 || listed + other != valid || tracked > unseenCount || unseenCount > other || unseen.Length > CategoricalWindow.MaxTrackedUnseen)
                 {

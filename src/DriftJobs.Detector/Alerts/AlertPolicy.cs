@@ -160,6 +160,10 @@ internal static class AlertPolicy
         // Resolved once the week before can be compared again, or once the comparison is no longer asked for.
         AlertCodes.SeasonalReferenceUnavailable => true,
         AlertCodes.PredictionDrift => report.Prediction is not { Judged: false },
+        // A segment's feature: its segment has a verdict (the feature label is "<segment>/<feature>"); a report without
+        // segments (DRIFT_SEGMENT_COLUMNS unset since) resolves them all.
+        AlertCodes.SegmentDrift => report.Segments is null
+            || report.Segments.Segments.Where(s => entry.Feature?.StartsWith(s.Key + "/", StringComparison.Ordinal) == true).MaxBy(s => s.Key.Length) is not { Judged: false },
         AlertCodes.DriftCritical => report.Status == ReportStatus.Ok,
         AlertCodes.InsufficientData or AlertCodes.FileSkipped => true,
         // Performance findings need the evaluated window's labels: without enough of them nothing resolves.

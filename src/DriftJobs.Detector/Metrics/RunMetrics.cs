@@ -40,6 +40,15 @@ internal static class RunMetrics
             Gauge(text, "driftjobs_prediction_drifted", "1 when the predictions drifted from the training label, else 0.", prediction.Drifted ? 1 : 0);
         }
 
+        if (report.Segments is { } segments)
+        {
+            // One series per segment, not per (segment, feature): 20 segments × 50 features would be a thousand series a model.
+            Family(text, "driftjobs_segment_drift_score", "Drifted features divided by monitored features in the segment (absent without a verdict).",
+                "segment", segments.Segments.Select(s => (s.Key, s.DriftScore)));
+            Gauge(text, "driftjobs_segments_drifted", "Segments with at least one drifted feature.", segments.SegmentsDrifted);
+            Gauge(text, "driftjobs_segments_judged", "Segments with enough rows for a verdict.", segments.SegmentsJudged);
+        }
+
         if (report.Performance is { } performance)
         {
             Performance(text, performance);

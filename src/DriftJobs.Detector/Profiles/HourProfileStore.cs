@@ -23,7 +23,7 @@ internal sealed partial class HourProfileStore(BlobContainerClient container, IL
         BaselineProfile baseline, HourProfileKey expected, IReadOnlyList<HourFile> files, ProfileBuffers? buffers = null, CancellationToken cancellationToken = default)
     {
         var name = StorageLayout.HourProfileBlobName(expected.ModelName, expected.ModelVersion, expected.Hour);
-        buffers ??= new ProfileBuffers(baseline);
+        buffers ??= new ProfileBuffers(baseline, segmented: expected.SegmentColumns.Length > 0);
         ETag etag;
         try
         {

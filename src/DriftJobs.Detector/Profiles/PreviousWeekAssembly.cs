@@ -5,6 +5,7 @@ using DriftJobs.Core.Reports;
 using DriftJobs.Core.Reports.Seasonal;
 using DriftJobs.Storage.Blobs;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace DriftJobs.Detector.Profiles;
 
@@ -15,7 +16,8 @@ namespace DriftJobs.Detector.Profiles;
 /// the week is not compared at all: a partial week (say, its nights only) would make a daily cycle look like drift or
 /// hide it.
 /// </summary>
-internal sealed partial class PreviousWeekAssembly(InferenceLogSource logs, HourProfileStore store, ILogger<PreviousWeekAssembly> logger)
+internal sealed partial class PreviousWeekAssembly(
+    InferenceLogSource logs, HourProfileStore store, IOptions<DetectorOptions> options, ILogger<PreviousWeekAssembly> logger)
 {
     private const int ConcurrentProfileReads = 8;
 
@@ -30,15 +32,17 @@ internal sealed partial class PreviousWeekAssembly(InferenceLogSource logs, Hour
             return new PreviousWeekWindow(range, null, 0, 0, "it has no log files.");
         }
 
+        // The earlier hours were stored as this run stores its own (segmented or not); only their whole window is compared.
+        var segmented = options.Value.Segmented;
         var sum = new WindowProfile(baseline);
         var missing = new List<DateTimeOffset>();
         var pool = new ConcurrentBag<ProfileBuffers>();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = ConcurrentProfileReads, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(byHour, parallel, async (hour, token) =>
         {
-            var buffers = pool.TryTake(out var free) ? free : new ProfileBuffers(baseline);
+            var buffers = pool.TryTake(out var free) ? free : new ProfileBuffers(baseline, segmented);
             var stored = await store.ReadAsync(
-                baseline, HourProfileKey.For(baseline, baselineSha256, hour.Key), WindowAssembly.Manifest(hour), buffers, token).ConfigureAwait(false);
+                baseline, HourProfileKey.For(baseline, baselineSha256, hour.Key, segmented), WindowAssembly.Manifest(hour), buffers, token).ConfigureAwait(false);
             lock (sum)
             {
                 if (stored.Profile is { } profile)

@@ -7,9 +7,9 @@ namespace DriftJobs.Detector.Profiles;
 /// profile its counts go into (with fine grids, megabytes each; new ones per hour left large-object garbage that made
 /// the merge's memory grow with the window's hours). Used by one hour at a time.
 /// </summary>
-internal sealed class ProfileBuffers(BaselineProfile baseline)
+internal sealed class ProfileBuffers(BaselineProfile baseline, bool segmented = false)
 {
-    public WindowProfile Window { get; } = new(baseline);
+    public WindowProfile Window { get; } = new(baseline, segmented);
 
     public MemoryStream Download { get; } = new();
 

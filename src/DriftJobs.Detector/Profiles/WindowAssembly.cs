@@ -51,7 +51,8 @@ internal sealed partial class WindowAssembly(
         var stored = o.UsesHourProfiles;
         var byHour = blobs.GroupBy(b => b.Hour).ToDictionary(g => g.Key, g => g.OrderBy(b => b.Name, StringComparer.Ordinal).ToArray());
         var hours = StorageLayout.WindowHours(end, o.WindowHours).Where(byHour.ContainsKey).ToList();
-        var window = new WindowProfile(baseline);
+        var segmented = o.Segmented;
+        var window = new WindowProfile(baseline, segmented);
         var estimating = performance.EstimatesDataWindow(baseline);
         var estimate = estimating ? new EstimatedPerformanceAccumulator() : null;
         var tally = new Tally();
@@ -72,7 +73,7 @@ internal sealed partial class WindowAssembly(
         // Hours kept from the previous window, then stored profiles (fetched a few at a time: each is a round trip), each
         // read into a scratch profile reused from hour to hour and added to the window at once.
         var scratches = new ConcurrentBag<ProfileBuffers>();
-        ProfileBuffers Rent() => scratches.TryTake(out var scratch) ? scratch : new ProfileBuffers(baseline);
+        ProfileBuffers Rent() => scratches.TryTake(out var scratch) ? scratch : new ProfileBuffers(baseline, segmented);
         var toRead = new List<DateTimeOffset>();
         var waitingFor = new Dictionary<DateTimeOffset, StoredHourProfile>();
         var lookups = new List<(DateTimeOffset Hour, IReadOnlyList<HourFile> Files)>();
@@ -101,7 +102,7 @@ internal sealed partial class WindowAssembly(
             await Parallel.ForEachAsync(lookups, parallel, async (lookup, token) =>
             {
                 var scratch = Rent();
-                var result = await store.ReadAsync(baseline, HourProfileKey.For(baseline, baselineSha256, lookup.Hour), lookup.Files, scratch, token).ConfigureAwait(false);
+                var result = await store.ReadAsync(baseline, HourProfileKey.For(baseline, baselineSha256, lookup.Hour, segmented), lookup.Files, scratch, token).ConfigureAwait(false);
                 if (result.Profile is { } stored && !Complete(stored))
                 {
                     result = result with { Profile = null };
@@ -221,7 +222,7 @@ internal sealed partial class WindowAssembly(
             foreach (var (hour, before) in waitingFor.ToList())
             {
                 var files = Manifest(byHour[hour]);
-                var now = await store.ReadAsync(baseline, HourProfileKey.For(baseline, baselineSha256, hour), files, scratch, cancellationToken).ConfigureAwait(false);
+                var now = await store.ReadAsync(baseline, HourProfileKey.For(baseline, baselineSha256, hour, o.Segmented), files, scratch, cancellationToken).ConfigureAwait(false);
                 if (now.Profile is { } profile && complete(profile))
                 {
                     add(profile, false);
@@ -245,7 +246,7 @@ internal sealed partial class WindowAssembly(
         BaselineProfile baseline, string baselineSha256, DateTimeOffset hour, LogBlob[] blobs, bool estimating, WindowProfile into, CancellationToken cancellationToken)
     {
         var o = options.Value;
-        _profiler ??= new WindowProfiler(baseline, o.ReadConcurrency > 0 ? o.ReadConcurrency : Environment.ProcessorCount);
+        _profiler ??= new WindowProfiler(baseline, o.ReadConcurrency > 0 ? o.ReadConcurrency : Environment.ProcessorCount, segmented: o.Segmented);
         var listed = blobs.ToDictionary(b => b.Name, StringComparer.Ordinal);
         var read = await _profiler.ProfileAsync(
             blobs.Select(b => b.Name).ToList(),
@@ -256,7 +257,7 @@ internal sealed partial class WindowAssembly(
         // The scores are read apart from the features (their rows are paired, the features' columns counted one by one);
         // both only for a new or changed hour.
         var estimate = estimating ? await performance.EstimateAsync(baseline, blobs, cancellationToken).ConfigureAwait(false) : null;
-        return new HourProfile(HourProfileKey.For(baseline, baselineSha256, hour), Manifest(blobs), read.Window, read.FilesRead, read.RowsOfOtherModels, read.Skipped, estimate);
+        return new HourProfile(HourProfileKey.For(baseline, baselineSha256, hour, o.Segmented), Manifest(blobs), read.Window, read.FilesRead, read.RowsOfOtherModels, read.Skipped, estimate);
     }
 
     /// <summary>

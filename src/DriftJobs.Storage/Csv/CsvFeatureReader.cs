@@ -211,6 +211,7 @@ internal sealed class CsvFeatureReader
 
     private static void Deliver(List<Column> columns, int rows, IColumnBatchSink sink)
     {
+        sink.StartBatch(rows);
         foreach (var column in columns)
         {
             if (column.Numbers is not null)

@@ -164,6 +164,7 @@ internal sealed class ParquetFeatureReader
             return (rows, 0);
         }
 
+        sink.StartBatch(kept);
         foreach (var column in plan.Columns)
         {
             // Read and convert inside the guard (library errors mean a bad file); deliver outside it, so a sink's

@@ -317,6 +317,8 @@ public sealed class ChartTests
                 ["DRIFT_KS_PVALUE_THRESHOLD"] = "0.05",
                 ["DRIFT_KS_MIN_STATISTIC"] = "0.05",
                 ["DRIFT_MULTIPLE_TESTING"] = "bh",
+                ["DRIFT_SEGMENT_COLUMNS"] = "",
+                ["DRIFT_MAX_SEGMENTS"] = "20",
                 ["DRIFT_LABEL_DELAY_HOURS"] = "24",
                 ["DRIFT_PERFORMANCE_METRIC"] = "auto",
                 ["DRIFT_PERFORMANCE_EFFECT_FLOOR"] = "0.05",
@@ -422,8 +424,8 @@ public sealed class ChartTests
 
         // A new setting needs its chart value (CONTRIBUTING.md), or a place in the list above.
         Assert.Empty(declared.Except(elsewhere).Except(data.Keys).Except(env).Order(StringComparer.Ordinal));
-        // DRIFT_PSI_BINS is the baseline job's.
-        Assert.Equal(["DRIFT_PSI_BINS"], data.Keys.Except(declared));
+        // DRIFT_PSI_BINS and DRIFT_MAX_SEGMENTS are the baseline job's.
+        Assert.Equal(["DRIFT_PSI_BINS", "DRIFT_MAX_SEGMENTS"], data.Keys.Except(declared));
     }
 
     [Fact]

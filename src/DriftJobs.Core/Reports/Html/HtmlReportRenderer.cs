@@ -69,6 +69,11 @@ internal static class HtmlReportRenderer
             .Append("<style>").Append(Style).Append("</style></head><body><main>\n");
 
         Summary(html, report, model);
+        if (report.Segments is { } segments)
+        {
+            SegmentsHtml.Append(html, segments);
+        }
+
         Alerts(html, report);
         if (history is not null)
         {
