@@ -171,7 +171,7 @@ public class SegmentAnalysisTests
         // BH over the family of 20 × 50 tests keeps the rate of runs with any alarm near α.
         var settings = new DriftThresholds { KsMinStatistic = 0, PsiThreshold = 10 };
         var random = new Random(42);
-        const int features = 50, segments = 20, perSegment = 120, runs = 30;
+        const int features = 50, segments = 20, perSegment = 120, runs = 20;
         var keys = Enumerable.Range(0, segments).Select(i => ((string?)("s" + i), 1.0 / segments)).ToArray();
         var alarms = 0;
         for (var run = 0; run < runs; run++)
