@@ -83,14 +83,17 @@ internal static class DriftAnalyzer
 
         // Features that drifted only as they did a week earlier page only when DRIFT_SEASONAL_SEVERITY says so; they
         // do not make the drift score critical either, or a weekly cycle of many features would page every week.
-        var quiet = settings.SeasonalSeverity == AlertSeverity.Warning ? [] : report.PreviousWeek?.SeasonalFeatures ?? [];
-        if (report.DriftScore is { } score && (report.FeaturesDrifted - quiet.Count) is var paging
-            && (quiet.Count == 0 ? score : (double)paging / report.FeaturesMonitored) is var pagingScore
-            && pagingScore >= settings.ScoreCriticalThreshold)
+        var quiet = settings.SeasonalSeverity == AlertSeverity.Warning ? 0 : report.PreviousWeek?.SeasonalFeatures.Count ?? 0;
+        if (report.DriftScore is { } score)
         {
-            alerts.Add(new DriftAlert(AlertSeverity.Critical, AlertCodes.DriftCritical, null, quiet.Count == 0
-                ? $"{report.FeaturesDrifted} of {report.FeaturesMonitored} features drifted (drift score {Percent(score)} ≥ {Percent(settings.ScoreCriticalThreshold)})."
-                : $"{paging} of {report.FeaturesMonitored} features drifted, not counting {quiet.Count} that drifted as they did a week earlier ({Percent(pagingScore)} ≥ {Percent(settings.ScoreCriticalThreshold)})."));
+            var paging = report.FeaturesDrifted - quiet;
+            var pagingScore = quiet == 0 ? score : (double)paging / report.FeaturesMonitored;
+            if (pagingScore >= settings.ScoreCriticalThreshold)
+            {
+                alerts.Add(new DriftAlert(AlertSeverity.Critical, AlertCodes.DriftCritical, null, quiet == 0
+                    ? $"{report.FeaturesDrifted} of {report.FeaturesMonitored} features drifted (drift score {Percent(score)} ≥ {Percent(settings.ScoreCriticalThreshold)})."
+                    : $"{paging} of {report.FeaturesMonitored} features drifted, not counting {quiet} that drifted as they did a week earlier ({Percent(pagingScore)} ≥ {Percent(settings.ScoreCriticalThreshold)})."));
+            }
         }
 
         if (report.PreviousWeek is { Status: PreviousWeekStatus.Unavailable } unavailable)
