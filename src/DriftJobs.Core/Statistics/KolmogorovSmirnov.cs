@@ -14,7 +14,7 @@ namespace DriftJobs.Core.Statistics;
 /// <c>scipy/special/cephes/kolmogorov.c</c> (<c>smirnov</c>, with the double-double arithmetic of <c>dd_real</c>).
 /// Branch thresholds and evaluation order are kept so results agree with SciPy to rounding. Known differences: SciPy's
 /// matrix products go through BLAS and its rescaling constant is a <c>longdouble</c>, so the Durbin and Pomeranz
-/// branches can differ from SciPy in the last few bits; and for 10^5 &lt; n &lt;= 10^6 with 2.2 &lt;= n·d² &lt; 370
+/// branches can differ from SciPy in the last few bits; and for 10^4 &lt; n &lt;= 10^6 with 2.2 &lt;= n·d² &lt; 370
 /// (p between about 1e-320 and 0.03), where SciPy sums its Smirnov series term by term (O(n), about a second per
 /// p-value at n = 10^6, which with dozens of drifted features dominated a detector run), the same series is summed
 /// over coarse steps with a convergence check (tens of microseconds), agreeing with the term-by-term sum to about
@@ -22,7 +22,7 @@ namespace DriftJobs.Core.Statistics;
 /// <para>
 /// Cost: the exact two-sample regime is O(n1·n2) in the worst case (tens of milliseconds for typical statistics at
 /// 10,000 × 10,000, about a second when d is close to 1); <see cref="KolmogorovSurvival"/> is O(1) or O(log n), or
-/// O(n) for n &lt;= 10^5 in the Smirnov branch. Above 10^6 SciPy's closed-form approximation is used.
+/// O(n) for n &lt;= 10^4 in the Smirnov branch. Above 10^6 SciPy's closed-form approximation is used.
 /// </para>
 /// </remarks>
 internal static class KolmogorovSmirnov
@@ -81,7 +81,7 @@ internal static class KolmogorovSmirnov
 
     /// <summary>
     /// <c>scipy.special.smirnov(n, x)</c>, the one-sided survival function; with <paramref name="termByTerm"/> always
-    /// by SciPy's series term by term (the reference the faster sum for 10^5 &lt; n &lt;= 10^6 is tested against).
+    /// by SciPy's series term by term (the reference the faster sum for 10^4 &lt; n &lt;= 10^6 is tested against).
     /// </summary>
     internal static double OneSidedSurvival(long n, double x, bool termByTerm = false) => Smirnov.Survival(n, x, termByTerm);
 
