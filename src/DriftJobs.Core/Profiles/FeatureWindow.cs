@@ -26,6 +26,13 @@ internal abstract class FeatureWindow(FeatureProfile baseline)
 
     public void Merge(FeatureWindow other, bool emptyOther = false)
     {
+        // Every value, missing, invalid or absent row adds to Rows: a window without rows has nothing to add (with
+        // segments, many of a reader's hour windows; merging is a pass over all of a window's slots).
+        if (other.Rows == 0)
+        {
+            return;
+        }
+
         Rows += other.Rows;
         Missing += other.Missing;
         Invalid += other.Invalid;
