@@ -14,6 +14,9 @@ public sealed class LogFileDeliveryTests(AzuriteFixture azurite)
 {
     private static readonly DateTimeOffset Start = new(2025, 3, 9, 11, 0, 1, TimeSpan.Zero);
 
+    // An Advance returns once the callbacks it runs reach real I/O: milliseconds, seconds under heavy load.
+    private static readonly TimeSpan AdvanceTimeout = TimeSpan.FromSeconds(15);
+
     [Fact]
     public async Task A_batch_spanning_two_hours_becomes_two_files_named_after_the_write_time()
     {
@@ -112,7 +115,7 @@ public sealed class LogFileDeliveryTests(AzuriteFixture azurite)
         // The second attempt waits for the clock, not for real time: nothing happens while it stands still...
         await Task.Delay(300);
         Assert.Equal(1, counters.Snapshot().UploadFailures);
-        time.Advance(TimeSpan.FromSeconds(7));
+        Advance(time, TimeSpan.FromSeconds(7));
         await Task.Delay(300);
         Assert.Equal(1, counters.Snapshot().UploadFailures);
         Assert.False(writing.IsCompleted);
@@ -220,7 +223,45 @@ public sealed class LogFileDeliveryTests(AzuriteFixture azurite)
             return true;
         }
 
-        time.Advance(TimeSpan.FromMilliseconds(250));
+        Advance(time, TimeSpan.FromMilliseconds(250));
         return false;
+    }
+
+    /// <summary>
+    /// Moves the clock on a thread of its own and fails the test if that does not return within
+    /// <see cref="AdvanceTimeout"/>. A fake clock runs the timers' callbacks on the thread that moves it, and with them
+    /// whatever continuations they complete: a delivery loop that never yields again would hold the test's own thread
+    /// for good, out of <see cref="Eventually"/>'s reach, and the test would hang instead of failing.
+    /// </summary>
+    private static void Advance(FakeTimeProvider time, TimeSpan delta)
+    {
+        Exception? thrown = null;
+        var advancing = new Thread(() =>
+        {
+            try
+            {
+                time.Advance(delta);
+            }
+#pragma warning disable CA1031 // Thrown again on the test's thread, where it fails the test rather than the process.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                thrown = e;
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "Fake clock",
+        };
+        advancing.Start();
+        if (!advancing.Join(AdvanceTimeout))
+        {
+            Assert.Fail($"Moving the clock on by {delta} did not return within {AdvanceTimeout}: a timer callback, or a continuation it ran inline, never yielded (a loop spinning on the fake clock?).");
+        }
+
+        if (thrown is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(thrown);
+        }
     }
 }
