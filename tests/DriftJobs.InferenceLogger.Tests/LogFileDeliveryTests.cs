@@ -169,6 +169,32 @@ public sealed class LogFileDeliveryTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_retry_time_between_two_milliseconds_is_waited_for_not_spun_on()
+    {
+        var (container, fault) = await FaultyStorage.CreateAsync(azurite.Azurite);
+        using var stopping = new CancellationTokenSource();
+        await stopping.CancelAsync();
+        var time = new FakeTimeProvider(Start);
+        var (delivery, counters, _) = Create(container, time, o =>
+        {
+            // Draining, a retry is due MinRetryDelay after the failure before it (surely so from the second one on,
+            // whose jittered backoff is longer): here half a millisecond past a step of the test's clock. A wait rounded
+            // down to whole milliseconds ends at that step, before the retry is due, and the rest is no wait at all.
+            o.MinRetryDelay = TimeSpan.FromSeconds(1) + TimeSpan.FromMicroseconds(500);
+            o.MaxRetryDelay = TimeSpan.FromMinutes(1);
+            o.ProbeInterval = TimeSpan.FromHours(1);
+        }, stopping.Token);
+
+        fault.Failing = true;
+        var writing = delivery.WriteAsync(Batch(0, 10), _ => { });
+        await Eventually.TrueAsync(() => Step(time, () => counters.Snapshot().UploadFailures >= 3), "three failed uploads");
+
+        fault.Failing = false;
+        await Eventually.TrueAsync(() => Step(time, () => writing.IsCompleted), "the upload once storage returns");
+        Assert.Equal(10, counters.Snapshot().RecordsWritten);
+    }
+
+    [Fact]
     public async Task Out_of_time_with_nowhere_to_spill_the_batch_is_counted_lost_without_an_upload()
     {
         var (container, fault) = await FaultyStorage.CreateAsync(azurite.Azurite);
