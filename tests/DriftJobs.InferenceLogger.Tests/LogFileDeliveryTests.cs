@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Azure.Storage.Blobs;
 using DriftJobs.Testing;
 using Microsoft.Extensions.Logging.Testing;
@@ -14,8 +16,12 @@ public sealed class LogFileDeliveryTests(AzuriteFixture azurite)
 {
     private static readonly DateTimeOffset Start = new(2025, 3, 9, 11, 0, 1, TimeSpan.Zero);
 
-    // An Advance returns once the callbacks it runs reach real I/O: milliseconds, seconds under heavy load.
-    private static readonly TimeSpan AdvanceTimeout = TimeSpan.FromSeconds(15);
+    // An Advance returns once the callbacks it runs reach real I/O: milliseconds, seconds under heavy load. Under
+    // Eventually's 20 s, so that a stuck step is reported as such.
+    private static readonly TimeSpan AdvanceTimeout = TimeSpan.FromSeconds(10);
+
+    // Each clock's step in flight (see Step).
+    private static readonly ConditionalWeakTable<FakeTimeProvider, ClockStep> Steps = new();
 
     [Fact]
     public async Task A_batch_spanning_two_hours_becomes_two_files_named_after_the_write_time()
@@ -241,53 +247,53 @@ public sealed class LogFileDeliveryTests(AzuriteFixture azurite)
     private static List<BufferedRecord> Batch(int from, int count) =>
         Enumerable.Range(from, count).Select(i => Buffered(i, Start)).ToList();
 
-    /// <summary>Moves the clock a quarter second unless <paramref name="condition"/> already holds (then it stays put).</summary>
+    /// <summary>
+    /// Moves the clock a quarter second unless <paramref name="condition"/> already holds (then it stays put), on a
+    /// thread of its own. A fake clock runs the timers' callbacks on the thread that moves it, and with them whatever
+    /// continuations they complete: a delivery loop that never yielded again would hold the test's own thread for good,
+    /// out of <see cref="Eventually"/>'s reach, and the test would hang instead of failing. The step runs during
+    /// Eventually's poll delay (handing it over and waiting for it would slow each step down under load); the condition
+    /// is looked at again only once it is done, and a step that never finishes fails the test.
+    /// </summary>
     private static bool Step(FakeTimeProvider time, Func<bool> condition)
     {
+        if (Steps.TryGetValue(time, out var step))
+        {
+            if (!step.Advancing.IsCompleted)
+            {
+                if (Stopwatch.GetElapsedTime(step.Started) > AdvanceTimeout)
+                {
+                    Assert.Fail($"Moving the clock on to {time.GetUtcNow():O} did not return within {AdvanceTimeout}: a timer callback, or a continuation it ran inline, never yielded (a loop spinning on the fake clock?).");
+                }
+
+                return false;
+            }
+
+            Steps.Remove(time);
+            step.Advancing.GetAwaiter().GetResult();
+        }
+
         if (condition())
         {
             return true;
         }
 
-        Advance(time, TimeSpan.FromMilliseconds(250));
+        Steps.Add(time, new ClockStep(Task.Run(() => time.Advance(TimeSpan.FromMilliseconds(250))), Stopwatch.GetTimestamp()));
         return false;
     }
 
-    /// <summary>
-    /// Moves the clock on a thread of its own and fails the test if that does not return within
-    /// <see cref="AdvanceTimeout"/>. A fake clock runs the timers' callbacks on the thread that moves it, and with them
-    /// whatever continuations they complete: a delivery loop that never yields again would hold the test's own thread
-    /// for good, out of <see cref="Eventually"/>'s reach, and the test would hang instead of failing.
-    /// </summary>
+    /// <summary>Moves the clock on a thread of its own, as <see cref="Step"/> does, and waits for it.</summary>
     private static void Advance(FakeTimeProvider time, TimeSpan delta)
     {
-        Exception? thrown = null;
-        var advancing = new Thread(() =>
-        {
-            try
-            {
-                time.Advance(delta);
-            }
-#pragma warning disable CA1031 // Thrown again on the test's thread, where it fails the test rather than the process.
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                thrown = e;
-            }
-        })
-        {
-            IsBackground = true,
-            Name = "Fake clock",
-        };
-        advancing.Start();
-        if (!advancing.Join(AdvanceTimeout))
+        // A finite wait: an infinite one would run the step inline, on this thread, if it had not started yet.
+        var advancing = Task.Run(() => time.Advance(delta));
+        if (!advancing.Wait(AdvanceTimeout))
         {
             Assert.Fail($"Moving the clock on by {delta} did not return within {AdvanceTimeout}: a timer callback, or a continuation it ran inline, never yielded (a loop spinning on the fake clock?).");
         }
 
-        if (thrown is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(thrown);
-        }
+        advancing.GetAwaiter().GetResult();
     }
+
+    private sealed record ClockStep(Task Advancing, long Started);
 }
