@@ -517,7 +517,7 @@ internal sealed class LogFileDelivery
             var wakeAt = retryAt < _health.ProbeAt ? retryAt : _health.ProbeAt;
             try
             {
-                await Task.Delay(wakeAt - now, _time, stopping ? _outOfTime : _stopping).ConfigureAwait(false);
+                await Task.Delay(WholeMilliseconds(wakeAt - now), _time, stopping ? _outOfTime : _stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -526,6 +526,16 @@ internal sealed class LogFileDelivery
             }
         }
     }
+
+    /// <summary>
+    /// <paramref name="wait"/> (positive) rounded up to whole milliseconds, the unit
+    /// <see cref="Task.Delay(TimeSpan, TimeProvider, CancellationToken)"/> counts in. It drops the rest: a jittered retry
+    /// time would wake the loop up to 1 ms early, and the wait then left, under 1 ms, would return at once, again and
+    /// again, without the clock moving on. On a fake clock that spin lasts for good, on the very thread that moves the
+    /// clock, since the timer's callback runs the loop inline.
+    /// </summary>
+    private static TimeSpan WholeMilliseconds(TimeSpan wait) =>
+        TimeSpan.FromTicks((wait.Ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond * TimeSpan.TicksPerMillisecond);
 
     /// <summary>
     /// Asks storage for the container's properties, a request much cheaper than an upload. Any answer from the

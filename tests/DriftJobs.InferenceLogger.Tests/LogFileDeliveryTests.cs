@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Azure.Storage.Blobs;
 using DriftJobs.Testing;
 using Microsoft.Extensions.Logging.Testing;
@@ -13,6 +15,13 @@ namespace DriftJobs.InferenceLogger.Tests;
 public sealed class LogFileDeliveryTests(AzuriteFixture azurite)
 {
     private static readonly DateTimeOffset Start = new(2025, 3, 9, 11, 0, 1, TimeSpan.Zero);
+
+    // An Advance returns once the callbacks it runs reach real I/O: milliseconds, seconds under heavy load. Under
+    // Eventually's 20 s, so that a stuck step is reported as such.
+    private static readonly TimeSpan AdvanceTimeout = TimeSpan.FromSeconds(10);
+
+    // Each clock's step in flight (see Step).
+    private static readonly ConditionalWeakTable<FakeTimeProvider, ClockStep> Steps = new();
 
     [Fact]
     public async Task A_batch_spanning_two_hours_becomes_two_files_named_after_the_write_time()
@@ -112,7 +121,7 @@ public sealed class LogFileDeliveryTests(AzuriteFixture azurite)
         // The second attempt waits for the clock, not for real time: nothing happens while it stands still...
         await Task.Delay(300);
         Assert.Equal(1, counters.Snapshot().UploadFailures);
-        time.Advance(TimeSpan.FromSeconds(7));
+        Advance(time, TimeSpan.FromSeconds(7));
         await Task.Delay(300);
         Assert.Equal(1, counters.Snapshot().UploadFailures);
         Assert.False(writing.IsCompleted);
@@ -166,6 +175,32 @@ public sealed class LogFileDeliveryTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_retry_time_between_two_milliseconds_is_waited_for_not_spun_on()
+    {
+        var (container, fault) = await FaultyStorage.CreateAsync(azurite.Azurite);
+        using var stopping = new CancellationTokenSource();
+        await stopping.CancelAsync();
+        var time = new FakeTimeProvider(Start);
+        var (delivery, counters, _) = Create(container, time, o =>
+        {
+            // Draining, a retry is due MinRetryDelay after the failure before it (surely so from the second one on,
+            // whose jittered backoff is longer): here half a millisecond past a step of the test's clock. A wait rounded
+            // down to whole milliseconds ends at that step, before the retry is due, and the rest is no wait at all.
+            o.MinRetryDelay = TimeSpan.FromSeconds(1) + TimeSpan.FromMicroseconds(500);
+            o.MaxRetryDelay = TimeSpan.FromMinutes(1);
+            o.ProbeInterval = TimeSpan.FromHours(1);
+        }, stopping.Token);
+
+        fault.Failing = true;
+        var writing = delivery.WriteAsync(Batch(0, 10), _ => { });
+        await Eventually.TrueAsync(() => Step(time, () => counters.Snapshot().UploadFailures >= 3), "three failed uploads");
+
+        fault.Failing = false;
+        await Eventually.TrueAsync(() => Step(time, () => writing.IsCompleted), "the upload once storage returns");
+        Assert.Equal(10, counters.Snapshot().RecordsWritten);
+    }
+
+    [Fact]
     public async Task Out_of_time_with_nowhere_to_spill_the_batch_is_counted_lost_without_an_upload()
     {
         var (container, fault) = await FaultyStorage.CreateAsync(azurite.Azurite);
@@ -212,15 +247,53 @@ public sealed class LogFileDeliveryTests(AzuriteFixture azurite)
     private static List<BufferedRecord> Batch(int from, int count) =>
         Enumerable.Range(from, count).Select(i => Buffered(i, Start)).ToList();
 
-    /// <summary>Moves the clock a quarter second unless <paramref name="condition"/> already holds (then it stays put).</summary>
+    /// <summary>
+    /// Moves the clock a quarter second unless <paramref name="condition"/> already holds (then it stays put), on a
+    /// thread of its own. A fake clock runs the timers' callbacks on the thread that moves it, and with them whatever
+    /// continuations they complete: a delivery loop that never yielded again would hold the test's own thread for good,
+    /// out of <see cref="Eventually"/>'s reach, and the test would hang instead of failing. The step runs during
+    /// Eventually's poll delay (handing it over and waiting for it would slow each step down under load); the condition
+    /// is looked at again only once it is done, and a step that never finishes fails the test.
+    /// </summary>
     private static bool Step(FakeTimeProvider time, Func<bool> condition)
     {
+        if (Steps.TryGetValue(time, out var step))
+        {
+            if (!step.Advancing.IsCompleted)
+            {
+                if (Stopwatch.GetElapsedTime(step.Started) > AdvanceTimeout)
+                {
+                    Assert.Fail($"Moving the clock on to {time.GetUtcNow():O} did not return within {AdvanceTimeout}: a timer callback, or a continuation it ran inline, never yielded (a loop spinning on the fake clock?).");
+                }
+
+                return false;
+            }
+
+            Steps.Remove(time);
+            step.Advancing.GetAwaiter().GetResult();
+        }
+
         if (condition())
         {
             return true;
         }
 
-        time.Advance(TimeSpan.FromMilliseconds(250));
+        Steps.Add(time, new ClockStep(Task.Run(() => time.Advance(TimeSpan.FromMilliseconds(250))), Stopwatch.GetTimestamp()));
         return false;
     }
+
+    /// <summary>Moves the clock on a thread of its own, as <see cref="Step"/> does, and waits for it.</summary>
+    private static void Advance(FakeTimeProvider time, TimeSpan delta)
+    {
+        // A finite wait: an infinite one would run the step inline, on this thread, if it had not started yet.
+        var advancing = Task.Run(() => time.Advance(delta));
+        if (!advancing.Wait(AdvanceTimeout))
+        {
+            Assert.Fail($"Moving the clock on by {delta} did not return within {AdvanceTimeout}: a timer callback, or a continuation it ran inline, never yielded (a loop spinning on the fake clock?).");
+        }
+
+        advancing.GetAwaiter().GetResult();
+    }
+
+    private sealed record ClockStep(Task Advancing, long Started);
 }
